@@ -1,0 +1,194 @@
+//! The command line: clap types and dispatch.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::audit::{self, ExternalConfig};
+use crate::engine::RuleSet;
+use crate::error::{Error, Result, exit};
+use crate::explain;
+use crate::report::{Report, terminal};
+use crate::repo_ref::RepoRef;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cm-audit",
+    version,
+    about = "Audit a repository's community health and say what a community manager would fix first",
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit status: 0 audited, 1 below --fail-under, 2 usage or config error, 3 cannot read input, \
+                  4 repository not found, 5 token missing or lacking permission, 6 rate limited, 7 network or API failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    audit: AuditArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// A checkout's folder (default `.`), or OWNER/REPO, or https://github.com/OWNER/REPO.
+    target: Option<String>,
+    /// Audit a snapshot saved by `cm-audit snapshot` instead of collecting.
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    from: Option<PathBuf>,
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with status 1 when the overall score is below this (0-100).
+    #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
+    fail_under: Option<u8>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct Common {
+    /// Config file (default: `.github/cm-audit.toml` or `cm-audit.toml` in the audited tree).
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// The time the audit is taken at (RFC 3339), for reproducible reports.
+    #[arg(long, env = "CM_AUDIT_NOW", hide = true, global = true)]
+    now: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every rule: id, responsibility, severity, title.
+    Rules {
+        #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Say why a rule matters, what it looks for and how to fix it.
+    Explain {
+        /// The rule's id, as `cm-audit rules` lists it.
+        rule: String,
+    },
+    /// Collect a repository and print its snapshot as JSON, to audit later with `--from`.
+    Snapshot {
+        /// A checkout's folder (default `.`) or OWNER/REPO.
+        target: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Markdown,
+}
+
+/// Parses the arguments, runs, and returns the process's exit status.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let common = cli.audit.common.clone();
+    let now = common.now.unwrap_or_else(Utc::now);
+    let external = common.config.as_deref().map(ExternalConfig::read).transpose()?;
+    match cli.command {
+        Some(Command::Rules { format }) => {
+            let rules = rules_only(external.as_ref())?;
+            let text = match format {
+                RulesFormat::Text => explain::list(&rules),
+                RulesFormat::Markdown => explain::reference_markdown(&rules),
+            };
+            print(&text)?;
+            Ok(exit::SUCCESS)
+        }
+        Some(Command::Explain { rule }) => {
+            let rules = rules_only(external.as_ref())?;
+            let Some(r) = rules.rule(&rule) else {
+                return Err(Error::Usage(format!("no rule `{rule}`: `cm-audit rules` lists them")));
+            };
+            print(&explain::explain(&rules, r))?;
+            Ok(exit::SUCCESS)
+        }
+        Some(Command::Snapshot { target }) => {
+            let (snap, _) = collect(target.as_deref(), external.as_ref(), now)?;
+            let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
+            print(&format!("{json}\n"))?;
+            Ok(exit::SUCCESS)
+        }
+        None => audit_cmd(cli.audit, external.as_ref(), now),
+    }
+}
+
+fn rules_only(external: Option<&ExternalConfig>) -> Result<RuleSet> {
+    match external {
+        Some(c) => Ok(RuleSet::load(Some((&c.name, &c.text)))?),
+        None => Ok(RuleSet::builtin()),
+    }
+}
+
+fn collect(target: Option<&str>, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
+    let target = target.unwrap_or(".");
+    let path = Path::new(target);
+    if path.exists() {
+        return audit::collect_local(path, external, now);
+    }
+    if RepoRef::looks_like(target) {
+        let repo = RepoRef::parse(target).map_err(Error::Usage)?;
+        return Err(Error::Usage(format!("auditing {repo} through the GitHub API is not available in this build yet; audit a checkout instead")));
+    }
+    Err(Error::Usage(format!("{target} is neither a folder nor OWNER/REPO")))
+}
+
+fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    let (snap, rules) = match &args.from {
+        Some(file) => {
+            let snap = audit::load_snapshot(file)?;
+            let rules = audit::rules_for(&snap, external)?;
+            (snap, rules)
+        }
+        None => collect(args.target.as_deref(), external, now)?,
+    };
+    let report = audit::report(&snap, &rules, now);
+    let text = match args.format {
+        Format::Text => terminal::render(&report),
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&report).map_err(|e| Error::Runtime(e.to_string()))?),
+    };
+    print(&text)?;
+    Ok(policy(&report, args.fail_under))
+}
+
+fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
+    match (fail_under, report.score) {
+        (Some(min), Some(score)) if score < min => {
+            eprintln!("cm-audit: score {score} is below --fail-under {min}");
+            exit::POLICY
+        }
+        _ => exit::SUCCESS,
+    }
+}
+
+/// Writes to stdout, stripping styles when it is not a terminal; a closed pipe is not an error.
+fn print(text: &str) -> Result<()> {
+    let mut out = anstream::stdout();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Runtime(format!("cannot write output: {e}"))),
+        _ => Ok(()),
+    }
+}

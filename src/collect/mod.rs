@@ -1,0 +1,3 @@
+//! Collection: the only stage that does I/O. Each source fills a `Snapshot`.
+
+pub mod local;

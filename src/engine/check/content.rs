@@ -1,0 +1,129 @@
+//! `content`: a document says something, in prose (or code when asked), under the right heading,
+//! with more than the heading to show for it.
+
+use super::Ctx;
+use crate::engine::finding::{Evidence, Outcome, Status};
+use crate::engine::rule::ContentCheck;
+use crate::locate::Pointer;
+use crate::text::{self, Doc, LineKind};
+
+/// Characters of a matching line quoted as evidence.
+const SNIPPET_CHARS: usize = 120;
+
+pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
+    let mut looked_in: Vec<String> = Vec::new();
+    let mut external: Option<(String, String)> = None;
+    let mut placeholders: Vec<Evidence> = Vec::new();
+    let mut hollow_headings: Vec<Evidence> = Vec::new();
+
+    for doc_id in &c.documents {
+        let Some(found) = ctx.locate(doc_id) else { continue };
+        looked_in.push(found.describe_path());
+        if let Some(Pointer::External(url)) = &found.pointer {
+            external = Some((found.path.clone(), url.clone()));
+        }
+        for page in &found.pages {
+            let Some(body) = page.text() else { continue };
+            let doc = Doc::parse(&page.path, body);
+            if let Some(hit) = find(c, &doc, &page.path, &mut hollow_headings) {
+                return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for)).at(&page.path).with(hit);
+            }
+            for (line, p) in doc.placeholders() {
+                placeholders.push(Evidence::at(&page.path, Some(line), format!("unfilled placeholder `{p}`")));
+            }
+        }
+    }
+
+    let names: Vec<&str> = c.documents.iter().map(|d| ctx.name(d)).collect();
+    if looked_in.is_empty() {
+        return Outcome::new(Status::Fail, format!("no {} to look in for {}", names.join(" or "), c.looks_for));
+    }
+    if !placeholders.is_empty() {
+        let first = placeholders[0].clone();
+        let mut out = Outcome::new(
+            Status::Fail,
+            format!("{} has an unfilled template placeholder where {} should be", first.path.clone().unwrap_or_default(), c.looks_for),
+        )
+        .at(first.path.as_deref().unwrap_or_default());
+        out.evidence = placeholders;
+        out.evidence.extend(hollow_headings);
+        return out;
+    }
+    if let Some((path, url)) = external {
+        return Outcome::new(Status::Skipped, format!("{path} only points to {url}; what it says there could not be checked")).at(&path);
+    }
+    let mut out = Outcome::new(Status::Fail, format!("{} does not mention {}", looked_in.join(" nor "), c.looks_for));
+    out.evidence = hollow_headings;
+    out
+}
+
+/// The first line that satisfies the check, as evidence; notes headings that name the topic with
+/// nothing under them.
+fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> Option<Evidence> {
+    for (i, line) in doc.lines.iter().enumerate() {
+        let eligible = match line.kind {
+            LineKind::Prose | LineKind::Heading(_) => true,
+            LineKind::Code => c.include_code,
+            _ => false,
+        };
+        if !eligible {
+            continue;
+        }
+        let is_heading = matches!(line.kind, LineKind::Heading(_));
+        if let Some(section) = &c.section {
+            let Some(h) = doc.heading_chain(i).into_iter().find(|&h| section_counts(c, doc, h)) else {
+                if is_heading && section.0.is_match(&line.text) && !excluded(c, &line.text) {
+                    note_hollow(doc, i, path, hollow);
+                }
+                continue;
+            };
+            if c.any.is_empty() {
+                return Some(Evidence::at(path, Some(h + 1), snippet(&doc.lines[h].text)));
+            }
+        }
+        let cleaned = strip_placeholders(&line.text);
+        if !c.any.iter().any(|p| p.0.is_match(&cleaned)) {
+            continue;
+        }
+        // A heading that only names the topic does not count; the section under it must say something.
+        if is_heading && doc.section_words(i) < c.min_section_words {
+            note_hollow(doc, i, path, hollow);
+            continue;
+        }
+        return Some(Evidence::at(path, Some(i + 1), snippet(&line.text)));
+    }
+    None
+}
+
+fn section_counts(c: &ContentCheck, doc: &Doc, heading: usize) -> bool {
+    let text = &doc.lines[heading].text;
+    c.section.as_ref().is_some_and(|s| s.0.is_match(text)) && !excluded(c, text) && doc.section_words(heading) >= c.min_section_words
+}
+
+fn excluded(c: &ContentCheck, heading: &str) -> bool {
+    c.not_section.as_ref().is_some_and(|n| n.0.is_match(heading))
+}
+
+fn note_hollow(doc: &Doc, i: usize, path: &str, hollow: &mut Vec<Evidence>) {
+    if doc.section_words(i) < 5 && hollow.len() < 5 {
+        hollow.push(Evidence::at(path, Some(i + 1), format!("heading `{}` has nothing under it", snippet(&doc.lines[i].text))));
+    }
+}
+
+fn strip_placeholders(line: &str) -> String {
+    let mut out = line.to_string();
+    while let Some(p) = text::placeholder_in(&out) {
+        let p = p.to_string();
+        out = out.replacen(&p, " ", 1);
+    }
+    out
+}
+
+fn snippet(line: &str) -> String {
+    let t = line.trim();
+    if t.chars().count() <= SNIPPET_CHARS {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(SNIPPET_CHARS).collect::<String>())
+    }
+}

@@ -1,0 +1,29 @@
+//! `labels`: the repository has a label of a kind (needs the GitHub API).
+
+use super::Ctx;
+use crate::engine::finding::{Outcome, Status};
+use crate::engine::rule::LabelsCheck;
+use crate::snapshot::DataKind;
+
+pub fn check(c: &LabelsCheck, ctx: &Ctx<'_>) -> Outcome {
+    let Some(labels) = &ctx.snap.labels else {
+        return Outcome::new(Status::Skipped, ctx.snap.missing_reason(DataKind::Labels));
+    };
+    let matching: Vec<&str> = labels.iter().map(|l| l.name.as_str()).filter(|name| label_matches(c, name)).collect();
+    if matching.is_empty() {
+        Outcome::new(Status::Fail, format!("none of the {} labels is one of these", labels.len()))
+    } else {
+        Outcome::new(Status::Pass, format!("labels: {}", matching.join(", ")))
+    }
+}
+
+/// Whether a label name is one the check looks for; `-` and `_` read as spaces.
+pub fn label_matches(c: &LabelsCheck, name: &str) -> bool {
+    let spaced = name.replace(['-', '_'], " ");
+    c.also.iter().any(|a| a.eq_ignore_ascii_case(name))
+        || c.any.iter().any(|p| full_match(&p.0, name) || full_match(&p.0, &spaced))
+}
+
+fn full_match(re: &regex::Regex, s: &str) -> bool {
+    re.find(s.trim()).is_some_and(|m| m.start() == 0 && m.end() == s.trim().len())
+}

@@ -1,0 +1,65 @@
+//! One small function per check kind; each reads the snapshot and nothing else.
+
+mod content;
+mod file;
+mod labels;
+mod links;
+mod setting;
+mod workflow;
+
+use std::collections::BTreeMap;
+
+use super::finding::{Outcome, Status};
+use super::rule::Check;
+use crate::locate::{self, DocumentKind, Located};
+use crate::snapshot::Snapshot;
+
+/// What a check may look at.
+pub struct Ctx<'s> {
+    pub snap: &'s Snapshot,
+    pub documents: &'s BTreeMap<String, DocumentKind>,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn kind(&self, id: &str) -> &'s DocumentKind {
+        // References are validated when rules are loaded.
+        &self.documents[id]
+    }
+
+    pub fn locate(&self, id: &str) -> Option<Located<'s>> {
+        locate::locate(self.kind(id), self.snap)
+    }
+
+    pub fn name(&self, id: &str) -> &'s str {
+        &self.kind(id).spec.name
+    }
+}
+
+pub fn evaluate(check: &Check, ctx: &Ctx<'_>) -> Outcome {
+    match check {
+        Check::File(c) => file::check(c, ctx),
+        Check::Content(c) => content::check(c, ctx),
+        Check::LinksTo(c) => links::check(c, ctx),
+        Check::WorkflowUses(c) => workflow::check(c, ctx),
+        Check::RepoSetting(c) => setting::check(c, ctx),
+        Check::Labels(c) => labels::check(c, ctx),
+        Check::Any(c) => any(&c.checks, ctx),
+    }
+}
+
+/// Passes on the first passing check; otherwise the best of the rest, with their messages.
+fn any(checks: &[Check], ctx: &Ctx<'_>) -> Outcome {
+    let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, ctx)).collect();
+    if let Some(pass) = outcomes.iter().find(|o| o.status == Status::Pass) {
+        return pass.clone();
+    }
+    if let Some(warn) = outcomes.iter().find(|o| o.status == Status::Warn) {
+        return warn.clone();
+    }
+    let messages: Vec<&str> = outcomes.iter().map(|o| o.message.as_str()).collect();
+    // A failing alternative with another that could not be judged is not yet a failure.
+    let status = if outcomes.iter().any(|o| o.status == Status::Skipped) { Status::Skipped } else { Status::Fail };
+    let mut out = Outcome::new(status, messages.join("; "));
+    out.evidence = outcomes.into_iter().flat_map(|o| o.evidence).collect();
+    out
+}

@@ -1,0 +1,38 @@
+//! `repo-setting`: what the repository's settings say (needs the GitHub API).
+
+use super::Ctx;
+use crate::engine::finding::{Outcome, Status};
+use crate::engine::rule::{RepoSettingCheck, Setting};
+use crate::snapshot::DataKind;
+
+pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
+    let Some(s) = &ctx.snap.settings else {
+        return Outcome::new(Status::Skipped, ctx.snap.missing_reason(DataKind::Settings));
+    };
+    let filled = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let (ok, yes, no) = match c.setting {
+        Setting::Description => (
+            filled(&s.description),
+            format!("the repository describes itself: \"{}\"", s.description.as_deref().unwrap_or("").trim()),
+            "the repository has no description".to_string(),
+        ),
+        Setting::Homepage => (
+            filled(&s.homepage),
+            format!("the repository links its homepage {}", s.homepage.as_deref().unwrap_or("")),
+            "the repository names no homepage".to_string(),
+        ),
+        Setting::Topics => (
+            s.topics.len() as u64 >= c.min,
+            format!("{} topics: {}", s.topics.len(), s.topics.join(", ")),
+            format!("{} topics, fewer than {}", s.topics.len(), c.min),
+        ),
+        Setting::HasIssues => (s.has_issues, "issues are enabled".into(), "issues are disabled".into()),
+        Setting::HasDiscussions => (s.has_discussions, "discussions are enabled".into(), "discussions are not enabled".into()),
+        Setting::NotArchived => (!s.archived, "the repository is active (not archived)".into(), "the repository is archived".into()),
+        Setting::Releases => match s.releases {
+            None => return Outcome::new(Status::Skipped, "releases were not counted"),
+            Some(n) => (n >= c.min, format!("{n} published releases"), format!("{n} published releases")),
+        },
+    };
+    if ok { Outcome::new(Status::Pass, yes) } else { Outcome::new(Status::Fail, no) }
+}

@@ -1,0 +1,37 @@
+//! `workflow-uses`: a GitHub Actions workflow in the tree uses an action.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Ctx;
+use crate::engine::WORKFLOWS;
+use crate::engine::finding::{Evidence, Outcome, Status};
+use crate::engine::rule::WorkflowUsesCheck;
+use crate::text::Doc;
+
+static USES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^\s*(?:-\s*)?uses:\s*["']?([^"'\s#]+)"#).unwrap());
+
+pub fn check(c: &WorkflowUsesCheck, ctx: &Ctx<'_>) -> Outcome {
+    let Some(found) = ctx.locate(WORKFLOWS) else {
+        return Outcome::new(Status::Fail, "no GitHub Actions workflows in .github/workflows/");
+    };
+    for page in &found.pages {
+        let Some(body) = page.text() else { continue };
+        let doc = Doc::parse(&page.path, body);
+        for (i, line) in doc.lines.iter().enumerate() {
+            let Some(cap) = USES.captures(&line.text) else { continue };
+            let uses = &cap[1];
+            if !c.actions.iter().any(|p| p.0.is_match(uses)) {
+                continue;
+            }
+            let evidence = Evidence::at(&page.path, Some(i + 1), format!("uses: {uses}"));
+            if let Some(caveat) = c.caveats.iter().find(|cv| cv.uses.0.is_match(uses)) {
+                return Outcome::new(Status::Warn, format!("{} uses {uses}: {}", page.path, caveat.note)).at(&page.path).with(evidence);
+            }
+            return Outcome::new(Status::Pass, format!("{} uses {uses}", page.path)).at(&page.path).with(evidence);
+        }
+    }
+    let wanted: Vec<&str> = c.actions.iter().map(|p| p.as_str()).collect();
+    Outcome::new(Status::Fail, format!("none of the {} workflows uses {}", found.pages.len(), wanted.join(" or ")))
+}

@@ -1,0 +1,252 @@
+//! The rule engine: rules and documents loaded from `rules/` (embedded) and the user's config,
+//! evaluated on a snapshot with no I/O.
+
+pub mod check;
+pub mod config;
+pub mod finding;
+pub mod rule;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use toml::Table;
+
+use crate::locate::{self, DocumentKind, DocumentSpec};
+use crate::snapshot::{Snapshot, Tree};
+use check::Ctx;
+use finding::{Finding, Outcome, Status};
+use rule::{Rule, RuleDef};
+
+/// The document kind that holds the GitHub Actions workflows.
+pub const WORKFLOWS: &str = "workflows";
+
+/// The rule files shipped in the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("rules/documents.toml", include_str!("../../rules/documents.toml")),
+    ("rules/welcoming.toml", include_str!("../../rules/welcoming.toml")),
+    ("rules/conflict-resolution.toml", include_str!("../../rules/conflict-resolution.toml")),
+    ("rules/leadership.toml", include_str!("../../rules/leadership.toml")),
+    ("rules/communication.toml", include_str!("../../rules/communication.toml")),
+    ("rules/engagement.toml", include_str!("../../rules/engagement.toml")),
+];
+
+/// Where a config file is looked for in the audited tree, in order.
+pub const CONFIG_PATHS: &[&str] = &[".github/cm-audit.toml", "cm-audit.toml"];
+
+/// A rule or config file that cannot be used; the message names the file, the rule and the field.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[error("{0}")]
+pub struct RuleError(pub String);
+
+/// The rules and document kinds an audit evaluates.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub documents: BTreeMap<String, DocumentKind>,
+    pub rules: Vec<Rule>,
+    /// Rules turned off by the config, with the reason it gives.
+    pub ignored: BTreeMap<String, String>,
+}
+
+/// A rule as raw TOML with the file it came from, before the config is applied.
+struct RawRule {
+    table: Table,
+    origin: String,
+}
+
+impl RuleSet {
+    /// The shipped rules, without any config.
+    pub fn builtin() -> RuleSet {
+        Self::load(None).expect("the shipped rules are valid (tested)")
+    }
+
+    /// The shipped rules with a config applied: `(file name, its text)`.
+    pub fn load(config: Option<(&str, &str)>) -> Result<RuleSet, RuleError> {
+        let mut documents: BTreeMap<String, Table> = BTreeMap::new();
+        let mut raw_rules: Vec<RawRule> = Vec::new();
+        for (origin, text) in BUILTIN {
+            collect_file(origin, text, &mut documents, &mut raw_rules)?;
+        }
+        let overrides = match config {
+            Some((origin, text)) => Some(config::parse(origin, text, &mut documents, &mut raw_rules)?),
+            None => None,
+        };
+
+        let mut kinds = BTreeMap::new();
+        for (id, table) in documents {
+            let spec: DocumentSpec = deserialize(table)
+                .map_err(|(path, e)| RuleError(format!("document `{id}`: field `{path}`: {e}")))?;
+            let kind = DocumentKind::new(&id, spec).map_err(|e| RuleError(format!("document `{id}`: {e}")))?;
+            kinds.insert(id, kind);
+        }
+
+        let known: BTreeSet<String> =
+            raw_rules.iter().filter_map(|r| r.table.get("id").and_then(|v| v.as_str()).map(String::from)).collect();
+        if let Some(o) = &overrides {
+            o.check_ids(&known)?;
+        }
+
+        let mut rules = Vec::new();
+        let mut seen = BTreeSet::new();
+        for mut raw in raw_rules {
+            let id = raw.table.get("id").and_then(|v| v.as_str()).map(String::from).ok_or_else(|| {
+                RuleError(format!("{}: a rule has no `id`", raw.origin))
+            })?;
+            if !seen.insert(id.clone()) {
+                return Err(RuleError(format!("{}: rule `{id}`: the id is used twice", raw.origin)));
+            }
+            let mut origin = raw.origin.clone();
+            if let Some(o) = &overrides {
+                if o.apply(&id, &mut raw.table) {
+                    origin = o.origin.clone();
+                }
+            }
+            let def: RuleDef = deserialize(raw.table)
+                .map_err(|(path, e)| RuleError(format!("{origin}: rule `{id}`: field `{path}`: {e}")))?;
+            rules.push(Rule::from_def(def, &raw.origin));
+        }
+
+        let set = RuleSet {
+            documents: kinds,
+            ignored: overrides.as_ref().map(|o| o.ignored(&rules)).unwrap_or_default(),
+            rules,
+        };
+        set.validate()?;
+        Ok(set)
+    }
+
+    fn validate(&self) -> Result<(), RuleError> {
+        let ids: BTreeSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        for rule in &self.rules {
+            for doc in rule.check.documents().into_iter().chain(rule.applies_if.iter().flat_map(|c| c.documents())) {
+                if !self.documents.contains_key(doc) {
+                    return Err(RuleError(format!("{}: rule `{}`: field `check`: unknown document `{doc}`", rule.origin, rule.id)));
+                }
+            }
+            for req in &rule.requires {
+                if !ids.contains(req.as_str()) {
+                    return Err(RuleError(format!("{}: rule `{}`: field `requires`: unknown rule `{req}`", rule.origin, rule.id)));
+                }
+            }
+        }
+        // Requirements must not loop.
+        for rule in &self.rules {
+            let mut stack = vec![rule.id.as_str()];
+            let mut visited = BTreeSet::new();
+            while let Some(id) = stack.pop() {
+                for req in &self.rule(id).map(|r| r.requires.clone()).unwrap_or_default() {
+                    if req == &rule.id {
+                        return Err(RuleError(format!("{}: rule `{}`: field `requires`: requirements form a loop", rule.origin, rule.id)));
+                    }
+                    if visited.insert(req.clone()) {
+                        stack.push(self.rule(req).map(|r| r.id.as_str()).unwrap_or(""));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The files whose bodies the rules read, given a tree (first pass of collection).
+    pub fn paths_to_read(&self, tree: &Tree) -> BTreeSet<String> {
+        locate::paths_to_read(&self.documents, tree)
+    }
+
+    /// Evaluates every rule, in order, each once.
+    pub fn evaluate(&self, snap: &Snapshot) -> Vec<Finding> {
+        let ctx = Ctx { snap, documents: &self.documents };
+        let mut done: BTreeMap<String, Finding> = BTreeMap::new();
+        for rule in &self.rules {
+            self.evaluate_rule(rule, &ctx, &mut done);
+        }
+        self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect()
+    }
+
+    fn evaluate_rule(&self, rule: &Rule, ctx: &Ctx<'_>, done: &mut BTreeMap<String, Finding>) -> Status {
+        if let Some(f) = done.get(&rule.id) {
+            return f.status;
+        }
+        let outcome = if let Some(reason) = self.ignored.get(&rule.id) {
+            Outcome::new(Status::Ignored, format!("ignored: {reason}"))
+        } else {
+            let unmet: Vec<String> = rule
+                .requires
+                .iter()
+                .filter(|req| {
+                    let r = self.rule(req).expect("validated");
+                    self.evaluate_rule(r, ctx, done) != Status::Pass
+                })
+                .cloned()
+                .collect();
+            if !unmet.is_empty() {
+                Outcome::new(Status::Skipped, format!("requires {}, which did not pass", unmet.join(", ")))
+            } else {
+                match rule.applies_if.as_ref().map(|c| check::evaluate(c, ctx)) {
+                    Some(a) if a.status != Status::Pass => Outcome::new(Status::Skipped, format!("not applicable: {}", a.message)),
+                    _ => check::evaluate(&rule.check, ctx),
+                }
+            }
+        };
+        let status = outcome.status;
+        done.insert(rule.id.clone(), finding(rule, outcome));
+        status
+    }
+}
+
+fn finding(rule: &Rule, o: Outcome) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        title: rule.title.clone(),
+        responsibility: rule.responsibility,
+        severity: rule.severity,
+        weight: rule.weight,
+        status: o.status,
+        message: o.message,
+        evidence: o.evidence,
+        location: o.location,
+        remedy: rule.remedy.clone(),
+        docs: rule.docs.clone(),
+    }
+}
+
+/// Reads a rules file: `[document.ID]` tables and `[[rule]]` entries.
+fn collect_file(origin: &str, text: &str, documents: &mut BTreeMap<String, Table>, rules: &mut Vec<RawRule>) -> Result<(), RuleError> {
+    let table: Table = text.parse().map_err(|e: toml::de::Error| RuleError(format!("{origin}: {}", one_line(&e.to_string()))))?;
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("document", toml::Value::Table(docs)) => {
+                for (id, spec) in docs {
+                    let toml::Value::Table(spec) = spec else {
+                        return Err(RuleError(format!("{origin}: document `{id}` must be a table")));
+                    };
+                    documents.insert(id, spec);
+                }
+            }
+            ("rule", toml::Value::Array(items)) => {
+                for item in items {
+                    let toml::Value::Table(t) = item else {
+                        return Err(RuleError(format!("{origin}: each `[[rule]]` must be a table")));
+                    };
+                    rules.push(RawRule { table: t, origin: origin.to_string() });
+                }
+            }
+            (other, _) => return Err(RuleError(format!("{origin}: unknown key `{other}` (expected `document` or `rule`)"))),
+        }
+    }
+    Ok(())
+}
+
+/// Deserialises a TOML table, reporting the path of the field that failed.
+fn deserialize<T: serde::de::DeserializeOwned>(table: Table) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let path = e.path().to_string();
+        (if path == "." { "(top)".to_string() } else { path }, one_line(&e.into_inner().to_string()))
+    })
+}
+
+/// TOML errors span several lines (a snippet with a caret); reports want one.
+pub fn one_line(msg: &str) -> String {
+    msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^')).collect::<Vec<_>>().join(": ")
+}

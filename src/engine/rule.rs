@@ -1,0 +1,347 @@
+//! A rule as written in `rules/*.toml` and in a user's config.
+
+use std::fmt;
+
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// One of the five responsibilities of a community manager that findings are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Responsibility {
+    Welcoming,
+    ConflictResolution,
+    Leadership,
+    Communication,
+    Engagement,
+}
+
+impl Responsibility {
+    pub const ALL: [Responsibility; 5] = [
+        Responsibility::Welcoming,
+        Responsibility::ConflictResolution,
+        Responsibility::Leadership,
+        Responsibility::Communication,
+        Responsibility::Engagement,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Responsibility::Welcoming => "welcoming",
+            Responsibility::ConflictResolution => "conflict-resolution",
+            Responsibility::Leadership => "leadership",
+            Responsibility::Communication => "communication",
+            Responsibility::Engagement => "engagement",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Responsibility::Welcoming => "Welcoming",
+            Responsibility::ConflictResolution => "Conflict resolution",
+            Responsibility::Leadership => "Leadership",
+            Responsibility::Communication => "Communication",
+            Responsibility::Engagement => "Engagement",
+        }
+    }
+
+    /// What the responsibility means, in one line, for reports.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Responsibility::Welcoming => "a newcomer finds what to do and feels wanted",
+            Responsibility::ConflictResolution => "a code of conduct with a working reporting channel and enforcement",
+            Responsibility::Leadership => "others can grow into maintainers",
+            Responsibility::Communication => "users reach developers and back",
+            Responsibility::Engagement => "the community gathers",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == s)
+    }
+}
+
+impl fmt::Display for Responsibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    /// The weight a rule gets when it does not set one.
+    pub fn default_weight(self) -> u32 {
+        match self {
+            Severity::Low => 2,
+            Severity::Medium => 5,
+            Severity::High => 10,
+        }
+    }
+}
+
+/// A case-insensitive regular expression, compiled when the rule is loaded.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub Regex);
+
+impl Pattern {
+    pub fn new(src: &str) -> Result<Self, String> {
+        RegexBuilder::new(src)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+            .map(Pattern)
+            .map_err(|e| format!("invalid regex `{src}`: {}", e.to_string().lines().last().unwrap_or("")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Pattern::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Pattern {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A rule as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub title: String,
+    pub responsibility: Responsibility,
+    pub severity: Severity,
+    pub weight: Option<u32>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The rule only applies to repositories where this check passes (citations for research software).
+    pub applies_if: Option<Check>,
+    pub check: Check,
+    pub rationale: String,
+    pub remedy: String,
+    pub docs: Option<String>,
+}
+
+/// A rule ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub responsibility: Responsibility,
+    pub severity: Severity,
+    pub weight: u32,
+    pub requires: Vec<String>,
+    pub applies_if: Option<Check>,
+    pub check: Check,
+    pub rationale: String,
+    pub remedy: String,
+    pub docs: String,
+    /// Where the rule was defined: `rules/welcoming.toml` or the user's config file.
+    pub origin: String,
+}
+
+/// Where the rules reference lives; each rule has an anchor there.
+pub const DOCS_BASE: &str = "https://github.com/cm-audit/cm-audit/blob/main/docs/rules.md";
+
+impl Rule {
+    pub fn from_def(def: RuleDef, origin: &str) -> Rule {
+        Rule {
+            weight: def.weight.unwrap_or_else(|| def.severity.default_weight()),
+            docs: def.docs.unwrap_or_else(|| format!("{DOCS_BASE}#{}", def.id)),
+            id: def.id,
+            title: def.title,
+            responsibility: def.responsibility,
+            severity: def.severity,
+            requires: def.requires,
+            applies_if: def.applies_if,
+            check: def.check,
+            rationale: def.rationale,
+            remedy: def.remedy,
+            origin: origin.to_string(),
+        }
+    }
+}
+
+/// The engine's vocabulary: what a rule can look for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Check {
+    /// A document is present, not hollow.
+    File(FileCheck),
+    /// A document says something (a pattern matches in its prose, optionally in a section).
+    Content(ContentCheck),
+    /// One document links to another that exists.
+    LinksTo(LinksToCheck),
+    /// A GitHub Actions workflow uses an action.
+    WorkflowUses(WorkflowUsesCheck),
+    /// Any of several checks passes.
+    Any(AnyCheck),
+    /// A repository setting (needs the API).
+    RepoSetting(RepoSettingCheck),
+    /// A label exists (needs the API).
+    Labels(LabelsCheck),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCheck {
+    pub document: String,
+    /// A file inherited from the owner's `.github` repository counts.
+    #[serde(default = "yes")]
+    pub inherited: bool,
+    /// Overrides the document's hollowness threshold.
+    pub min_words: Option<usize>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentCheck {
+    /// Documents to read, in order; the first match passes.
+    pub documents: Vec<String>,
+    /// Patterns, any of which passes. Empty: a matching section with enough words suffices.
+    #[serde(default)]
+    pub any: Vec<Pattern>,
+    /// Only matches under a heading matching this count.
+    pub section: Option<Pattern>,
+    /// Headings that never count as the section (an FAQ is not a support channel).
+    pub not_section: Option<Pattern>,
+    /// Code blocks count too (commands to set up or run tests).
+    #[serde(default)]
+    pub include_code: bool,
+    /// A heading (or the section) needs at least this many words under it to count.
+    #[serde(default = "default_section_words")]
+    pub min_section_words: usize,
+    /// What is looked for, in words, for messages: "an e-mail address or a link to a form".
+    pub looks_for: String,
+}
+
+fn default_section_words() -> usize {
+    5
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksToCheck {
+    pub from: Vec<String>,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowUsesCheck {
+    /// Patterns for the `uses:` value (`actions/first-interaction`).
+    pub actions: Vec<Pattern>,
+    /// Known problems with some versions: a match warns with the note.
+    #[serde(default)]
+    pub caveats: Vec<Caveat>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caveat {
+    pub uses: Pattern,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnyCheck {
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setting {
+    Description,
+    Homepage,
+    Topics,
+    HasIssues,
+    HasDiscussions,
+    NotArchived,
+    Releases,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoSettingCheck {
+    pub setting: Setting,
+    /// For counts (topics, releases): the least that passes.
+    #[serde(default = "one")]
+    pub min: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelsCheck {
+    /// Label names, as patterns matched against the whole name (`-` and `_` read as spaces).
+    pub any: Vec<Pattern>,
+    /// The project's own names for the same thing (`E-easy`), matched exactly, ignoring case.
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+impl Check {
+    /// Document ids the check reads, to validate references and to know what to collect.
+    pub fn documents(&self) -> Vec<&str> {
+        match self {
+            Check::File(c) => vec![c.document.as_str()],
+            Check::Content(c) => c.documents.iter().map(String::as_str).collect(),
+            Check::LinksTo(c) => c.from.iter().map(String::as_str).chain([c.to.as_str()]).collect(),
+            Check::WorkflowUses(_) => vec![crate::engine::WORKFLOWS],
+            Check::Any(c) => c.checks.iter().flat_map(Check::documents).collect(),
+            Check::RepoSetting(_) | Check::Labels(_) => vec![],
+        }
+    }
+
+    /// A few words on what the check looks for, for `cm-audit explain`.
+    pub fn describe(&self) -> String {
+        match self {
+            Check::File(c) => format!("the `{}` document", c.document),
+            Check::Content(c) => {
+                let within = c.documents.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ");
+                match &c.section {
+                    Some(s) => format!("{} in a section of {within} whose heading matches /{}/", c.looks_for, s.as_str()),
+                    None => format!("{} in {within}", c.looks_for),
+                }
+            }
+            Check::LinksTo(c) => format!("a link from {} to the `{}` document, whose target exists", c.from.join(" or "), c.to),
+            Check::WorkflowUses(c) => {
+                format!("a workflow step `uses:` matching {}", c.actions.iter().map(|p| format!("/{}/", p.as_str())).collect::<Vec<_>>().join(" or "))
+            }
+            Check::Any(c) => c.checks.iter().map(Check::describe).collect::<Vec<_>>().join("; or "),
+            Check::RepoSetting(c) => format!("the repository setting `{}`", serde_json::to_value(c.setting).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+            Check::Labels(c) => format!("a label named like {}", c.any.iter().map(|p| format!("/{}/", p.as_str())).chain(c.also.iter().cloned()).collect::<Vec<_>>().join(", ")),
+        }
+    }
+}

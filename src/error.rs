@@ -1,0 +1,55 @@
+//! The library's errors, and the exit code each maps to.
+
+use crate::engine::RuleError;
+
+/// Exit statuses, documented in the README.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    /// The audit ran, and the user's policy (`--fail-under`) failed.
+    pub const POLICY: u8 = 1;
+    /// Bad arguments or a bad config file.
+    pub const USAGE: u8 = 2;
+    /// Something could not be read or written (the checkout, a snapshot file).
+    pub const RUNTIME: u8 = 3;
+    /// The repository does not exist or is not visible with this token.
+    pub const NOT_FOUND: u8 = 4;
+    /// The token is missing, invalid or lacks a permission.
+    pub const AUTH: u8 = 5;
+    /// GitHub's rate limit is exhausted.
+    pub const RATE_LIMIT: u8 = 6;
+    /// The network or the API failed (connection, timeout, 5xx, malformed answer).
+    pub const NETWORK: u8 = 7;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error("invalid config: {0}")]
+    Config(#[from] RuleError),
+    #[error("{0}")]
+    Runtime(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Auth(String),
+    #[error("{0}")]
+    RateLimit(String),
+    #[error("{0}")]
+    Network(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::Config(_) => exit::USAGE,
+            Error::Runtime(_) => exit::RUNTIME,
+            Error::NotFound(_) => exit::NOT_FOUND,
+            Error::Auth(_) => exit::AUTH,
+            Error::RateLimit(_) => exit::RATE_LIMIT,
+            Error::Network(_) => exit::NETWORK,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

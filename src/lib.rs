@@ -1,0 +1,16 @@
+//! cm-audit: audit a repository's community health.
+//!
+//! Data flows one way: [`collect`] fills a [`snapshot::Snapshot`], the [`engine`] evaluates the
+//! rules on it with no I/O, and [`report`] renders the findings.
+
+pub mod audit;
+pub mod cli;
+pub mod collect;
+pub mod engine;
+pub mod error;
+pub mod explain;
+pub mod locate;
+pub mod report;
+pub mod repo_ref;
+pub mod snapshot;
+pub mod text;

@@ -1,0 +1,505 @@
+//! Where a community document is: GitHub's lookup order (`.github/`, the root, `docs/`), the
+//! deeper places real projects use, folders of pages, the owner's `.github` repository, and
+//! one-line pointers to the real page.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::snapshot::{FileBody, Snapshot, Tree};
+use crate::text::{self, Doc};
+
+/// Folders below which real projects keep community pages (searched a few levels deep).
+const DEEPER_ROOTS: &[&str] = &["doc", "docs", "documentation", "community", "governance", ".github", "wiki"];
+const DEEPER_MAX_DEPTH: usize = 3;
+/// A folder of pages counts with at most this many pages read.
+const FOLDER_MAX_PAGES: usize = 20;
+/// A file with no more words than this, and a link, is a pointer to the real page.
+const POINTER_MAX_WORDS: usize = 60;
+const TEXT_EXTENSIONS: &[&str] = &["", "md", "markdown", "mdown", "rst", "txt", "adoc", "asciidoc", "org", "html"];
+
+/// A kind of community document and the names and places it is accepted under.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSpec {
+    /// What a person calls it: "code of conduct".
+    pub name: String,
+    /// File names without extension, compared in lower case with `-`, `_`, `.` and spaces removed.
+    #[serde(default)]
+    pub stems: Vec<String>,
+    /// Lower-case name prefixes that also count (`license-` for `LICENSE-MIT`).
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Accepted extensions (empty string: none); defaults to the usual text formats.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Exact paths, as case-insensitive globs, accepted besides the stems.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The folders searched first, in order (default GitHub's: `.github`, the root, `docs`).
+    #[serde(default)]
+    pub places: Option<Vec<String>>,
+    /// Also search below `doc/`, `docs/`, `community/`, `governance/` and similar.
+    #[serde(default)]
+    pub deeper: bool,
+    /// A folder with this name, holding text pages, counts as the document.
+    #[serde(default)]
+    pub folder: bool,
+    /// GitHub falls back to the owner's `.github` repository for this kind.
+    #[serde(default)]
+    pub org_fallback: bool,
+    /// Every matching file is a page of the document (workflows), not only the first.
+    #[serde(default)]
+    pub all: bool,
+    /// Fewer words of prose than this make the file hollow.
+    #[serde(default = "default_min_words")]
+    pub min_words: usize,
+}
+
+fn default_min_words() -> usize {
+    30
+}
+
+/// A document specification made ready for matching.
+#[derive(Debug, Clone)]
+pub struct DocumentKind {
+    pub id: String,
+    pub spec: DocumentSpec,
+    globs: Vec<GlobMatcher>,
+}
+
+impl DocumentKind {
+    pub fn new(id: &str, spec: DocumentSpec) -> Result<Self, String> {
+        let globs = spec
+            .paths
+            .iter()
+            .map(|p| {
+                Glob::new(&p.to_ascii_lowercase())
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| format!("field `paths`: invalid glob `{p}`: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(DocumentKind { id: id.to_string(), spec, globs })
+    }
+
+    fn extensions(&self) -> Vec<&str> {
+        if self.spec.extensions.is_empty() {
+            TEXT_EXTENSIONS.to_vec()
+        } else {
+            self.spec.extensions.iter().map(String::as_str).collect()
+        }
+    }
+
+    /// Where the kind is looked for, in words: ".github/, the root or docs/, then deeper ...".
+    pub fn places_phrase(&self) -> String {
+        let places: Vec<String> =
+            self.places().iter().map(|p| if p.is_empty() { "the root".to_string() } else { format!("{p}/") }).collect();
+        let mut phrase = match places.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        if !self.spec.paths.is_empty() && self.spec.stems.is_empty() {
+            phrase = self.spec.paths.join(", ");
+        }
+        if self.spec.deeper {
+            phrase.push_str(", nor a few levels under doc/, docs/, documentation/ or community/");
+        }
+        phrase
+    }
+
+    fn places(&self) -> Vec<&str> {
+        match &self.spec.places {
+            Some(p) => p.iter().map(String::as_str).collect(),
+            None => vec![".github", "", "docs"],
+        }
+    }
+
+    /// Whether a file or folder name (no directory) names this kind of document.
+    pub fn name_matches(&self, name: &str, is_folder: bool) -> bool {
+        let lower = name.to_ascii_lowercase();
+        if !is_folder && self.spec.prefixes.iter().any(|p| lower.starts_with(p.as_str())) {
+            return true;
+        }
+        let (stem, ext) = if is_folder {
+            (lower.as_str(), "")
+        } else {
+            match lower.rsplit_once('.') {
+                Some((s, e)) if !s.is_empty() => (s, e),
+                _ => (lower.as_str(), ""),
+            }
+        };
+        if !is_folder && !self.extensions().contains(&ext) {
+            return false;
+        }
+        let key = stem_key(stem);
+        self.spec.stems.iter().any(|s| stem_key(s) == key)
+    }
+
+    /// The rank of a folder for this kind: lower is better; `None` when it is not searched.
+    fn place_rank(&self, dir: &str) -> Option<usize> {
+        let lower = dir.to_ascii_lowercase();
+        let places = self.places();
+        if let Some(p) = places.iter().position(|p| *p == lower) {
+            return Some(p);
+        }
+        if self.spec.deeper {
+            let first = lower.split('/').next().unwrap_or("");
+            let depth = if lower.is_empty() { 0 } else { lower.split('/').count() };
+            if DEEPER_ROOTS.contains(&first) && depth <= DEEPER_MAX_DEPTH {
+                return Some(places.len() + depth);
+            }
+        }
+        None
+    }
+}
+
+/// Lower case with separators removed: `CODE-OF-CONDUCT`, `code_of_conduct` → `codeofconduct`.
+fn stem_key(stem: &str) -> String {
+    stem.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).flat_map(char::to_lowercase).collect()
+}
+
+fn split_dir(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+/// Where the document came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Tree,
+    /// Inherited from the owner's `.github` repository, named here.
+    Inherited(String),
+}
+
+/// A page to judge: the document itself, a page of a folder, or the target of a pointer.
+#[derive(Debug, Clone)]
+pub struct Page<'s> {
+    pub path: String,
+    pub body: Option<&'s FileBody>,
+}
+
+impl Page<'_> {
+    pub fn text(&self) -> Option<&str> {
+        match self.body {
+            Some(FileBody::Text { text, .. }) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A document found for a kind.
+#[derive(Debug, Clone)]
+pub struct Located<'s> {
+    /// The path GitHub shows (or the folder's path).
+    pub path: String,
+    pub origin: Origin,
+    pub is_folder: bool,
+    /// Other files of the same kind, which GitHub does not show.
+    pub others: Vec<String>,
+    /// The pages whose text is judged: the file itself, or a folder's pages, plus followed pointers.
+    pub pages: Vec<Page<'s>>,
+    /// When the file is only a pointer: where it points (an in-tree path or an external URL).
+    pub pointer: Option<Pointer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pointer {
+    /// Followed to a page in the tree.
+    Followed(String),
+    /// To a page outside the repository, which could not be read.
+    External(String),
+}
+
+impl Located<'_> {
+    /// Words of prose in all pages.
+    pub fn words(&self) -> usize {
+        self.pages.iter().filter_map(|p| p.text().map(|t| Doc::parse(&p.path, t).prose_words())).sum()
+    }
+
+    pub fn describe_path(&self) -> String {
+        let base = match &self.origin {
+            Origin::Tree => self.path.clone(),
+            Origin::Inherited(from) => format!("{} (inherited from {from})", self.path),
+        };
+        if self.is_folder { format!("{base}/ (a folder of {} pages)", self.pages.len()) } else { base }
+    }
+}
+
+/// Candidates for a kind in a tree, best first: (path, is_folder).
+fn candidates(kind: &DocumentKind, tree: &Tree) -> Vec<(String, bool)> {
+    let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
+    let exts = kind.extensions();
+    for path in &tree.paths {
+        let (dir, name) = split_dir(path);
+        let lower = path.to_ascii_lowercase();
+        if kind.globs.iter().any(|g| g.is_match(&lower)) {
+            found.push((0, 0, path.clone(), false));
+            continue;
+        }
+        if kind.name_matches(name, false) {
+            if let Some(rank) = kind.place_rank(dir) {
+                let ext = name.to_ascii_lowercase().rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
+                let ext_rank = exts.iter().position(|e| *e == ext).unwrap_or(exts.len());
+                found.push((rank, ext_rank, path.clone(), false));
+            }
+        }
+    }
+    if kind.spec.folder {
+        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        for path in &tree.paths {
+            let mut dir = split_dir(path).0;
+            while !dir.is_empty() {
+                folders.insert(dir);
+                dir = split_dir(dir).0;
+            }
+        }
+        for folder in folders {
+            let (parent, name) = split_dir(folder);
+            if kind.name_matches(name, true) && !folder_pages(tree, folder, &exts).is_empty() {
+                if let Some(rank) = kind.place_rank(parent) {
+                    found.push((rank, exts.len() + 1, folder.to_string(), true));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.2 == b.2);
+    found.into_iter().map(|(_, _, p, f)| (p, f)).collect()
+}
+
+/// Text pages inside a folder (any depth), index pages first.
+fn folder_pages(tree: &Tree, folder: &str, exts: &[&str]) -> Vec<String> {
+    let prefix = format!("{folder}/");
+    let mut pages: Vec<&String> = tree
+        .paths
+        .iter()
+        .filter(|p| p.starts_with(&prefix))
+        .filter(|p| {
+            let name = split_dir(p).1.to_ascii_lowercase();
+            let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+            !ext.is_empty() && exts.contains(&ext)
+        })
+        .collect();
+    pages.sort_by_key(|p| {
+        let name = split_dir(p).1.to_ascii_lowercase();
+        (!(name.starts_with("index") || name.starts_with("readme")), p.matches('/').count(), (*p).clone())
+    });
+    pages.into_iter().take(FOLDER_MAX_PAGES).cloned().collect()
+}
+
+/// The paths whose bodies rules need for the given kinds: each kind's first candidate (or a
+/// folder's pages), and every other path matching `extra` globs (workflows, config).
+pub fn paths_to_read(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for kind in kinds.values() {
+        let found = candidates(kind, tree);
+        if kind.spec.all {
+            out.extend(found.into_iter().filter(|(_, f)| !f).map(|(p, _)| p));
+        } else if let Some((path, is_folder)) = found.into_iter().next() {
+            if is_folder {
+                out.extend(folder_pages(tree, &path, &kind.extensions()));
+            } else {
+                out.insert(path);
+            }
+        }
+    }
+    out
+}
+
+/// In-tree targets of pointer files among the bodies read, which a second pass should read.
+pub fn pointer_targets(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree, files: &BTreeMap<String, FileBody>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for kind in kinds.values() {
+        if let Some((path, false)) = candidates(kind, tree).into_iter().next() {
+            if let Some(FileBody::Text { text, .. }) = files.get(&path) {
+                if let Some(target) = in_tree_pointer(kind, tree, &path, text) {
+                    if !files.contains_key(&target) {
+                        out.insert(target);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Finds the document of a kind in a snapshot, falling back to the inherited files.
+pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>> {
+    let tree_candidates = candidates(kind, &snap.tree);
+    if let Some((path, is_folder)) = tree_candidates.first().cloned() {
+        if kind.spec.all {
+            let pages = tree_candidates.iter().map(|(p, _)| Page { path: p.clone(), body: snap.files.get(p) }).collect();
+            return Some(Located { path, origin: Origin::Tree, is_folder: false, others: Vec::new(), pages, pointer: None });
+        }
+        let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
+        return Some(build(kind, &snap.tree, &snap.files, path, is_folder, Origin::Tree, others));
+    }
+    if kind.spec.org_fallback {
+        if let Some(inh) = &snap.inherited {
+            let inh_candidates = candidates(kind, &inh.tree);
+            // GitHub only falls back to the places it searches itself, not deeper pages.
+            if let Some((path, is_folder)) = inh_candidates.into_iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3)) {
+                return Some(build(kind, &inh.tree, &inh.files, path, is_folder, Origin::Inherited(inh.from.clone()), Vec::new()));
+            }
+        }
+    }
+    None
+}
+
+fn build<'s>(
+    kind: &DocumentKind,
+    tree: &Tree,
+    files: &'s BTreeMap<String, FileBody>,
+    path: String,
+    is_folder: bool,
+    origin: Origin,
+    others: Vec<String>,
+) -> Located<'s> {
+    let mut pages = Vec::new();
+    let mut pointer = None;
+    if is_folder {
+        for page in folder_pages(tree, &path, &kind.extensions()) {
+            pages.push(Page { body: files.get(&page), path: page });
+        }
+    } else {
+        let body = files.get(&path);
+        if let Some(FileBody::Text { text, .. }) = body {
+            pointer = pointer_of(kind, tree, &path, text);
+        }
+        pages.push(Page { path: path.clone(), body });
+        if let Some(Pointer::Followed(target)) = &pointer {
+            pages.push(Page { body: files.get(target), path: target.clone() });
+        }
+    }
+    Located { path, origin, is_folder, others, pages, pointer }
+}
+
+/// Whether a short file only points elsewhere, and where.
+fn pointer_of(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Option<Pointer> {
+    if let Some(target) = in_tree_pointer(kind, tree, path, text) {
+        return Some(Pointer::Followed(target));
+    }
+    let doc = Doc::parse(path, text);
+    if doc.prose_words() > POINTER_MAX_WORDS {
+        return None;
+    }
+    doc.links()
+        .into_iter()
+        .map(|(_, t)| t)
+        .find(|t| t.starts_with("http") && !is_badge(t))
+        .map(Pointer::External)
+}
+
+fn is_badge(url: &str) -> bool {
+    ["shields.io", "badge", ".svg", ".png"].iter().any(|b| url.contains(b))
+}
+
+fn in_tree_pointer(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Option<String> {
+    let doc = Doc::parse(path, text);
+    if doc.prose_words() > POINTER_MAX_WORDS {
+        return None;
+    }
+    let targets: Vec<String> = doc
+        .links()
+        .into_iter()
+        .filter_map(|(_, t)| text::resolve_relative(path, &t))
+        .filter_map(|t| resolve_in_tree(tree, &t))
+        .filter(|t| t != path)
+        .collect();
+    // Prefer a target named like the document (`docs/code-of-conduct.md`).
+    targets
+        .iter()
+        .find(|t| kind.name_matches(split_dir(t).1, false))
+        .or_else(|| targets.first())
+        .cloned()
+}
+
+/// The tree path a resolved link lands on: the file itself, with a text extension added
+/// (Sphinx's `:doc:` links), or a folder's index page.
+pub fn resolve_in_tree(tree: &Tree, target: &str) -> Option<String> {
+    let target = target.trim_end_matches('/');
+    let exists = |p: &str| tree.paths.iter().find(|x| x.eq_ignore_ascii_case(p)).cloned();
+    if let Some(p) = exists(target) {
+        return Some(p);
+    }
+    for ext in ["md", "rst", "txt", "adoc"] {
+        if let Some(p) = exists(&format!("{target}.{ext}")) {
+            return Some(p);
+        }
+    }
+    for index in ["README.md", "index.md", "index.rst", "README.rst"] {
+        if let Some(p) = exists(&format!("{target}/{index}")) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(toml_src: &str) -> DocumentKind {
+        DocumentKind::new("k", toml::from_str(toml_src).unwrap()).unwrap()
+    }
+
+    fn tree(paths: &[&str]) -> Tree {
+        Tree { paths: paths.iter().map(|s| s.to_string()).collect(), truncated: false }
+    }
+
+    fn coc() -> DocumentKind {
+        kind("name = 'code of conduct'\nstems = ['code_of_conduct', 'conduct']\ndeeper = true\norg_fallback = true")
+    }
+
+    #[test]
+    fn github_order_github_dir_then_root_then_docs() {
+        let t = tree(&["docs/CODE_OF_CONDUCT.md", "CODE_OF_CONDUCT.md", ".github/code-of-conduct.md"]);
+        let c = candidates(&coc(), &t);
+        assert_eq!(c[0].0, ".github/code-of-conduct.md");
+        assert_eq!(c[1].0, "CODE_OF_CONDUCT.md");
+        assert_eq!(c[2].0, "docs/CODE_OF_CONDUCT.md");
+    }
+
+    #[test]
+    fn names_in_any_case_and_separator() {
+        let k = coc();
+        for name in ["CODE-OF-CONDUCT", "code_of_conduct.MD", "CodeOfConduct.rst", "CONDUCT.md"] {
+            assert!(k.name_matches(name, false), "{name}");
+        }
+        for name in ["code-of-conduct-tooling.md", "code_of_conduct.py", "conduct.png"] {
+            assert!(!k.name_matches(name, false), "{name}");
+        }
+    }
+
+    #[test]
+    fn deeper_places_rank_after_github_places_and_others_are_ignored() {
+        let t = tree(&["doc/dev/code_of_conduct.rst", "src/conduct.md", "tests/fixtures/x/CODE_OF_CONDUCT.md"]);
+        let c = candidates(&coc(), &t);
+        assert_eq!(c, vec![("doc/dev/code_of_conduct.rst".to_string(), false)]);
+    }
+
+    #[test]
+    fn licence_prefixes_without_bundled_licences() {
+        let k = kind("name = 'licence'\nstems = ['license', 'licence', 'copying']\nprefixes = ['license-', 'licence-']\nplaces = ['']");
+        let c = candidates(&k, &tree(&["LICENSES_bundled.txt", "licenses/MIT.txt", "LICENSE-MIT", "LICENSE-APACHE"]));
+        assert_eq!(c.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), vec!["LICENSE-APACHE", "LICENSE-MIT"]);
+    }
+
+    #[test]
+    fn folder_of_pages_counts_only_with_text_pages() {
+        let k = kind("name = 'contributing'\nstems = ['contributing']\nfolder = true\ndeeper = true");
+        let c = candidates(&k, &tree(&["docs/contributing/index.md", "docs/contributing/setup.md"]));
+        assert_eq!(c, vec![("docs/contributing".to_string(), true)]);
+        let none = candidates(&k, &tree(&["docs/contributing/diagram.png"]));
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn links_resolve_to_index_pages_and_added_extensions() {
+        let t = tree(&["docs/dev/index.rst", "docs/support.md"]);
+        assert_eq!(resolve_in_tree(&t, "docs/dev").as_deref(), Some("docs/dev/index.rst"));
+        assert_eq!(resolve_in_tree(&t, "docs/support").as_deref(), Some("docs/support.md"));
+        assert_eq!(resolve_in_tree(&t, "docs/nothing"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! `owner/repo` and repository URLs, parsed once at the edge.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A GitHub repository: `owner/name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RepoRef {
+    pub owner: String,
+    pub name: String,
+}
+
+static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$").unwrap());
+static REPO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9._-]{1,100}$").unwrap());
+
+impl RepoRef {
+    /// Parses `owner/repo`, `github.com/owner/repo`, `https://github.com/owner/repo[.git][/...]`
+    /// and `git@github.com:owner/repo.git`.
+    pub fn parse(input: &str) -> Result<RepoRef, String> {
+        let s = input.trim();
+        let rest = s
+            .strip_prefix("git@github.com:")
+            .or_else(|| s.strip_prefix("ssh://git@github.com/"))
+            .or_else(|| {
+                let no_scheme = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or(s);
+                no_scheme.strip_prefix("www.github.com/").or_else(|| no_scheme.strip_prefix("github.com/"))
+            })
+            .unwrap_or(s);
+        let mut parts = rest.trim_end_matches('/').split('/');
+        let (Some(owner), Some(name)) = (parts.next(), parts.next()) else {
+            return Err(bad(input));
+        };
+        let name = name.strip_suffix(".git").unwrap_or(name);
+        // `owner/repo` alone must be exactly two parts; URLs may go on (`/tree/main`, `/issues`).
+        let is_url = rest.len() != s.len();
+        if (!is_url && parts.next().is_some()) || !NAME.is_match(owner) || !REPO.is_match(name) || name == "." || name == ".." {
+            return Err(bad(input));
+        }
+        Ok(RepoRef { owner: owner.to_string(), name: name.to_string() })
+    }
+
+    /// Whether a string looks like it was meant as a repository rather than a path.
+    pub fn looks_like(input: &str) -> bool {
+        input.contains("github.com") || (input.matches('/').count() == 1 && !input.starts_with('.') && !input.starts_with('/'))
+    }
+}
+
+fn bad(input: &str) -> String {
+    format!("`{input}` is not a repository: expected OWNER/REPO or https://github.com/OWNER/REPO (or a path to a checkout)")
+}
+
+impl fmt::Display for RepoRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_usual_spellings() {
+        for s in [
+            "rust-lang/rust",
+            "github.com/rust-lang/rust",
+            "https://github.com/rust-lang/rust",
+            "https://github.com/rust-lang/rust.git",
+            "https://github.com/rust-lang/rust/tree/master/src",
+            "git@github.com:rust-lang/rust.git",
+            "http://www.github.com/rust-lang/rust/",
+        ] {
+            let r = RepoRef::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(r.to_string(), "rust-lang/rust", "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_repository() {
+        for s in ["", "rust", "a/b/c", "-bad/name", "owner/", "/repo", "owner/re po", "owner/..", "https://gitlab.com/a/b"] {
+            assert!(RepoRef::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn error_says_what_is_expected() {
+        assert!(RepoRef::parse("nope").unwrap_err().contains("expected OWNER/REPO"));
+    }
+}

@@ -1,0 +1,131 @@
+//! The terminal report: scores at a glance, then each responsibility's gaps with evidence and
+//! remedy, most important first. Styles are ANSI; `anstream` strips them when the output is not a
+//! terminal or `NO_COLOR` is set.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::Report;
+use crate::engine::finding::{Finding, Status};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+const BAR_WIDTH: usize = 20;
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+fn symbol(status: Status) -> String {
+    match status {
+        Status::Pass => paint(GREEN, "✓"),
+        Status::Warn => paint(YELLOW, "!"),
+        Status::Fail => paint(RED, "✗"),
+        Status::Skipped => paint(DIM, "-"),
+        Status::Ignored => paint(DIM, "~"),
+    }
+}
+
+fn score_style(score: Option<u8>) -> Style {
+    match score {
+        Some(s) if s >= 80 => GREEN,
+        Some(s) if s >= 50 => YELLOW,
+        Some(_) => RED,
+        None => DIM,
+    }
+}
+
+fn bar(score: Option<u8>) -> String {
+    let filled = score.map_or(0, |s| (usize::from(s) * BAR_WIDTH + 50) / 100);
+    format!("{}{}", paint(score_style(score), &"█".repeat(filled)), paint(DIM, &"░".repeat(BAR_WIDTH - filled)))
+}
+
+fn score_text(score: Option<u8>) -> String {
+    score.map_or_else(|| "n/a".to_string(), |s| s.to_string())
+}
+
+/// Renders the report as styled text.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let name = report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository");
+    let _ = writeln!(out, "{} {}  {} {}/100", paint(BOLD, "cm-audit"), name, paint(DIM, "score"), paint(score_style(report.score).bold(), &score_text(report.score)));
+    let _ = writeln!(out, "{}", paint(DIM, &sources_line(report)));
+    if let Some(top) = report.gaps().next() {
+        let _ = writeln!(out, "\n{} {}: {}", paint(BOLD, "Fix first:"), top.title, top.remedy);
+    }
+    let _ = writeln!(out);
+    for r in &report.responsibilities {
+        let _ = writeln!(out, "  {:<20} {:>3}  {}", r.title, score_text(r.score), bar(r.score));
+    }
+    for r in &report.responsibilities {
+        let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.responsibility == r.id).collect();
+        let _ = writeln!(out, "\n{} {}", paint(BOLD, &format!("{} {}", r.title, score_text(r.score))), paint(DIM, &format!("— {}", r.summary)));
+        for f in mine {
+            finding(&mut out, f);
+        }
+    }
+    let skipped = report.with_status(Status::Skipped).count();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint(
+            DIM,
+            &format!(
+                "{} gaps, {} passing, {skipped} skipped, {} ignored. `cm-audit explain RULE` says why a rule matters.",
+                report.gaps().count(),
+                report.with_status(Status::Pass).count(),
+                report.with_status(Status::Ignored).count()
+            )
+        )
+    );
+    out
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let sev = match f.status {
+        Status::Fail | Status::Warn => format!(" [{}]", f.severity.id()),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "  {} {}{}  {}", symbol(f.status), f.title, paint(DIM, &sev), paint(DIM, &f.rule));
+    let _ = writeln!(out, "      {}", f.message);
+    if f.status.is_gap() {
+        for e in f.evidence.iter().take(5) {
+            let place = match (&e.path, e.line) {
+                (Some(p), Some(l)) => format!("{p}:{l}: "),
+                (Some(p), None) => format!("{p}: "),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "      {}", paint(DIM, &format!("{place}{}", e.text)));
+        }
+        let _ = writeln!(out, "      → {}", f.remedy);
+    }
+}
+
+/// What the audit could see: the reader must know what it could not.
+pub fn sources_line(report: &Report) -> String {
+    let mut parts = Vec::new();
+    if let Some(tree) = &report.sources.local_tree {
+        let how = match report.sources.local_listing.as_deref() {
+            Some("git") => "files tracked by git",
+            _ => "all files not ignored",
+        };
+        parts.push(format!("local checkout {tree} ({how})"));
+    }
+    if let Some(api) = &report.sources.api {
+        parts.push(format!("GitHub API {api}"));
+    }
+    let mut line = format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
+    if !report.unavailable.is_empty() {
+        let skipped = report.with_status(Status::Skipped).count();
+        let what: Vec<&str> = report.unavailable.iter().map(|u| u.data.as_str()).collect();
+        let _ = write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
+    }
+    for note in &report.sources.notes {
+        let _ = write!(line, ". {note}");
+    }
+    line
+}

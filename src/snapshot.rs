@@ -1,0 +1,159 @@
+//! The `Snapshot`: everything collected about one repository at one time.
+//!
+//! It is the contract between collection (the only stage doing I/O) and the engine (pure). It
+//! serialises to JSON so that an audit can be saved and replayed offline (`--from s.json`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot's JSON shape; bumped on any incompatible change.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// `owner/name` when known (always for the API; from the `origin` remote for a checkout).
+    pub repository: Option<String>,
+    pub collected_at: DateTime<Utc>,
+    pub sources: Sources,
+    /// The repository's files, as paths relative to its root with `/` separators.
+    pub tree: Tree,
+    /// Bodies of the few files that rules read, keyed by path.
+    #[serde(default)]
+    pub files: BTreeMap<String, FileBody>,
+    /// Community files of the owner's `.github` repository, which GitHub falls back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited: Option<InheritedFiles>,
+    /// What only the GitHub API knows; `None` when the source could not see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<RepoSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+    /// Why a kind of data is missing, e.g. `labels` → "needs the GitHub API".
+    #[serde(default)]
+    pub unavailable: BTreeMap<DataKind, String>,
+}
+
+/// Where a snapshot's data came from, stated in every report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Sources {
+    /// The local checkout's path, when one was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_tree: Option<String>,
+    /// How the local tree's file list was made: `git` (tracked files) or `walk` (ignore rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_listing: Option<String>,
+    /// The API base URL, when the GitHub API was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+    /// The git ref whose tree was read through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_ref: Option<String>,
+    /// Notes for the reader about what could not be read (unreadable files, caps hit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Tree {
+    /// File paths (no directories; they are implied by the paths).
+    pub paths: Vec<String>,
+    /// The listing is incomplete (GitHub's cap, or ours on huge trees).
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// A file's body as read, capped in size.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FileBody {
+    Text {
+        text: String,
+        /// Only the first part was read (the size cap).
+        #[serde(default)]
+        truncated: bool,
+    },
+    /// Present but not readable as text; `reason` says why (binary, not UTF-8, a link outside the tree).
+    Unreadable { reason: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InheritedFiles {
+    /// The repository the files come from, e.g. `my-org/.github`.
+    pub from: String,
+    pub tree: Tree,
+    #[serde(default)]
+    pub files: BTreeMap<String, FileBody>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RepoSettings {
+    pub description: Option<String>,
+    pub homepage: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub has_issues: bool,
+    pub has_discussions: bool,
+    pub archived: bool,
+    pub fork: bool,
+    pub default_branch: Option<String>,
+    /// Number of published releases, when counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Label {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Kinds of data a source may lack; rules that need a missing kind are skipped with its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataKind {
+    Settings,
+    Labels,
+    Issues,
+    Inherited,
+}
+
+impl DataKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataKind::Settings => "settings",
+            DataKind::Labels => "labels",
+            DataKind::Issues => "issues",
+            DataKind::Inherited => "inherited",
+        }
+    }
+}
+
+impl Snapshot {
+    /// An empty snapshot of a tree, to be filled by a collector.
+    pub fn new(repository: Option<String>, collected_at: DateTime<Utc>) -> Self {
+        Snapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            repository,
+            collected_at,
+            sources: Sources::default(),
+            tree: Tree::default(),
+            files: BTreeMap::new(),
+            inherited: None,
+            settings: None,
+            labels: None,
+            unavailable: BTreeMap::new(),
+        }
+    }
+
+    /// The reason a kind of data is missing, or a generic one when the source never had it.
+    pub fn missing_reason(&self, kind: DataKind) -> String {
+        self.unavailable
+            .get(&kind)
+            .cloned()
+            .unwrap_or_else(|| format!("no {} data in this snapshot", kind.as_str()))
+    }
+}
