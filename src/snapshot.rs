@@ -31,6 +31,12 @@ pub struct Snapshot {
     pub settings: Option<RepoSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Label>>,
+    /// Open issues carrying a welcoming label (`good first issue`, `help wanted`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welcoming_issues: Option<Vec<Item>>,
+    /// Issues and pull requests created in the window, with their first responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
     /// Why a kind of data is missing, e.g. `labels` → "needs the GitHub API".
     #[serde(default)]
     pub unavailable: BTreeMap<DataKind, String>,
@@ -111,6 +117,96 @@ pub struct Label {
     pub description: Option<String>,
 }
 
+/// Issues and pull requests created in a window, newest first, as collected.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Activity {
+    /// Items created at or after this time are in the window.
+    pub window_start: DateTime<Utc>,
+    pub items: Vec<Item>,
+    /// Logins of the window's authors who opened an issue or pull request in the repository
+    /// before the window started (their history, looked up in bulk). `None` when not looked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authors_with_earlier_items: Option<Vec<String>>,
+    /// False when the listing stopped early (a cap or an error); the reason is in `Sources::notes`.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Issue,
+    PullRequest,
+}
+
+/// A user as GitHub shows one on an item or comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub login: String,
+    /// `type: Bot`, or a login ending in `[bot]`.
+    #[serde(default)]
+    pub is_bot: bool,
+}
+
+/// An issue or pull request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub number: u64,
+    pub title: String,
+    /// The item's page on GitHub (`html_url`).
+    pub url: String,
+    /// `None` for a deleted user (GitHub shows `ghost`).
+    pub author: Option<Actor>,
+    /// GitHub's `author_association`: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER,
+    /// FIRST_TIME_CONTRIBUTOR, MANNEQUIN or NONE.
+    pub author_association: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// A pull request still in draft.
+    #[serde(default)]
+    pub draft: bool,
+    /// For a pull request opened as a draft: when it was marked ready for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_for_review_at: Option<DateTime<Utc>>,
+    /// Whether the pull request was opened as a draft (its clock starts when marked ready).
+    #[serde(default)]
+    pub opened_as_draft: bool,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub assignees: Vec<String>,
+    /// Comments and submitted reviews by anyone (the author and bots included), oldest first;
+    /// at least the earliest few, enough to find the first response by someone else.
+    #[serde(default)]
+    pub responses: Vec<Response>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResponseKind {
+    Comment,
+    /// A submitted review (pending reviews are never collected).
+    Review,
+    ReviewComment,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub kind: ResponseKind,
+    /// `None` for a deleted user.
+    pub author: Option<Actor>,
+    pub author_association: String,
+    pub at: DateTime<Utc>,
+}
+
 /// Kinds of data a source may lack; rules that need a missing kind are skipped with its reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -145,6 +241,8 @@ impl Snapshot {
             inherited: None,
             settings: None,
             labels: None,
+            welcoming_issues: None,
+            activity: None,
             unavailable: BTreeMap::new(),
         }
     }
