@@ -16,7 +16,10 @@ const DEEPER_MAX_DEPTH: usize = 3;
 /// A folder of pages counts with at most this many pages read.
 const FOLDER_MAX_PAGES: usize = 20;
 /// A file with no more words than this, and a link, is a pointer to the real page.
-const POINTER_MAX_WORDS: usize = 60;
+const POINTER_MAX_WORDS: usize = 40;
+/// A pointer to an in-tree page not named like the document must be shorter still (a README
+/// with a link to its docs is not a pointer).
+const POINTER_ANY_TARGET_MAX_WORDS: usize = 20;
 const TEXT_EXTENSIONS: &[&str] = &["", "md", "markdown", "mdown", "rst", "txt", "adoc", "asciidoc", "org", "html"];
 
 /// A kind of community document and the names and places it is accepted under.
@@ -397,7 +400,8 @@ fn is_badge(url: &str) -> bool {
 
 fn in_tree_pointer(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Option<String> {
     let doc = Doc::parse(path, text);
-    if doc.prose_words() > POINTER_MAX_WORDS {
+    let words = doc.prose_words();
+    if words > POINTER_MAX_WORDS {
         return None;
     }
     let targets: Vec<String> = doc
@@ -411,7 +415,7 @@ fn in_tree_pointer(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> 
     targets
         .iter()
         .find(|t| kind.name_matches(split_dir(t).1, false))
-        .or_else(|| targets.first())
+        .or_else(|| targets.first().filter(|_| words <= POINTER_ANY_TARGET_MAX_WORDS))
         .cloned()
 }
 

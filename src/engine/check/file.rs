@@ -67,7 +67,7 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         out.evidence = evidence;
         return out;
     }
-    let mut out = Outcome::new(Status::Pass, format!("found {} ({words} words{via})", found.describe_path())).at(&found.path);
+    let mut out = Outcome::new(Status::Pass, format!("found {}: {words} words{via}", found.describe_path())).at(&found.path);
     out.evidence = evidence;
     out
 }

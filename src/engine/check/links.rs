@@ -44,7 +44,7 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     if looked_in.is_empty() {
         return Outcome::new(Status::Fail, format!("no {} to link from", from_names.join(" or ")));
     }
-    let mut out = Outcome::new(Status::Fail, format!("{} does not link to the {to_name} ({})", looked_in.join(" nor "), target.path));
+    let mut out = Outcome::new(Status::Fail, format!("{} to the {to_name} ({})", super::neither(&looked_in, "does not link", "links"), target.path));
     if let Some(first) = broken.first() {
         out.message = format!("{} links to a {to_name} that does not exist", first.path.clone().unwrap_or_default());
     }

@@ -63,3 +63,12 @@ fn any(checks: &[Check], ctx: &Ctx<'_>) -> Outcome {
     out.evidence = outcomes.into_iter().flat_map(|o| o.evidence).collect();
     out
 }
+
+/// "A does not mention", "neither A nor B mentions", "none of A, B, C mentions".
+fn neither(paths: &[String], negative: &str, positive: &str) -> String {
+    match paths {
+        [one] => format!("{one} {negative}"),
+        [a, b] => format!("neither {a} nor {b} {positive}"),
+        many => format!("none of {} {positive}", many.join(", ")),
+    }
+}
