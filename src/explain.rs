@@ -18,7 +18,11 @@ pub fn list(rules: &RuleSet) -> String {
 }
 
 fn needs(rule: &Rule) -> String {
-    if rule.requires.is_empty() { String::new() } else { format!("Requires: {} (skipped unless they pass)\n", rule.requires.join(", ")) }
+    if rule.requires.is_empty() {
+        String::new()
+    } else {
+        format!("Requires: {} (skipped unless they pass)\n", rule.requires.join(", "))
+    }
 }
 
 /// Everything about one rule, for a person.
@@ -64,7 +68,8 @@ fn describe_places(kind: &crate::locate::DocumentKind) -> String {
         parts.push(format!("the paths {}", s.paths.join(", ")));
     }
     let places = s.places.clone().unwrap_or_else(|| vec![".github".into(), "".into(), "docs".into()]);
-    let places: Vec<String> = places.iter().map(|p| if p.is_empty() { "the root".into() } else { format!("{p}/") }).collect();
+    let places: Vec<String> =
+        places.iter().map(|p| if p.is_empty() { "the root".into() } else { format!("{p}/") }).collect();
     parts.push(format!("looked for in {}", places.join(", ")));
     if s.deeper {
         parts.push("then a few levels under doc/, docs/, documentation/, community/, governance/".into());
@@ -100,11 +105,22 @@ pub fn reference_markdown(rules: &RuleSet) -> String {
     }
     for r in &rules.rules {
         let _ = writeln!(out, "\n### {}\n", r.id);
-        let _ = writeln!(out, "**{}** · {} · severity {} (weight {})\n", r.title, r.responsibility.title(), r.severity.id(), r.weight);
+        let _ = writeln!(
+            out,
+            "**{}** · {} · severity {} (weight {})\n",
+            r.title,
+            r.responsibility.title(),
+            r.severity.id(),
+            r.weight
+        );
         let _ = writeln!(out, "{}\n", r.rationale.trim().replace('\n', " "));
         let _ = writeln!(out, "*Looks for:* {}\n", looks_for(rules, r).replace('\n', "  \n"));
         if !r.requires.is_empty() {
-            let _ = writeln!(out, "*Requires:* {} (skipped unless they pass)\n", r.requires.iter().map(|q| format!("[`{q}`](#{q})")).collect::<Vec<_>>().join(", "));
+            let _ = writeln!(
+                out,
+                "*Requires:* {} (skipped unless they pass)\n",
+                r.requires.iter().map(|q| format!("[`{q}`](#{q})")).collect::<Vec<_>>().join(", ")
+            );
         }
         let _ = writeln!(out, "*Fix:* {}", r.remedy.trim());
     }

@@ -311,7 +311,11 @@ pub fn paths_to_read(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree) -> BTr
 }
 
 /// In-tree targets of pointer files among the bodies read, which a second pass should read.
-pub fn pointer_targets(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree, files: &BTreeMap<String, FileBody>) -> BTreeSet<String> {
+pub fn pointer_targets(
+    kinds: &BTreeMap<String, DocumentKind>,
+    tree: &Tree,
+    files: &BTreeMap<String, FileBody>,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for kind in kinds.values() {
         if let Some((path, false)) = candidates(kind, tree).into_iter().next() {
@@ -332,18 +336,42 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
     let tree_candidates = candidates(kind, &snap.tree);
     if let Some((path, is_folder)) = tree_candidates.first().cloned() {
         if kind.spec.all {
-            let pages = tree_candidates.iter().map(|(p, _)| Page { path: p.clone(), body: snap.files.get(p) }).collect();
-            return Some(Located { path, origin: Origin::Tree, is_folder: false, others: Vec::new(), pages, pointer: None });
+            let pages =
+                tree_candidates.iter().map(|(p, _)| Page { path: p.clone(), body: snap.files.get(p) }).collect();
+            return Some(Located {
+                path,
+                origin: Origin::Tree,
+                is_folder: false,
+                others: Vec::new(),
+                pages,
+                pointer: None,
+            });
         }
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
-        return Some(build(kind, &snap.tree, &snap.files, path, is_folder, Origin::Tree, others));
+        let mut found = build(kind, &snap.tree, &snap.files, path, is_folder, Origin::Tree, others);
+        // The page a pointer leads to is the same document, not another one.
+        if let Some(Pointer::Followed(target)) = &found.pointer {
+            let target = target.clone();
+            found.others.retain(|o| *o != target);
+        }
+        return Some(found);
     }
     if kind.spec.org_fallback {
         if let Some(inh) = &snap.inherited {
             let inh_candidates = candidates(kind, &inh.tree);
             // GitHub only falls back to the places it searches itself, not deeper pages.
-            if let Some((path, is_folder)) = inh_candidates.into_iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3)) {
-                return Some(build(kind, &inh.tree, &inh.files, path, is_folder, Origin::Inherited(inh.from.clone()), Vec::new()));
+            if let Some((path, is_folder)) =
+                inh_candidates.into_iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3))
+            {
+                return Some(build(
+                    kind,
+                    &inh.tree,
+                    &inh.files,
+                    path,
+                    is_folder,
+                    Origin::Inherited(inh.from.clone()),
+                    Vec::new(),
+                ));
             }
         }
     }
@@ -387,11 +415,7 @@ fn pointer_of(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Optio
     if doc.prose_words() > POINTER_MAX_WORDS {
         return None;
     }
-    doc.links()
-        .into_iter()
-        .map(|(_, t)| t)
-        .find(|t| t.starts_with("http") && !is_badge(t))
-        .map(Pointer::External)
+    doc.links().into_iter().map(|(_, t)| t).find(|t| t.starts_with("http") && !is_badge(t)).map(Pointer::External)
 }
 
 fn is_badge(url: &str) -> bool {
@@ -485,7 +509,9 @@ mod tests {
 
     #[test]
     fn licence_prefixes_without_bundled_licences() {
-        let k = kind("name = 'licence'\nstems = ['license', 'licence', 'copying']\nprefixes = ['license-', 'licence-']\nplaces = ['']");
+        let k = kind(
+            "name = 'licence'\nstems = ['license', 'licence', 'copying']\nprefixes = ['license-', 'licence-']\nplaces = ['']",
+        );
         let c = candidates(&k, &tree(&["LICENSES_bundled.txt", "licenses/MIT.txt", "LICENSE-MIT", "LICENSE-APACHE"]));
         assert_eq!(c.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), vec!["LICENSE-APACHE", "LICENSE-MIT"]);
     }

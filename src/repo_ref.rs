@@ -35,7 +35,12 @@ impl RepoRef {
         let name = name.strip_suffix(".git").unwrap_or(name);
         // `owner/repo` alone must be exactly two parts; URLs may go on (`/tree/main`, `/issues`).
         let is_url = rest.len() != s.len();
-        if (!is_url && parts.next().is_some()) || !NAME.is_match(owner) || !REPO.is_match(name) || name == "." || name == ".." {
+        if (!is_url && parts.next().is_some())
+            || !NAME.is_match(owner)
+            || !REPO.is_match(name)
+            || name == "."
+            || name == ".."
+        {
             return Err(bad(input));
         }
         Ok(RepoRef { owner: owner.to_string(), name: name.to_string() })
@@ -43,12 +48,15 @@ impl RepoRef {
 
     /// Whether a string looks like it was meant as a repository rather than a path.
     pub fn looks_like(input: &str) -> bool {
-        input.contains("github.com") || (input.matches('/').count() == 1 && !input.starts_with('.') && !input.starts_with('/'))
+        input.contains("github.com")
+            || (input.matches('/').count() == 1 && !input.starts_with('.') && !input.starts_with('/'))
     }
 }
 
 fn bad(input: &str) -> String {
-    format!("`{input}` is not a repository: expected OWNER/REPO or https://github.com/OWNER/REPO (or a path to a checkout)")
+    format!(
+        "`{input}` is not a repository: expected OWNER/REPO or https://github.com/OWNER/REPO (or a path to a checkout)"
+    )
 }
 
 impl fmt::Display for RepoRef {
@@ -79,7 +87,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_repository() {
-        for s in ["", "rust", "a/b/c", "-bad/name", "owner/", "/repo", "owner/re po", "owner/..", "https://gitlab.com/a/b"] {
+        for s in
+            ["", "rust", "a/b/c", "-bad/name", "owner/", "/repo", "owner/re po", "owner/..", "https://gitlab.com/a/b"]
+        {
             assert!(RepoRef::parse(s).is_err(), "{s}");
         }
     }

@@ -249,9 +249,6 @@ impl Snapshot {
 
     /// The reason a kind of data is missing, or a generic one when the source never had it.
     pub fn missing_reason(&self, kind: DataKind) -> String {
-        self.unavailable
-            .get(&kind)
-            .cloned()
-            .unwrap_or_else(|| format!("no {} data in this snapshot", kind.as_str()))
+        self.unavailable.get(&kind).cloned().unwrap_or_else(|| format!("no {} data in this snapshot", kind.as_str()))
     }
 }

@@ -59,9 +59,8 @@ static ATX_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,
 static ADOC_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(={1,6})\s+\S").unwrap());
 static SETEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)\s*$").unwrap());
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}][\p{L}\p{N}'’-]*").unwrap());
-static URLISH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<?(https?|mailto):[^\s)>\]]+>?").unwrap()
-});
+static URLISH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<?(https?|mailto):[^\s)>\]]+>?").unwrap());
 /// Text left from a template: `[INSERT CONTACT METHOD]`, `{{ email }}`, `<your name>`, TODO, TBD.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -84,8 +83,8 @@ impl Doc {
             let trimmed = line.trim_start();
             // Fenced code (Markdown) and literal blocks (reStructuredText).
             if let Some((ch, len)) = fence {
-                let closes = trimmed.starts_with(&ch.to_string().repeat(len))
-                    && trimmed.trim_end().chars().all(|c| c == ch);
+                let closes =
+                    trimmed.starts_with(&ch.to_string().repeat(len)) && trimmed.trim_end().chars().all(|c| c == ch);
                 if closes {
                     fence = None;
                 }
@@ -131,7 +130,10 @@ impl Doc {
             }
             if format == Format::Rst {
                 let t = text.trim_end();
-                if t.ends_with("::") || t.trim_start().starts_with(".. code") || t.trim_start().starts_with(".. sourcecode") {
+                if t.ends_with("::")
+                    || t.trim_start().starts_with(".. code")
+                    || t.trim_start().starts_with(".. sourcecode")
+                {
                     rst_literal = true;
                 }
                 if t.starts_with(".. ") && !t.contains("::") && !t.starts_with(".. _") {
@@ -198,11 +200,7 @@ impl Doc {
     }
 
     fn words_in(&self, range: std::ops::Range<usize>) -> usize {
-        self.lines[range]
-            .iter()
-            .filter(|l| l.kind == LineKind::Prose)
-            .map(|l| count_words(&l.text))
-            .sum()
+        self.lines[range].iter().filter(|l| l.kind == LineKind::Prose).map(|l| count_words(&l.text)).sum()
     }
 
     /// The range of lines under the heading at `index` (up to the next heading of the same or a
@@ -296,11 +294,14 @@ pub fn placeholder_in(text: &str) -> Option<&str> {
 static MD_INLINE_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)"#).unwrap());
 static MD_REF_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\[[^\]]+\]:\s*<?([^\s>]+)>?").unwrap());
-static RST_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"`[^`<]*<([^>`]+)>`__?|:doc:`(?:[^`<]*<([^>`]+)>|([^`]+))`|^\.\. _[^:]+:\s*(\S+)|^\.\. include::\s*(\S+)").unwrap());
+static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"`[^`<]*<([^>`]+)>`__?|:doc:`(?:[^`<]*<([^>`]+)>|([^`]+))`|^\.\. _[^:]+:\s*(\S+)|^\.\. include::\s*(\S+)",
+    )
+    .unwrap()
+});
 static HREF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"href\s*=\s*["']([^"']+)["']"#).unwrap());
-static BARE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?:https?://|mailto:)[^\s)<>\]"'`]+"#).unwrap());
+static BARE_URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?:https?://|mailto:)[^\s)<>\]"'`]+"#).unwrap());
 
 /// Link targets written in a line: Markdown, reStructuredText, HTML and bare URLs.
 pub fn links_in(text: &str) -> Vec<String> {
@@ -334,7 +335,10 @@ pub fn links_in(text: &str) -> Vec<String> {
 /// Whether a link target points outside the repository (a URL, not a path).
 pub fn is_external(target: &str) -> bool {
     let lower = target.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("//")
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("//")
 }
 
 /// Resolves a relative link written in the file at `from` to a normalised repository path.

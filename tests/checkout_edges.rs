@@ -39,10 +39,18 @@ fn a_git_checkout_is_what_git_tracks() {
     git(root, &["add", "CODE_OF_CONDUCT.md", ".gitignore"]);
     git(root, &["commit", "-qm", "init"]);
     // Untracked and ignored files are not the repository's content.
-    fs::write(root.join("SECURITY.md"), "# Security\n\nMail security@example.org with details of any vulnerability you find.\n").unwrap();
+    fs::write(
+        root.join("SECURITY.md"),
+        "# Security\n\nMail security@example.org with details of any vulnerability you find.\n",
+    )
+    .unwrap();
     fs::create_dir(root.join("build")).unwrap();
     fs::write(root.join("build/CONTRIBUTING.md"), "generated").unwrap();
-    fs::write(root.join(".git/config"), "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/widgets.git\n").unwrap();
+    fs::write(
+        root.join(".git/config"),
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:acme/widgets.git\n",
+    )
+    .unwrap();
 
     let r = audit(root);
     assert_eq!(r["sources"]["local_listing"], "git");

@@ -42,19 +42,30 @@ fn the_rules_reference_in_docs_is_up_to_date() {
     let out = cm_audit().args(["rules", "--format", "markdown"]).output().unwrap();
     let generated = String::from_utf8(out.stdout).unwrap();
     let committed = fs::read_to_string(fixtures().join("../../docs/rules.md")).unwrap();
-    assert!(generated == committed, "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`");
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
 }
 
 #[test]
 fn fail_under_sets_the_policy_exit_status() {
-    cm_audit().args(["bare", "--fail-under", "50"]).assert().code(1).stderr(predicate::str::contains("below --fail-under 50"));
+    cm_audit()
+        .args(["bare", "--fail-under", "50"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --fail-under 50"));
     cm_audit().args(["well-kept", "--fail-under", "90"]).assert().success();
     cm_audit().args(["well-kept", "--fail-under", "101"]).assert().code(2);
 }
 
 #[test]
 fn a_target_that_is_neither_a_folder_nor_a_repository_is_a_usage_error() {
-    cm_audit().arg("no-such-folder").assert().code(2).stderr(predicate::str::contains("neither a folder nor OWNER/REPO"));
+    cm_audit()
+        .arg("no-such-folder")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither a folder nor OWNER/REPO"));
     cm_audit().arg("a/b/c").assert().code(2);
     cm_audit().arg("bare/main.py").assert().code(2).stderr(predicate::str::contains("is not a directory"));
 }
@@ -78,7 +89,9 @@ fn a_saved_snapshot_audits_to_identical_findings() {
     let saved = dir.path().join("s.json");
     fs::write(&saved, &out.stdout).unwrap();
     let live = json_report("tricky", &[]);
-    let replayed = json_report("--from", &[saved.to_str().unwrap()]);
+    let out = cm_audit().args(["--format", "json", "--from", saved.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replayed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(live["findings"], replayed["findings"]);
     assert_eq!(live["score"], replayed["score"]);
 }
@@ -88,6 +101,10 @@ fn a_snapshot_file_that_is_not_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("s.json");
     fs::write(&bad, "{\"truncated\": ").unwrap();
-    cm_audit().args(["--from", bad.to_str().unwrap()]).assert().code(2).stderr(predicate::str::contains("is not a cm-audit snapshot"));
+    cm_audit()
+        .args(["--from", bad.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a cm-audit snapshot"));
     cm_audit().args(["--from", "missing.json"]).assert().code(3);
 }

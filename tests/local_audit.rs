@@ -15,7 +15,9 @@ fn well_kept_project_passes_every_rule_a_checkout_can_show() {
     }
     assert_eq!(finding(&r, "coc-reporting-channel")["location"], "CODE_OF_CONDUCT.md");
     assert_eq!(evidence(&r, "coc-reporting-channel")[0].split(": ").next(), Some("CODE_OF_CONDUCT.md:20"));
-    assert!(evidence(&r, "greeting")[0].starts_with(".github/workflows/greet.yml:10: uses: actions/first-interaction@"));
+    assert!(
+        evidence(&r, "greeting")[0].starts_with(".github/workflows/greet.yml:10: uses: actions/first-interaction@")
+    );
 }
 
 #[test]
@@ -25,7 +27,8 @@ fn rules_needing_the_api_are_skipped_with_the_reason_never_failed() {
         assert_eq!(status(&r, rule), "skipped", "{rule}");
         assert!(message(&r, rule).contains("needs the GitHub API"), "{rule}: {}", message(&r, rule));
     }
-    let unavailable: Vec<&str> = r["unavailable"].as_array().unwrap().iter().map(|u| u["data"].as_str().unwrap()).collect();
+    let unavailable: Vec<&str> =
+        r["unavailable"].as_array().unwrap().iter().map(|u| u["data"].as_str().unwrap()).collect();
     assert_eq!(unavailable, ["settings", "labels", "issues"]);
     assert_eq!(r["sources"]["local_tree"], "well-kept");
     assert_eq!(r["sources"]["local_listing"], "walk");
@@ -38,7 +41,9 @@ fn hollow_files_warn_and_their_content_rules_are_skipped_not_cascaded() {
         assert_eq!(status(&r, rule), "warn", "{rule}");
         assert!(message(&r, rule).contains("is hollow"), "{rule}: {}", message(&r, rule));
     }
-    assert!(evidence(&r, "contributing-present").contains(&"CONTRIBUTING.md:5: unfilled placeholder `TODO`".to_string()));
+    assert!(
+        evidence(&r, "contributing-present").contains(&"CONTRIBUTING.md:5: unfilled placeholder `TODO`".to_string())
+    );
     for rule in ["contributing-dev-setup", "contributing-tests", "coc-reporting-channel", "coc-enforcement"] {
         assert_eq!(status(&r, rule), "skipped", "{rule}");
         assert!(message(&r, rule).starts_with("requires "), "{rule}");
@@ -52,7 +57,10 @@ fn judges_the_file_github_shows_and_names_the_other() {
     let r = json_report("tricky", &[]);
     let f = finding(&r, "contributing-present");
     assert_eq!(f["location"], ".github/CONTRIBUTING.md");
-    assert_eq!(evidence(&r, "contributing-present"), ["CONTRIBUTING.MD: another contributing guide; GitHub shows .github/CONTRIBUTING.md"]);
+    assert_eq!(
+        evidence(&r, "contributing-present"),
+        ["CONTRIBUTING.MD: another contributing guide; GitHub shows .github/CONTRIBUTING.md"]
+    );
     // The CI notes GitHub shows say nothing about setting up or testing.
     assert_eq!(status(&r, "contributing-dev-setup"), "fail");
 }
@@ -112,7 +120,10 @@ fn an_unfilled_template_placeholder_is_not_a_reporting_channel() {
     let r = json_report("deep", &[]);
     assert_eq!(status(&r, "coc-reporting-channel"), "fail");
     assert!(message(&r, "coc-reporting-channel").contains("unfilled template placeholder"));
-    assert_eq!(evidence(&r, "coc-reporting-channel"), [".github/code_of_conduct.md:14: unfilled placeholder `[INSERT CONTACT METHOD]`"]);
+    assert_eq!(
+        evidence(&r, "coc-reporting-channel"),
+        [".github/code_of_conduct.md:14: unfilled placeholder `[INSERT CONTACT METHOD]`"]
+    );
 }
 
 #[test]
@@ -128,7 +139,8 @@ fn gaps_come_first_most_important_first() {
     let statuses: Vec<&str> = r["findings"].as_array().unwrap().iter().map(|f| f["status"].as_str().unwrap()).collect();
     let first_non_gap = statuses.iter().position(|s| *s != "fail" && *s != "warn").unwrap();
     assert!(statuses[first_non_gap..].iter().all(|s| *s != "fail" && *s != "warn"));
-    let severities: Vec<&str> = r["findings"].as_array().unwrap()[..first_non_gap].iter().map(|f| f["severity"].as_str().unwrap()).collect();
+    let severities: Vec<&str> =
+        r["findings"].as_array().unwrap()[..first_non_gap].iter().map(|f| f["severity"].as_str().unwrap()).collect();
     let rank = |s: &str| ["high", "medium", "low"].iter().position(|x| *x == s).unwrap();
     assert!(severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{severities:?}");
 }

@@ -43,7 +43,10 @@ impl Checkout {
     pub fn open(path: &Path) -> Result<Checkout> {
         let meta = fs::metadata(path).map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         if !meta.is_dir() {
-            return Err(Error::Usage(format!("{} is not a directory: give a checkout's folder or OWNER/REPO", path.display())));
+            return Err(Error::Usage(format!(
+                "{} is not a directory: give a checkout's folder or OWNER/REPO",
+                path.display()
+            )));
         }
         let root = path.canonicalize().map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         Ok(Checkout { root })
@@ -139,7 +142,11 @@ impl Checkout {
                 in_origin = line == "[remote \"origin\"]";
             } else if in_origin {
                 if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start().trim_start_matches('=').trim()) {
-                    return url.contains("github.com").then(|| RepoRef::parse(url).ok()).flatten().map(|r| r.to_string());
+                    return url
+                        .contains("github.com")
+                        .then(|| RepoRef::parse(url).ok())
+                        .flatten()
+                        .map(|r| r.to_string());
                 }
             }
         }

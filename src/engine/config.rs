@@ -57,8 +57,10 @@ pub(super) fn parse(
     documents: &mut BTreeMap<String, Table>,
     raw_rules: &mut Vec<RawRule>,
 ) -> Result<Overrides, RuleError> {
-    let table: Table = text.parse().map_err(|e: toml::de::Error| RuleError(format!("{origin}: {}", one_line(&e.to_string()))))?;
-    let file: ConfigFile = deserialize(table).map_err(|(path, e)| RuleError(format!("{origin}: field `{path}`: {e}")))?;
+    let table: Table =
+        text.parse().map_err(|e: toml::de::Error| RuleError(format!("{origin}: {}", one_line(&e.to_string()))))?;
+    let file: ConfigFile =
+        deserialize(table).map_err(|(path, e)| RuleError(format!("{origin}: field `{path}`: {e}")))?;
     for (id, changes) in file.documents {
         documents.entry(id).or_default().extend(changes);
     }
@@ -99,7 +101,8 @@ impl Overrides {
         let mut out = BTreeMap::new();
         for rule in rules {
             let by_rule = self.rules.get(&rule.id).filter(|o| o.enabled == Some(false)).map(|o| o.reason.clone());
-            let by_resp = self.responsibilities.get(&rule.responsibility).filter(|t| !t.enabled).map(|t| t.reason.clone());
+            let by_resp =
+                self.responsibilities.get(&rule.responsibility).filter(|t| !t.enabled).map(|t| t.reason.clone());
             if let Some(reason) = by_rule.or(by_resp) {
                 out.insert(rule.id.clone(), reason.unwrap_or_else(|| format!("turned off in {}", self.origin)));
             }

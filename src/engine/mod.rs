@@ -72,8 +72,8 @@ impl RuleSet {
 
         let mut kinds = BTreeMap::new();
         for (id, table) in documents {
-            let spec: DocumentSpec = deserialize(table)
-                .map_err(|(path, e)| RuleError(format!("document `{id}`: field `{path}`: {e}")))?;
+            let spec: DocumentSpec =
+                deserialize(table).map_err(|(path, e)| RuleError(format!("document `{id}`: field `{path}`: {e}")))?;
             let kind = DocumentKind::new(&id, spec).map_err(|e| RuleError(format!("document `{id}`: {e}")))?;
             kinds.insert(id, kind);
         }
@@ -87,9 +87,12 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut seen = BTreeSet::new();
         for mut raw in raw_rules {
-            let id = raw.table.get("id").and_then(|v| v.as_str()).map(String::from).ok_or_else(|| {
-                RuleError(format!("{}: a rule has no `id`", raw.origin))
-            })?;
+            let id = raw
+                .table
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+                .ok_or_else(|| RuleError(format!("{}: a rule has no `id`", raw.origin)))?;
             if !seen.insert(id.clone()) {
                 return Err(RuleError(format!("{}: rule `{id}`: the id is used twice", raw.origin)));
             }
@@ -118,12 +121,18 @@ impl RuleSet {
         for rule in &self.rules {
             for doc in rule.check.documents().into_iter().chain(rule.applies_if.iter().flat_map(|c| c.documents())) {
                 if !self.documents.contains_key(doc) {
-                    return Err(RuleError(format!("{}: rule `{}`: field `check`: unknown document `{doc}`", rule.origin, rule.id)));
+                    return Err(RuleError(format!(
+                        "{}: rule `{}`: field `check`: unknown document `{doc}`",
+                        rule.origin, rule.id
+                    )));
                 }
             }
             for req in &rule.requires {
                 if !ids.contains(req.as_str()) {
-                    return Err(RuleError(format!("{}: rule `{}`: field `requires`: unknown rule `{req}`", rule.origin, rule.id)));
+                    return Err(RuleError(format!(
+                        "{}: rule `{}`: field `requires`: unknown rule `{req}`",
+                        rule.origin, rule.id
+                    )));
                 }
             }
         }
@@ -134,7 +143,10 @@ impl RuleSet {
             while let Some(id) = stack.pop() {
                 for req in &self.rule(id).map(|r| r.requires.clone()).unwrap_or_default() {
                     if req == &rule.id {
-                        return Err(RuleError(format!("{}: rule `{}`: field `requires`: requirements form a loop", rule.origin, rule.id)));
+                        return Err(RuleError(format!(
+                            "{}: rule `{}`: field `requires`: requirements form a loop",
+                            rule.origin, rule.id
+                        )));
                     }
                     if visited.insert(req.clone()) {
                         stack.push(self.rule(req).map(|r| r.id.as_str()).unwrap_or(""));
@@ -184,7 +196,9 @@ impl RuleSet {
                 Outcome::new(Status::Skipped, format!("requires {}, which did not pass", unmet.join(", ")))
             } else {
                 match rule.applies_if.as_ref().map(|c| check::evaluate(c, ctx)) {
-                    Some(a) if a.status != Status::Pass => Outcome::new(Status::Skipped, format!("not applicable: {}", a.message)),
+                    Some(a) if a.status != Status::Pass => {
+                        Outcome::new(Status::Skipped, format!("not applicable: {}", a.message))
+                    }
                     _ => check::evaluate(&rule.check, ctx),
                 }
             }
@@ -212,8 +226,14 @@ fn finding(rule: &Rule, o: Outcome) -> Finding {
 }
 
 /// Reads a rules file: `[document.ID]` tables and `[[rule]]` entries.
-fn collect_file(origin: &str, text: &str, documents: &mut BTreeMap<String, Table>, rules: &mut Vec<RawRule>) -> Result<(), RuleError> {
-    let table: Table = text.parse().map_err(|e: toml::de::Error| RuleError(format!("{origin}: {}", one_line(&e.to_string()))))?;
+fn collect_file(
+    origin: &str,
+    text: &str,
+    documents: &mut BTreeMap<String, Table>,
+    rules: &mut Vec<RawRule>,
+) -> Result<(), RuleError> {
+    let table: Table =
+        text.parse().map_err(|e: toml::de::Error| RuleError(format!("{origin}: {}", one_line(&e.to_string()))))?;
     for (key, value) in table {
         match (key.as_str(), value) {
             ("document", toml::Value::Table(docs)) => {
@@ -232,7 +252,9 @@ fn collect_file(origin: &str, text: &str, documents: &mut BTreeMap<String, Table
                     rules.push(RawRule { table: t, origin: origin.to_string() });
                 }
             }
-            (other, _) => return Err(RuleError(format!("{origin}: unknown key `{other}` (expected `document` or `rule`)"))),
+            (other, _) => {
+                return Err(RuleError(format!("{origin}: unknown key `{other}` (expected `document` or `rule`)")));
+            }
         }
     }
     Ok(())
@@ -248,5 +270,10 @@ fn deserialize<T: serde::de::DeserializeOwned>(table: Table) -> Result<T, (Strin
 
 /// TOML errors span several lines (a snippet with a caret); reports want one.
 pub fn one_line(msg: &str) -> String {
-    msg.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^')).collect::<Vec<_>>().join(": ")
+    // toml repeats the field's path on a last line `in `...``; the caller names the field already.
+    msg.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.starts_with('^') && !l.starts_with("in `"))
+        .collect::<Vec<_>>()
+        .join(": ")
 }

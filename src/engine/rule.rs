@@ -186,8 +186,7 @@ impl Rule {
 }
 
 /// The engine's vocabulary: what a rule can look for.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub enum Check {
     /// A document is present, not hollow.
     File(FileCheck),
@@ -203,6 +202,41 @@ pub enum Check {
     RepoSetting(RepoSettingCheck),
     /// A label exists (needs the API).
     Labels(LabelsCheck),
+}
+
+/// Check kinds by their `kind` name, for errors.
+const CHECK_KINDS: &[&str] = &["file", "content", "links-to", "workflow-uses", "any", "repo-setting", "labels"];
+
+/// Dispatches on `kind` by hand: serde's internally tagged enums lose the path of a field that
+/// fails inside a variant, and a user must be told which field of which check is wrong.
+impl<'de> Deserialize<'de> for Check {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut table = toml::Table::deserialize(d)?;
+        let kind = match table.remove("kind") {
+            Some(toml::Value::String(k)) => k,
+            Some(_) => return Err(D::Error::custom("`kind` must be a string")),
+            None => return Err(D::Error::custom(format!("missing `kind` (one of {})", CHECK_KINDS.join(", ")))),
+        };
+        fn variant<T: serde::de::DeserializeOwned>(table: toml::Table) -> Result<T, String> {
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+                let message = e.inner().to_string();
+                let message = message.lines().next().unwrap_or_default();
+                format!("`{}`: {message}", e.path())
+            })
+        }
+        let check = match kind.as_str() {
+            "file" => variant(table).map(Check::File),
+            "content" => variant(table).map(Check::Content),
+            "links-to" => variant(table).map(Check::LinksTo),
+            "workflow-uses" => variant(table).map(Check::WorkflowUses),
+            "any" => variant(table).map(Check::Any),
+            "repo-setting" => variant(table).map(Check::RepoSetting),
+            "labels" => variant(table).map(Check::Labels),
+            other => Err(format!("unknown check kind `{other}`, expected one of {}", CHECK_KINDS.join(", "))),
+        };
+        check.map_err(D::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -331,17 +365,35 @@ impl Check {
             Check::Content(c) => {
                 let within = c.documents.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ");
                 match &c.section {
-                    Some(s) => format!("{} in a section of {within} whose heading matches /{}/", c.looks_for, s.as_str()),
+                    Some(s) => {
+                        format!("{} in a section of {within} whose heading matches /{}/", c.looks_for, s.as_str())
+                    }
                     None => format!("{} in {within}", c.looks_for),
                 }
             }
-            Check::LinksTo(c) => format!("a link from {} to the `{}` document, whose target exists", c.from.join(" or "), c.to),
+            Check::LinksTo(c) => {
+                format!("a link from {} to the `{}` document, whose target exists", c.from.join(" or "), c.to)
+            }
             Check::WorkflowUses(c) => {
-                format!("a workflow step `uses:` matching {}", c.actions.iter().map(|p| format!("/{}/", p.as_str())).collect::<Vec<_>>().join(" or "))
+                format!(
+                    "a workflow step `uses:` matching {}",
+                    c.actions.iter().map(|p| format!("/{}/", p.as_str())).collect::<Vec<_>>().join(" or ")
+                )
             }
             Check::Any(c) => c.checks.iter().map(Check::describe).collect::<Vec<_>>().join("; or "),
-            Check::RepoSetting(c) => format!("the repository setting `{}`", serde_json::to_value(c.setting).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
-            Check::Labels(c) => format!("a label named like {}", c.any.iter().map(|p| format!("/{}/", p.as_str())).chain(c.also.iter().cloned()).collect::<Vec<_>>().join(", ")),
+            Check::RepoSetting(c) => format!(
+                "the repository setting `{}`",
+                serde_json::to_value(c.setting).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            ),
+            Check::Labels(c) => format!(
+                "a label named like {}",
+                c.any
+                    .iter()
+                    .map(|p| format!("/{}/", p.as_str()))
+                    .chain(c.also.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }

@@ -52,7 +52,14 @@ fn score_text(score: Option<u8>) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let name = report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository");
-    let _ = writeln!(out, "{} {}  {} {}/100", paint(BOLD, "cm-audit"), name, paint(DIM, "score"), paint(score_style(report.score).bold(), &score_text(report.score)));
+    let _ = writeln!(
+        out,
+        "{} {}  {} {}/100",
+        paint(BOLD, "cm-audit"),
+        name,
+        paint(DIM, "score"),
+        paint(score_style(report.score).bold(), &score_text(report.score))
+    );
     let _ = writeln!(out, "{}", paint(DIM, &sources_line(report)));
     if let Some(top) = report.gaps().next() {
         let _ = writeln!(out, "\n{} {}: {}", paint(BOLD, "Fix first:"), top.title, top.remedy);
@@ -63,7 +70,12 @@ pub fn render(report: &Report) -> String {
     }
     for r in &report.responsibilities {
         let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.responsibility == r.id).collect();
-        let _ = writeln!(out, "\n{} {}", paint(BOLD, &format!("{} {}", r.title, score_text(r.score))), paint(DIM, &format!("— {}", r.summary)));
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            paint(BOLD, &format!("{} {}", r.title, score_text(r.score))),
+            paint(DIM, &format!("— {}", r.summary))
+        );
         for f in mine {
             finding(&mut out, f);
         }
@@ -123,11 +135,13 @@ pub fn sources_line(report: &Report) -> String {
     if let Some(api) = &report.sources.api {
         parts.push(format!("GitHub API {api}"));
     }
-    let mut line = format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
+    let mut line =
+        format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
     if !report.unavailable.is_empty() {
         let skipped = report.with_status(Status::Skipped).count();
         let what: Vec<&str> = report.unavailable.iter().map(|u| u.data.as_str()).collect();
-        let _ = write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
+        let _ =
+            write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
     }
     for note in &report.sources.notes {
         let _ = write!(line, ". {note}");

@@ -29,7 +29,12 @@ pub fn json_report(target: &str, extra: &[&str]) -> Value {
 
 /// A finding of a report by rule id.
 pub fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
-    report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no finding for {rule}"))
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no finding for {rule}"))
 }
 
 pub fn status<'a>(report: &'a Value, rule: &str) -> &'a str {

@@ -26,7 +26,9 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
             let Some(body) = page.text() else { continue };
             let doc = Doc::parse(&page.path, body);
             if let Some(hit) = find(c, &doc, &page.path, &mut hollow_headings) {
-                return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for)).at(&page.path).with(hit);
+                return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for))
+                    .at(&page.path)
+                    .with(hit);
             }
             for (line, p) in doc.placeholders() {
                 if placeholder_is_relevant(c, &doc, line - 1, &p) {
@@ -44,7 +46,11 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
         let first = placeholders[0].clone();
         let mut out = Outcome::new(
             Status::Fail,
-            format!("{} has an unfilled template placeholder where {} should be", first.path.clone().unwrap_or_default(), c.looks_for),
+            format!(
+                "{} has an unfilled template placeholder where {} should be",
+                first.path.clone().unwrap_or_default(),
+                c.looks_for
+            ),
         )
         .at(first.path.as_deref().unwrap_or_default());
         out.evidence = placeholders;
@@ -52,9 +58,16 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
         return out;
     }
     if let Some((path, url)) = external {
-        return Outcome::new(Status::Skipped, format!("{path} only points to {url}; what it says there could not be checked")).at(&path);
+        return Outcome::new(
+            Status::Skipped,
+            format!("{path} only points to {url}; what it says there could not be checked"),
+        )
+        .at(&path);
     }
-    let mut out = Outcome::new(Status::Fail, format!("{} {}", super::neither(&looked_in, "does not mention", "mentions"), c.looks_for));
+    let mut out = Outcome::new(
+        Status::Fail,
+        format!("{} {}", super::neither(&looked_in, "does not mention", "mentions"), c.looks_for),
+    );
     out.evidence = hollow_headings;
     out
 }
@@ -102,14 +115,19 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
 /// stray TODO elsewhere says nothing about this rule.
 fn placeholder_is_relevant(c: &ContentCheck, doc: &Doc, index: usize, placeholder: &str) -> bool {
     match &c.section {
-        Some(section) => doc.heading_chain(index).into_iter().any(|h| section.0.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
+        Some(section) => doc
+            .heading_chain(index)
+            .into_iter()
+            .any(|h| section.0.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
         None => !matches!(placeholder, "TODO" | "TBD" | "FIXME" | "XXX"),
     }
 }
 
 fn section_counts(c: &ContentCheck, doc: &Doc, heading: usize) -> bool {
     let text = &doc.lines[heading].text;
-    c.section.as_ref().is_some_and(|s| s.0.is_match(text)) && !excluded(c, text) && doc.section_words(heading) >= c.min_section_words
+    c.section.as_ref().is_some_and(|s| s.0.is_match(text))
+        && !excluded(c, text)
+        && doc.section_words(heading) >= c.min_section_words
 }
 
 fn excluded(c: &ContentCheck, heading: &str) -> bool {
@@ -118,7 +136,11 @@ fn excluded(c: &ContentCheck, heading: &str) -> bool {
 
 fn note_hollow(doc: &Doc, i: usize, path: &str, hollow: &mut Vec<Evidence>) {
     if doc.section_words(i) < 5 && hollow.len() < 5 {
-        hollow.push(Evidence::at(path, Some(i + 1), format!("heading `{}` has nothing under it", snippet(&doc.lines[i].text))));
+        hollow.push(Evidence::at(
+            path,
+            Some(i + 1),
+            format!("heading `{}` has nothing under it", snippet(&doc.lines[i].text)),
+        ));
     }
 }
 

@@ -29,19 +29,26 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         Some(FileBody::Unreadable { reason }) => Some(format!("{}: {reason}", p.path)),
         _ => None,
     }) {
-        let mut out = Outcome::new(Status::Warn, format!("{} is present but could not be read ({reason})", found.describe_path())).at(&found.path);
+        let mut out = Outcome::new(
+            Status::Warn,
+            format!("{} is present but could not be read ({reason})", found.describe_path()),
+        )
+        .at(&found.path);
         out.evidence = evidence;
         return out;
     }
     if let Some(Pointer::External(url)) = &found.pointer {
         evidence.push(Evidence::at(&found.path, None, format!("points to {url}")));
-        let mut out = Outcome::new(Status::Pass, format!("{} points to {url}, outside the repository", found.describe_path())).at(&found.path);
+        let mut out =
+            Outcome::new(Status::Pass, format!("{} points to {url}, outside the repository", found.describe_path()))
+                .at(&found.path);
         out.evidence = evidence;
         return out;
     }
     if found.pages.iter().all(|p| p.body.is_none()) {
         // Present in the listing, body not read (a capped API collection): presence is what is known.
-        let mut out = Outcome::new(Status::Pass, format!("found {} (its text was not read)", found.describe_path())).at(&found.path);
+        let mut out = Outcome::new(Status::Pass, format!("found {} (its text was not read)", found.describe_path()))
+            .at(&found.path);
         out.evidence = evidence;
         return out;
     }
@@ -55,19 +62,27 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         for page in &found.pages {
             if let Some(text) = page.text() {
                 for (line, placeholder) in Doc::parse(&page.path, text).placeholders() {
-                    evidence.push(Evidence::at(&page.path, Some(line), format!("unfilled placeholder `{placeholder}`")));
+                    evidence.push(Evidence::at(
+                        &page.path,
+                        Some(line),
+                        format!("unfilled placeholder `{placeholder}`"),
+                    ));
                 }
             }
         }
         let mut out = Outcome::new(
             Status::Warn,
-            format!("{} is hollow: {words} words of prose{via}, fewer than the {min_words} a real {name} needs", found.describe_path()),
+            format!(
+                "{} is hollow: {words} words of prose{via}, fewer than the {min_words} a real {name} needs",
+                found.describe_path()
+            ),
         )
         .at(&found.path);
         out.evidence = evidence;
         return out;
     }
-    let mut out = Outcome::new(Status::Pass, format!("found {}: {words} words{via}", found.describe_path())).at(&found.path);
+    let mut out =
+        Outcome::new(Status::Pass, format!("found {}: {words} words{via}", found.describe_path())).at(&found.path);
     out.evidence = evidence;
     out
 }

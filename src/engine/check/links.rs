@@ -33,7 +33,11 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
                             .with(Evidence::at(&page.path, Some(line), format!("links to {link}")));
                     }
                     Landing::Missing(path) if names_target(ctx, &c.to, &path) => {
-                        broken.push(Evidence::at(&page.path, Some(line), format!("links to {link}, which is not in the repository")));
+                        broken.push(Evidence::at(
+                            &page.path,
+                            Some(line),
+                            format!("links to {link}, which is not in the repository"),
+                        ));
                     }
                     _ => {}
                 }
@@ -44,7 +48,10 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     if looked_in.is_empty() {
         return Outcome::new(Status::Fail, format!("no {} to link from", from_names.join(" or ")));
     }
-    let mut out = Outcome::new(Status::Fail, format!("{} to the {to_name} ({})", super::neither(&looked_in, "does not link", "links"), target.path));
+    let mut out = Outcome::new(
+        Status::Fail,
+        format!("{} to the {to_name} ({})", super::neither(&looked_in, "does not link", "links"), target.path),
+    );
     if let Some(first) = broken.first() {
         out.message = format!("{} links to a {to_name} that does not exist", first.path.clone().unwrap_or_default());
     }
@@ -87,14 +94,17 @@ fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, target: &locate::Locat
         return Landing::Missing(repo_path);
     };
     let is_target = in_tree.eq_ignore_ascii_case(&target.path)
-        || (target.is_folder && in_tree.to_ascii_lowercase().starts_with(&format!("{}/", target.path.to_ascii_lowercase())))
+        || (target.is_folder
+            && in_tree.to_ascii_lowercase().starts_with(&format!("{}/", target.path.to_ascii_lowercase())))
         || target.pages.iter().any(|p| p.path.eq_ignore_ascii_case(&in_tree))
         || target.others.iter().any(|o| o.eq_ignore_ascii_case(&in_tree));
     if is_target { Landing::Target } else { Landing::Elsewhere }
 }
 
 fn same_url(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.trim_end_matches('/').trim_start_matches("https://").trim_start_matches("http://").to_ascii_lowercase();
+    let norm = |s: &str| {
+        s.trim_end_matches('/').trim_start_matches("https://").trim_start_matches("http://").to_ascii_lowercase()
+    };
     norm(a) == norm(b)
 }
 

@@ -27,8 +27,12 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
             format!("{} topics, fewer than {}", s.topics.len(), c.min),
         ),
         Setting::HasIssues => (s.has_issues, "issues are enabled".into(), "issues are disabled".into()),
-        Setting::HasDiscussions => (s.has_discussions, "discussions are enabled".into(), "discussions are not enabled".into()),
-        Setting::NotArchived => (!s.archived, "the repository is active (not archived)".into(), "the repository is archived".into()),
+        Setting::HasDiscussions => {
+            (s.has_discussions, "discussions are enabled".into(), "discussions are not enabled".into())
+        }
+        Setting::NotArchived => {
+            (!s.archived, "the repository is active (not archived)".into(), "the repository is archived".into())
+        }
         Setting::Releases => match s.releases {
             None => return Outcome::new(Status::Skipped, "releases were not counted"),
             Some(n) => (n >= c.min, format!("{n} published releases"), format!("{n} published releases")),

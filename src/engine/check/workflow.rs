@@ -27,7 +27,9 @@ pub fn check(c: &WorkflowUsesCheck, ctx: &Ctx<'_>) -> Outcome {
             }
             let evidence = Evidence::at(&page.path, Some(i + 1), format!("uses: {uses}"));
             if let Some(caveat) = c.caveats.iter().find(|cv| cv.uses.0.is_match(uses)) {
-                return Outcome::new(Status::Warn, format!("{} uses {uses}: {}", page.path, caveat.note)).at(&page.path).with(evidence);
+                return Outcome::new(Status::Warn, format!("{} uses {uses}: {}", page.path, caveat.note))
+                    .at(&page.path)
+                    .with(evidence);
             }
             return Outcome::new(Status::Pass, format!("{} uses {uses}", page.path)).at(&page.path).with(evidence);
         }
