@@ -277,3 +277,6 @@ pub fn one_line(msg: &str) -> String {
         .collect::<Vec<_>>()
         .join(": ")
 }
+
+#[cfg(test)]
+mod tests;

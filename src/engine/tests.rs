@@ -1,0 +1,180 @@
+//! Each check kind on snapshots built in code, including the API-backed kinds a checkout never fills.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+
+use super::RuleSet;
+use super::finding::{Finding, Status};
+use crate::snapshot::{FileBody, InheritedFiles, Label, RepoSettings, Snapshot, Tree};
+
+fn snapshot(files: &[(&str, &str)]) -> Snapshot {
+    let mut snap = Snapshot::new(Some("acme/widgets".into()), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
+    snap.tree = Tree { paths: files.iter().map(|(p, _)| p.to_string()).collect(), truncated: false };
+    snap.files = files.iter().map(|(p, t)| (p.to_string(), FileBody::Text { text: t.to_string(), truncated: false })).collect();
+    snap
+}
+
+fn run(snap: &Snapshot) -> BTreeMap<String, Finding> {
+    RuleSet::builtin().evaluate(snap).into_iter().map(|f| (f.rule.clone(), f)).collect()
+}
+
+const COC: &str = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
+whatever their background. Report problems to conduct@acme.example; the team reviews every report, keeps it \
+confidential, and may warn or ban anyone who breaks these rules.\n";
+
+#[test]
+fn the_shipped_rules_cover_every_responsibility_with_at_least_25_rules() {
+    let rules = RuleSet::builtin();
+    assert!(rules.rules.len() >= 25, "{}", rules.rules.len());
+    for resp in super::rule::Responsibility::ALL {
+        assert!(rules.rules.iter().filter(|r| r.responsibility == resp).count() >= 3, "{resp}");
+    }
+    for r in &rules.rules {
+        assert!(!r.rationale.trim().is_empty() && !r.remedy.trim().is_empty(), "{}", r.id);
+    }
+}
+
+#[test]
+fn repository_settings_pass_and_fail_when_the_api_filled_them() {
+    let mut snap = snapshot(&[]);
+    snap.settings = Some(RepoSettings {
+        description: Some("Widgets for everyone".into()),
+        topics: vec!["rust".into()],
+        has_issues: false,
+        ..RepoSettings::default()
+    });
+    let f = run(&snap);
+    assert_eq!(f["repo-description"].status, Status::Pass);
+    assert_eq!(f["repo-description"].message, "the repository describes itself: \"Widgets for everyone\"");
+    assert_eq!(f["repo-topics"].status, Status::Fail);
+    assert_eq!(f["repo-topics"].message, "1 topics, fewer than 3");
+    assert_eq!(f["issues-enabled"].status, Status::Fail);
+}
+
+#[test]
+fn releases_count_as_release_notes_when_there_is_no_changelog() {
+    let mut snap = snapshot(&[]);
+    snap.settings = Some(RepoSettings { releases: Some(4), ..RepoSettings::default() });
+    assert_eq!(run(&snap)["changelog"].status, Status::Pass);
+    snap.settings = Some(RepoSettings { releases: Some(0), ..RepoSettings::default() });
+    assert_eq!(run(&snap)["changelog"].status, Status::Fail);
+}
+
+#[test]
+fn welcoming_labels_match_common_variants_in_any_case() {
+    for name in ["good first issue", "Good-First-Issue", "help wanted", "E-easy", "first-timers-only", "beginner friendly"] {
+        let mut snap = snapshot(&[]);
+        snap.labels = Some(vec![Label { name: "bug".into(), description: None }, Label { name: name.into(), description: None }]);
+        assert_eq!(run(&snap)["welcoming-labels"].status, Status::Pass, "{name}");
+    }
+    let mut snap = snapshot(&[]);
+    snap.labels = Some(vec![Label { name: "not easy at all".into(), description: None }]);
+    assert_eq!(run(&snap)["welcoming-labels"].status, Status::Fail);
+}
+
+#[test]
+fn first_interaction_v3_warns_about_greeting_returning_contributors() {
+    let wf = "on: [pull_request_target]\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/first-interaction@v3\n";
+    let f = run(&snapshot(&[(".github/workflows/welcome.yml", wf)]));
+    assert_eq!(f["greeting"].status, Status::Warn);
+    assert!(f["greeting"].message.contains("greets returning contributors"));
+    assert_eq!(f["greeting"].evidence[0].line, Some(6));
+}
+
+#[test]
+fn a_probot_welcome_config_is_a_greeting() {
+    let f = run(&snapshot(&[(".github/config.yml", "newIssueWelcomeComment: >\n  Thanks for opening your first issue!\n")]));
+    assert_eq!(f["greeting"].status, Status::Pass);
+}
+
+#[test]
+fn a_link_to_a_file_that_does_not_exist_does_not_count() {
+    let readme = "# Widgets\n\nWidgets does many useful things for many people. Please read our [code of conduct](CODE_OF_CONDUCT.md) \
+before taking part in the project; it applies everywhere.\n";
+    let f = run(&snapshot(&[("README.md", readme), (".github/code_of_conduct.md", COC)]));
+    assert_eq!(f["coc-present"].status, Status::Pass);
+    assert_eq!(f["coc-linked"].status, Status::Fail);
+    assert_eq!(f["coc-linked"].message, "README.md links to a code of conduct that does not exist");
+    assert_eq!(f["coc-linked"].evidence[0].text, "links to CODE_OF_CONDUCT.md, which is not in the repository");
+}
+
+#[test]
+fn a_github_url_to_this_repository_counts_as_a_link() {
+    let readme = "# Widgets\n\nWidgets does many useful things for many people. Please read our \
+[code of conduct](https://github.com/acme/widgets/blob/main/.github/code_of_conduct.md) before taking part.\n";
+    let f = run(&snapshot(&[("README.md", readme), (".github/code_of_conduct.md", COC)]));
+    assert_eq!(f["coc-linked"].status, Status::Pass);
+}
+
+#[test]
+fn inherited_files_count_and_say_where_they_come_from() {
+    let mut snap = snapshot(&[("README.md", "# Widgets\n")]);
+    snap.inherited = Some(InheritedFiles {
+        from: "acme/.github".into(),
+        tree: Tree { paths: vec!["CODE_OF_CONDUCT.md".into(), "docs/deep/GOVERNANCE.md".into()], truncated: false },
+        files: [("CODE_OF_CONDUCT.md".to_string(), FileBody::Text { text: COC.into(), truncated: false })].into(),
+    });
+    let f = run(&snap);
+    assert_eq!(f["coc-present"].status, Status::Pass);
+    assert!(f["coc-present"].message.contains("(inherited from acme/.github)"), "{}", f["coc-present"].message);
+    assert_eq!(f["coc-reporting-channel"].status, Status::Pass);
+    // GitHub does not fall back to pages deeper than its own places.
+    assert_eq!(f["governance"].status, Status::Fail);
+}
+
+#[test]
+fn an_external_pointer_passes_presence_and_skips_what_it_cannot_read() {
+    let coc = "This project follows the [Rust code of conduct](https://www.rust-lang.org/policies/code-of-conduct).\n";
+    let f = run(&snapshot(&[("CODE_OF_CONDUCT.md", coc)]));
+    assert_eq!(f["coc-present"].status, Status::Pass);
+    assert!(f["coc-present"].message.contains("points to https://www.rust-lang.org/policies/code-of-conduct"));
+    assert_eq!(f["coc-enforcement"].status, Status::Skipped);
+    assert!(f["coc-enforcement"].message.contains("could not be checked"));
+}
+
+#[test]
+fn a_heading_that_only_names_the_topic_does_not_count() {
+    let coc = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
+whatever their background, and we expect kindness and patience from all. Disagreement is welcome; \
+personal attacks, harassment and insults are not, in any of the project's spaces.\n\n## Enforcement\n\n## Reporting\n\nTBD\n";
+    let f = run(&snapshot(&[("CODE_OF_CONDUCT.md", coc)]));
+    assert_eq!(f["coc-enforcement"].status, Status::Fail);
+    assert_eq!(f["coc-enforcement"].evidence[0].text, "heading `## Enforcement` has nothing under it");
+}
+
+#[test]
+fn citation_applies_only_to_research_software() {
+    let f = run(&snapshot(&[("README.md", "# Widgets\n\nWidgets makes widgets.\n")]));
+    assert_eq!(f["citation"].status, Status::Skipped);
+    assert!(f["citation"].message.starts_with("not applicable"));
+    let f = run(&snapshot(&[("README.md", "# Widgets\n\nIf you use Widgets in a paper, please cite https://doi.org/10.1000/xyz.\n")]));
+    assert_eq!(f["citation"].status, Status::Fail);
+}
+
+#[test]
+fn a_requirement_loop_in_a_config_is_refused() {
+    let config = r#"
+[[rule]]
+id = "a"
+title = "a"
+responsibility = "welcoming"
+severity = "low"
+requires = ["b"]
+rationale = "r"
+remedy = "r"
+check = { kind = "file", document = "readme" }
+
+[[rule]]
+id = "b"
+title = "b"
+responsibility = "welcoming"
+severity = "low"
+requires = ["a"]
+rationale = "r"
+remedy = "r"
+check = { kind = "file", document = "readme" }
+"#;
+    let err = RuleSet::load(Some(("loop.toml", config))).unwrap_err();
+    assert!(err.0.contains("requirements form a loop"), "{}", err.0);
+}
