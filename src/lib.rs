@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod locate;
+pub mod newcomers;
 pub mod report;
 pub mod repo_ref;
 pub mod snapshot;
