@@ -12,14 +12,14 @@ use crate::text::{self, Doc};
 
 /// Folders below which real projects keep community pages (searched a few levels deep).
 const DEEPER_ROOTS: &[&str] = &["doc", "docs", "documentation", "community", "governance", ".github", "wiki"];
-const DEEPER_MAX_DEPTH: usize = 3;
+const DEEPER_MAX_DEPTH: usize = 4;
 /// A folder of pages counts with at most this many pages read.
 const FOLDER_MAX_PAGES: usize = 20;
 /// A file with no more words than this, and a link, is a pointer to the real page.
 const POINTER_MAX_WORDS: usize = 40;
 /// A pointer to an in-tree page not named like the document must be shorter still (a README
 /// with a link to its docs is not a pointer).
-const POINTER_ANY_TARGET_MAX_WORDS: usize = 20;
+const POINTER_ANY_TARGET_MAX_WORDS: usize = 12;
 const TEXT_EXTENSIONS: &[&str] = &["", "md", "markdown", "mdown", "rst", "txt", "adoc", "asciidoc", "org", "html"];
 
 /// A kind of community document and the names and places it is accepted under.
@@ -55,6 +55,9 @@ pub struct DocumentSpec {
     /// Every matching file is a page of the document (workflows), not only the first.
     #[serde(default)]
     pub all: bool,
+    /// Words in HTML comments count (templates guide their readers in comments).
+    #[serde(default)]
+    pub count_comments: bool,
     /// Fewer words of prose than this make the file hollow.
     #[serde(default = "default_min_words")]
     pub min_words: usize,
@@ -140,6 +143,12 @@ impl DocumentKind {
         self.spec.stems.iter().any(|s| stem_key(s) == key)
     }
 
+    /// Whether a URL's path names this kind of document (`.../code-of-conduct.html`, `#codeofconduct`).
+    pub fn url_names_kind(&self, url: &str) -> bool {
+        let key = stem_key(url.split_once("://").map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p)));
+        self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && key.contains(&s))
+    }
+
     /// The rank of a folder for this kind: lower is better; `None` when it is not searched.
     fn place_rank(&self, dir: &str) -> Option<usize> {
         let lower = dir.to_ascii_lowercase();
@@ -215,9 +224,14 @@ pub enum Pointer {
 }
 
 impl Located<'_> {
-    /// Words of prose in all pages.
-    pub fn words(&self) -> usize {
-        self.pages.iter().filter_map(|p| p.text().map(|t| Doc::parse(&p.path, t).prose_words())).sum()
+    /// Words of prose in all pages (with the words in comments when `comments` is set).
+    pub fn words(&self, comments: bool) -> usize {
+        self.pages
+            .iter()
+            .filter_map(|p| p.text())
+            .zip(&self.pages)
+            .map(|(t, p)| if comments { text::count_words(t) } else { Doc::parse(&p.path, t).prose_words() })
+            .sum()
     }
 
     pub fn describe_path(&self) -> String {
@@ -315,12 +329,13 @@ pub fn pointer_targets(
     kinds: &BTreeMap<String, DocumentKind>,
     tree: &Tree,
     files: &BTreeMap<String, FileBody>,
+    repository: Option<&str>,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for kind in kinds.values() {
         if let Some((path, false)) = candidates(kind, tree).into_iter().next() {
             if let Some(FileBody::Text { text, .. }) = files.get(&path) {
-                if let Some(target) = in_tree_pointer(kind, tree, &path, text) {
+                if let Some(target) = in_tree_pointer(kind, tree, repository, &path, text) {
                     if !files.contains_key(&target) {
                         out.insert(target);
                     }
@@ -348,7 +363,8 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
             });
         }
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
-        let mut found = build(kind, &snap.tree, &snap.files, path, is_folder, Origin::Tree, others);
+        let repo = snap.repository.as_deref();
+        let mut found = build(kind, &snap.tree, &snap.files, repo, path, is_folder, Origin::Tree, others);
         // The page a pointer leads to is the same document, not another one.
         if let Some(Pointer::Followed(target)) = &found.pointer {
             let target = target.clone();
@@ -363,25 +379,20 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
             if let Some((path, is_folder)) =
                 inh_candidates.into_iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3))
             {
-                return Some(build(
-                    kind,
-                    &inh.tree,
-                    &inh.files,
-                    path,
-                    is_folder,
-                    Origin::Inherited(inh.from.clone()),
-                    Vec::new(),
-                ));
+                let origin = Origin::Inherited(inh.from.clone());
+                return Some(build(kind, &inh.tree, &inh.files, Some(&inh.from), path, is_folder, origin, Vec::new()));
             }
         }
     }
     None
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build<'s>(
     kind: &DocumentKind,
     tree: &Tree,
     files: &'s BTreeMap<String, FileBody>,
+    repository: Option<&str>,
     path: String,
     is_folder: bool,
     origin: Origin,
@@ -396,7 +407,7 @@ fn build<'s>(
     } else {
         let body = files.get(&path);
         if let Some(FileBody::Text { text, .. }) = body {
-            pointer = pointer_of(kind, tree, &path, text);
+            pointer = pointer_of(kind, tree, repository, &path, text);
         }
         pages.push(Page { path: path.clone(), body });
         if let Some(Pointer::Followed(target)) = &pointer {
@@ -407,22 +418,41 @@ fn build<'s>(
 }
 
 /// Whether a short file only points elsewhere, and where.
-fn pointer_of(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Option<Pointer> {
-    if let Some(target) = in_tree_pointer(kind, tree, path, text) {
+fn pointer_of(kind: &DocumentKind, tree: &Tree, repository: Option<&str>, path: &str, text: &str) -> Option<Pointer> {
+    if let Some(target) = in_tree_pointer(kind, tree, repository, path, text) {
         return Some(Pointer::Followed(target));
     }
     let doc = Doc::parse(path, text);
-    if doc.prose_words() > POINTER_MAX_WORDS {
+    let words = doc.prose_words();
+    if words > POINTER_MAX_WORDS {
         return None;
     }
-    doc.links().into_iter().map(|(_, t)| t).find(|t| t.starts_with("http") && !is_badge(t)).map(Pointer::External)
+    // A short file linking to a page named like the document (a code of conduct on the project's
+    // site) points there; a short file linking elsewhere is just short.
+    doc.links()
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| t.starts_with("http") && !is_badge(t) && link_to_repo_elsewhere(t, repository))
+        .find(|t| kind.url_names_kind(t) || words <= POINTER_ANY_TARGET_MAX_WORDS)
+        .map(Pointer::External)
+}
+
+/// A URL that is not a file of this same repository (those are followed in the tree instead).
+fn link_to_repo_elsewhere(url: &str, repository: Option<&str>) -> bool {
+    text::link_to_repo_path("", url, repository).is_none()
 }
 
 fn is_badge(url: &str) -> bool {
     ["shields.io", "badge", ".svg", ".png"].iter().any(|b| url.contains(b))
 }
 
-fn in_tree_pointer(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> Option<String> {
+fn in_tree_pointer(
+    kind: &DocumentKind,
+    tree: &Tree,
+    repository: Option<&str>,
+    path: &str,
+    text: &str,
+) -> Option<String> {
     let doc = Doc::parse(path, text);
     let words = doc.prose_words();
     if words > POINTER_MAX_WORDS {
@@ -431,7 +461,7 @@ fn in_tree_pointer(kind: &DocumentKind, tree: &Tree, path: &str, text: &str) -> 
     let targets: Vec<String> = doc
         .links()
         .into_iter()
-        .filter_map(|(_, t)| text::resolve_relative(path, &t))
+        .filter_map(|(_, t)| text::link_to_repo_path(path, &t, repository))
         .filter_map(|t| resolve_in_tree(tree, &t))
         .filter(|t| t != path)
         .collect();

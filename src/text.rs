@@ -247,7 +247,7 @@ impl Doc {
             .iter()
             .enumerate()
             .filter(|(_, l)| matches!(l.kind, LineKind::Prose | LineKind::Heading(_)))
-            .flat_map(|(i, l)| PLACEHOLDER.find_iter(&l.text).map(move |m| (i + 1, m.as_str().to_string())))
+            .flat_map(|(i, l)| placeholders_in(&l.text).into_iter().map(move |p| (i + 1, p.to_string())))
             .collect()
     }
 
@@ -282,13 +282,43 @@ fn classify_plain(text: &str) -> Line {
 /// Words in a line of prose, leaving out URLs, images and template placeholders.
 pub fn count_words(text: &str) -> usize {
     let without_urls = URLISH.replace_all(text, " ");
-    let without_placeholders = PLACEHOLDER.replace_all(&without_urls, " ");
+    let mut without_placeholders = without_urls.into_owned();
+    for p in placeholders_in(&without_placeholders.clone()) {
+        without_placeholders = without_placeholders.replacen(p, " ", 1);
+    }
     WORD.find_iter(&without_placeholders).count()
 }
 
 /// Placeholder text in a string, if any.
 pub fn placeholder_in(text: &str) -> Option<&str> {
-    PLACEHOLDER.find(text).map(|m| m.as_str())
+    placeholders_in(text).into_iter().next()
+}
+
+/// Placeholders in a line; `[contact Jane](https://...)` is a link, not a placeholder.
+fn placeholders_in(text: &str) -> Vec<&str> {
+    PLACEHOLDER
+        .find_iter(text)
+        .filter(|m| !(m.as_str().starts_with('[') && matches!(text[m.end()..].chars().next(), Some('(') | Some('['))))
+        .map(|m| m.as_str())
+        .collect()
+}
+
+static GITHUB_BLOB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^https?://github\.com/([^/]+/[^/]+)/(?:blob|tree)/[^/]+/([^#?]+)").unwrap());
+
+/// The repository and path a GitHub file URL points at: `("owner/repo", "docs/a.md")`.
+pub fn github_file_url(url: &str) -> Option<(String, String)> {
+    GITHUB_BLOB.captures(url).map(|c| (c[1].to_string(), c[2].trim_end_matches('/').to_string()))
+}
+
+/// The repository path a link lands on: a relative link resolved from `from`, or a GitHub URL to a
+/// file of `repository` itself.
+pub fn link_to_repo_path(from: &str, link: &str, repository: Option<&str>) -> Option<String> {
+    if is_external(link) {
+        let (repo, path) = github_file_url(link)?;
+        return repository.filter(|r| r.eq_ignore_ascii_case(&repo)).map(|_| path);
+    }
+    resolve_relative(from, link)
 }
 
 static MD_INLINE_LINK: LazyLock<Regex> =
@@ -427,6 +457,23 @@ mod tests {
         assert_eq!(links_in(":doc:`contributing`"), vec!["contributing"]);
         assert_eq!(links_in("<a href=\"SUPPORT.md\">help</a>"), vec!["SUPPORT.md"]);
         assert_eq!(links_in("mail conduct@x.org or https://x.org/report."), vec!["https://x.org/report"]);
+    }
+
+    #[test]
+    fn a_link_whose_text_looks_like_a_placeholder_is_a_link() {
+        assert_eq!(placeholder_in("[contact Andrew Gallant](https://blog.example/about/)"), None);
+        assert_eq!(placeholder_in("Write to [contact method]."), Some("[contact method]"));
+    }
+
+    #[test]
+    fn github_urls_to_this_repository_are_repository_paths() {
+        let url = "https://github.com/acme/widgets/blob/main/docs/AI_POLICY.md#use";
+        assert_eq!(
+            link_to_repo_path("CONTRIBUTING.md", url, Some("Acme/Widgets")).as_deref(),
+            Some("docs/AI_POLICY.md")
+        );
+        assert_eq!(link_to_repo_path("CONTRIBUTING.md", url, Some("other/repo")), None);
+        assert_eq!(link_to_repo_path("docs/a.md", "../b.md", None).as_deref(), Some("b.md"));
     }
 
     #[test]

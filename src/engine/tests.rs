@@ -11,7 +11,8 @@ use crate::snapshot::{FileBody, InheritedFiles, Label, RepoSettings, Snapshot, T
 fn snapshot(files: &[(&str, &str)]) -> Snapshot {
     let mut snap = Snapshot::new(Some("acme/widgets".into()), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
     snap.tree = Tree { paths: files.iter().map(|(p, _)| p.to_string()).collect(), truncated: false };
-    snap.files = files.iter().map(|(p, t)| (p.to_string(), FileBody::Text { text: t.to_string(), truncated: false })).collect();
+    snap.files =
+        files.iter().map(|(p, t)| (p.to_string(), FileBody::Text { text: t.to_string(), truncated: false })).collect();
     snap
 }
 
@@ -63,9 +64,12 @@ fn releases_count_as_release_notes_when_there_is_no_changelog() {
 
 #[test]
 fn welcoming_labels_match_common_variants_in_any_case() {
-    for name in ["good first issue", "Good-First-Issue", "help wanted", "E-easy", "first-timers-only", "beginner friendly"] {
+    for name in
+        ["good first issue", "Good-First-Issue", "help wanted", "E-easy", "first-timers-only", "beginner friendly"]
+    {
         let mut snap = snapshot(&[]);
-        snap.labels = Some(vec![Label { name: "bug".into(), description: None }, Label { name: name.into(), description: None }]);
+        snap.labels =
+            Some(vec![Label { name: "bug".into(), description: None }, Label { name: name.into(), description: None }]);
         assert_eq!(run(&snap)["welcoming-labels"].status, Status::Pass, "{name}");
     }
     let mut snap = snapshot(&[]);
@@ -84,7 +88,10 @@ fn first_interaction_v3_warns_about_greeting_returning_contributors() {
 
 #[test]
 fn a_probot_welcome_config_is_a_greeting() {
-    let f = run(&snapshot(&[(".github/config.yml", "newIssueWelcomeComment: >\n  Thanks for opening your first issue!\n")]));
+    let f = run(&snapshot(&[(
+        ".github/config.yml",
+        "newIssueWelcomeComment: >\n  Thanks for opening your first issue!\n",
+    )]));
     assert_eq!(f["greeting"].status, Status::Pass);
 }
 
@@ -148,7 +155,10 @@ fn citation_applies_only_to_research_software() {
     let f = run(&snapshot(&[("README.md", "# Widgets\n\nWidgets makes widgets.\n")]));
     assert_eq!(f["citation"].status, Status::Skipped);
     assert!(f["citation"].message.starts_with("not applicable"));
-    let f = run(&snapshot(&[("README.md", "# Widgets\n\nIf you use Widgets in a paper, please cite https://doi.org/10.1000/xyz.\n")]));
+    let f = run(&snapshot(&[(
+        "README.md",
+        "# Widgets\n\nIf you use Widgets in a paper, please cite https://doi.org/10.1000/xyz.\n",
+    )]));
     assert_eq!(f["citation"].status, Status::Fail);
 }
 

@@ -52,7 +52,7 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         out.evidence = evidence;
         return out;
     }
-    let words = found.words();
+    let words = found.words(kind.spec.count_comments);
     let min_words = c.min_words.unwrap_or(kind.spec.min_words);
     let via = match &found.pointer {
         Some(Pointer::Followed(target)) => format!(", via its link to {target}"),

@@ -1,17 +1,10 @@
 //! `links-to`: one document links to another, and the link lands on a file that exists.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::LinksToCheck;
 use crate::locate::{self, Origin, Pointer};
 use crate::text::{self, Doc};
-
-static GITHUB_BLOB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^https?://github\.com/([^/]+)/([^/]+)/(?:blob|tree)/[^/]+/([^#?]+)").unwrap());
 
 pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     let to_name = ctx.name(&c.to);
@@ -26,7 +19,7 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
         for page in &found.pages {
             let Some(body) = page.text() else { continue };
             for (line, link) in Doc::parse(&page.path, body).links() {
-                match lands_on_target(ctx, &page.path, &link, &target) {
+                match lands_on_target(ctx, &page.path, &link, &c.to, &target) {
                     Landing::Target => {
                         return Outcome::new(Status::Pass, format!("{} links to the {to_name}", page.path))
                             .at(&page.path)
@@ -66,36 +59,27 @@ enum Landing {
     Elsewhere,
 }
 
-fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, target: &locate::Located<'_>) -> Landing {
-    let repo_path = if text::is_external(link) {
-        if let Some(Pointer::External(url)) = &target.pointer {
-            if same_url(url, link) {
-                return Landing::Target;
-            }
+fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, to: &str, target: &locate::Located<'_>) -> Landing {
+    if let Some(Pointer::External(url)) = &target.pointer {
+        // The document lives outside the repository: a link to it, or to a page named like it, counts.
+        if same_url(url, link) || (text::is_external(link) && ctx.kind(to).url_names_kind(link)) {
+            return Landing::Target;
         }
-        let Some(c) = GITHUB_BLOB.captures(link) else { return Landing::Elsewhere };
-        let full = format!("{}/{}", &c[1], &c[2]);
-        if let Origin::Inherited(from_repo) = &target.origin {
-            if from_repo.eq_ignore_ascii_case(&full) && c[3].eq_ignore_ascii_case(&target.path) {
-                return Landing::Target;
-            }
+    }
+    if let (Origin::Inherited(from_repo), Some((repo, path))) = (&target.origin, text::github_file_url(link)) {
+        if from_repo.eq_ignore_ascii_case(&repo) && path.eq_ignore_ascii_case(&target.path) {
+            return Landing::Target;
         }
-        match &ctx.snap.repository {
-            Some(repo) if repo.eq_ignore_ascii_case(&full) => c[3].to_string(),
-            _ => return Landing::Elsewhere,
-        }
-    } else {
-        match text::resolve_relative(from, link) {
-            Some(p) => p,
-            None => return Landing::Elsewhere,
-        }
+    }
+    let Some(repo_path) = text::link_to_repo_path(from, link, ctx.snap.repository.as_deref()) else {
+        return Landing::Elsewhere;
     };
     let Some(in_tree) = locate::resolve_in_tree(&ctx.snap.tree, &repo_path) else {
         return Landing::Missing(repo_path);
     };
+    let lower = in_tree.to_ascii_lowercase();
     let is_target = in_tree.eq_ignore_ascii_case(&target.path)
-        || (target.is_folder
-            && in_tree.to_ascii_lowercase().starts_with(&format!("{}/", target.path.to_ascii_lowercase())))
+        || (target.is_folder && lower.starts_with(&format!("{}/", target.path.to_ascii_lowercase())))
         || target.pages.iter().any(|p| p.path.eq_ignore_ascii_case(&in_tree))
         || target.others.iter().any(|o| o.eq_ignore_ascii_case(&in_tree));
     if is_target { Landing::Target } else { Landing::Elsewhere }
