@@ -3,8 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
 use toml::Table;
+
+use crate::newcomers::Policy;
 
 use super::rule::{Responsibility, Rule, Severity};
 use super::{RawRule, RuleError, deserialize, one_line};
@@ -22,6 +25,36 @@ struct ConfigFile {
     /// Rules added by the project, in the same format as `rules/`.
     #[serde(default)]
     rule: Vec<Table>,
+    #[serde(default)]
+    newcomers: NewcomerSettings,
+}
+
+/// Who the newcomer figures treat as maintainers and bots, and the response target.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewcomerSettings {
+    /// Logins that are maintainers whatever GitHub says (private organisation membership hides it).
+    #[serde(default)]
+    pub maintainers: Vec<String>,
+    /// Patterns for bot logins GitHub does not mark as bots, matched against the whole login.
+    #[serde(default)]
+    pub bots: Vec<String>,
+    /// A first response within this many hours is on time (default 48).
+    pub target_hours: Option<u32>,
+}
+
+impl NewcomerSettings {
+    /// The policy for an audit taken at `now`, measuring items created since `window_start`.
+    pub fn policy(&self, now: DateTime<Utc>, window_start: Option<DateTime<Utc>>) -> Result<Policy, String> {
+        let mut policy = Policy::new(now).with_maintainers(&self.maintainers).with_bot_patterns(&self.bots)?;
+        if let Some(start) = window_start {
+            policy.window = now - start;
+        }
+        if let Some(hours) = self.target_hours {
+            policy.target = TimeDelta::hours(i64::from(hours));
+        }
+        Ok(policy)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +81,7 @@ pub(super) struct Overrides {
     pub origin: String,
     rules: BTreeMap<String, RuleOverride>,
     responsibilities: BTreeMap<Responsibility, Toggle>,
+    pub newcomers: NewcomerSettings,
 }
 
 /// Parses a config, merging its documents and added rules into the raw sets.
@@ -65,7 +99,16 @@ pub(super) fn parse(
         documents.entry(id).or_default().extend(changes);
     }
     raw_rules.extend(file.rule.into_iter().map(|table| RawRule { table, origin: origin.to_string() }));
-    Ok(Overrides { origin: origin.to_string(), rules: file.rules, responsibilities: file.responsibilities })
+    // Bot patterns are checked now, so that a bad one is refused with the rest of the config.
+    file.newcomers
+        .policy(DateTime::<Utc>::UNIX_EPOCH, None)
+        .map_err(|e| RuleError(format!("{origin}: field `newcomers.bots`: {e}")))?;
+    Ok(Overrides {
+        origin: origin.to_string(),
+        rules: file.rules,
+        responsibilities: file.responsibilities,
+        newcomers: file.newcomers,
+    })
 }
 
 impl Overrides {

@@ -44,6 +44,7 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Rules turned off by the config, with the reason it gives.
     pub ignored: BTreeMap<String, String>,
+    pub newcomers: config::NewcomerSettings,
 }
 
 /// A rule as raw TOML with the file it came from, before the config is applied.
@@ -110,6 +111,7 @@ impl RuleSet {
         let set = RuleSet {
             documents: kinds,
             ignored: overrides.as_ref().map(|o| o.ignored(&rules)).unwrap_or_default(),
+            newcomers: overrides.map(|o| o.newcomers).unwrap_or_default(),
             rules,
         };
         set.validate()?;
@@ -168,12 +170,19 @@ impl RuleSet {
 
     /// Evaluates every rule, in order, each once.
     pub fn evaluate(&self, snap: &Snapshot) -> Vec<Finding> {
-        let ctx = Ctx { snap, documents: &self.documents };
+        let policy = self.newcomer_policy(snap);
+        let ctx = Ctx { snap, documents: &self.documents, newcomer_policy: &policy };
         let mut done: BTreeMap<String, Finding> = BTreeMap::new();
         for rule in &self.rules {
             self.evaluate_rule(rule, &ctx, &mut done);
         }
         self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect()
+    }
+
+    /// The newcomer policy for a snapshot: its audit time and window, the config's people.
+    pub fn newcomer_policy(&self, snap: &Snapshot) -> crate::newcomers::Policy {
+        let window_start = snap.activity.as_ref().map(|a| a.window_start);
+        self.newcomers.policy(snap.collected_at, window_start).expect("bot patterns validated when loaded")
     }
 
     fn evaluate_rule(&self, rule: &Rule, ctx: &Ctx<'_>, done: &mut BTreeMap<String, Finding>) -> Status {

@@ -202,10 +202,119 @@ pub enum Check {
     RepoSetting(RepoSettingCheck),
     /// A label exists (needs the API).
     Labels(LabelsCheck),
+    /// Newcomers' issues and pull requests get a first response within the target (needs the API).
+    NewcomerResponse(NewcomerResponseCheck),
+    /// No newcomer item has waited too long unanswered (needs the API).
+    WaitingNewcomers(WaitingNewcomersCheck),
+    /// Newcomers are not answered markedly slower than regulars (needs the API).
+    NewcomersVsRegulars(NewcomersVsRegularsCheck),
+    /// Enough open good first issues, free to take and not forgotten (needs the API).
+    GoodFirstIssues(GoodFirstIssuesCheck),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewcomerResponseCheck {
+    /// Pass: at least this share of judged newcomer items answered within the target.
+    #[serde(default = "default_pass_share")]
+    pub pass_share: f64,
+    /// Below this share, or a median above `warn_median_hours`: fail.
+    #[serde(default = "default_warn_share")]
+    pub warn_share: f64,
+    #[serde(default = "default_warn_median_hours")]
+    pub warn_median_hours: u32,
+    /// Fewer judged newcomer items than this: skipped, too few to judge.
+    #[serde(default = "default_min_items")]
+    pub min_judged: usize,
+}
+
+fn default_pass_share() -> f64 {
+    0.8
+}
+fn default_warn_share() -> f64 {
+    0.5
+}
+fn default_warn_median_hours() -> u32 {
+    7 * 24
+}
+fn default_min_items() -> usize {
+    5
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingNewcomersCheck {
+    #[serde(default = "default_warn_after_days")]
+    pub warn_after_days: u32,
+    #[serde(default = "default_fail_after_days")]
+    pub fail_after_days: u32,
+}
+
+fn default_warn_after_days() -> u32 {
+    7
+}
+fn default_fail_after_days() -> u32 {
+    30
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewcomersVsRegularsCheck {
+    #[serde(default = "default_warn_ratio")]
+    pub warn_ratio: f64,
+    #[serde(default = "default_fail_ratio")]
+    pub fail_ratio: f64,
+    #[serde(default = "default_min_items")]
+    pub min_answered: usize,
+}
+
+fn default_warn_ratio() -> f64 {
+    2.0
+}
+fn default_fail_ratio() -> f64 {
+    4.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoodFirstIssuesCheck {
+    /// Which welcoming labels mark a good first issue (help wanted is not one).
+    pub labels: Vec<Pattern>,
+    /// The project's own names (`E-easy`), matched exactly, ignoring case.
+    #[serde(default)]
+    pub also: Vec<String>,
+    #[serde(default = "default_min_open")]
+    pub min_open: usize,
+    #[serde(default = "default_unassigned_share")]
+    pub min_unassigned_share: f64,
+    #[serde(default = "default_stale_after_days")]
+    pub stale_after_days: u32,
+}
+
+fn default_min_open() -> usize {
+    3
+}
+fn default_unassigned_share() -> f64 {
+    0.5
+}
+fn default_stale_after_days() -> u32 {
+    365
 }
 
 /// Check kinds by their `kind` name, for errors.
-const CHECK_KINDS: &[&str] = &["file", "content", "links-to", "workflow-uses", "any", "repo-setting", "labels"];
+const CHECK_KINDS: &[&str] = &[
+    "file",
+    "content",
+    "links-to",
+    "workflow-uses",
+    "any",
+    "repo-setting",
+    "labels",
+    "newcomer-response",
+    "waiting-newcomers",
+    "newcomers-vs-regulars",
+    "good-first-issues",
+];
 
 /// Dispatches on `kind` by hand: serde's internally tagged enums lose the path of a field that
 /// fails inside a variant, and a user must be told which field of which check is wrong.
@@ -233,6 +342,10 @@ impl<'de> Deserialize<'de> for Check {
             "any" => variant(table).map(Check::Any),
             "repo-setting" => variant(table).map(Check::RepoSetting),
             "labels" => variant(table).map(Check::Labels),
+            "newcomer-response" => variant(table).map(Check::NewcomerResponse),
+            "waiting-newcomers" => variant(table).map(Check::WaitingNewcomers),
+            "newcomers-vs-regulars" => variant(table).map(Check::NewcomersVsRegulars),
+            "good-first-issues" => variant(table).map(Check::GoodFirstIssues),
             other => Err(format!("unknown check kind `{other}`, expected one of {}", CHECK_KINDS.join(", "))),
         };
         check.map_err(D::Error::custom)
@@ -354,7 +467,12 @@ impl Check {
             Check::LinksTo(c) => c.from.iter().map(String::as_str).chain([c.to.as_str()]).collect(),
             Check::WorkflowUses(_) => vec![crate::engine::WORKFLOWS],
             Check::Any(c) => c.checks.iter().flat_map(Check::documents).collect(),
-            Check::RepoSetting(_) | Check::Labels(_) => vec![],
+            Check::RepoSetting(_)
+            | Check::Labels(_)
+            | Check::NewcomerResponse(_)
+            | Check::WaitingNewcomers(_)
+            | Check::NewcomersVsRegulars(_)
+            | Check::GoodFirstIssues(_) => vec![],
         }
     }
 
@@ -384,6 +502,27 @@ impl Check {
             Check::RepoSetting(c) => format!(
                 "the repository setting `{}`",
                 serde_json::to_value(c.setting).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            ),
+            Check::NewcomerResponse(c) => format!(
+                "the share of newcomers' issues and pull requests (in the window) answered within the target: \
+                 pass at {:.0}% or more, fail below {:.0}% or with a median over {} hours",
+                c.pass_share * 100.0,
+                c.warn_share * 100.0,
+                c.warn_median_hours
+            ),
+            Check::WaitingNewcomers(c) => format!(
+                "open newcomer items with no response: warn past {} days, fail past {} days",
+                c.warn_after_days, c.fail_after_days
+            ),
+            Check::NewcomersVsRegulars(c) => format!(
+                "the newcomers' median time to first response against the regulars': warn above {}x, fail above {}x",
+                c.warn_ratio, c.fail_ratio
+            ),
+            Check::GoodFirstIssues(c) => format!(
+                "at least {} open good first issues, {:.0}% of them unassigned, none untouched for {} days",
+                c.min_open,
+                c.min_unassigned_share * 100.0,
+                c.stale_after_days
             ),
             Check::Labels(c) => format!(
                 "a label named like {}",

@@ -188,3 +188,122 @@ check = { kind = "file", document = "readme" }
     let err = RuleSet::load(Some(("loop.toml", config))).unwrap_err();
     assert!(err.0.contains("requirements form a loop"), "{}", err.0);
 }
+
+mod newcomer_rules {
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use super::*;
+    use crate::snapshot::{Activity, Actor, Item, ItemKind, Response, ResponseKind};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn item(number: u64, author: &str, association: &str, created: &str, answered_after_hours: Option<i64>) -> Item {
+        let created_at = at(created);
+        Item {
+            kind: ItemKind::Issue,
+            number,
+            title: format!("item {number}"),
+            url: format!("https://github.com/acme/widgets/issues/{number}"),
+            author: Some(Actor { login: author.into(), is_bot: false }),
+            author_association: association.into(),
+            created_at,
+            updated_at: None,
+            closed_at: None,
+            draft: false,
+            ready_for_review_at: None,
+            opened_as_draft: false,
+            labels: vec![],
+            assignees: vec![],
+            responses: answered_after_hours
+                .map(|h| Response {
+                    kind: ResponseKind::Comment,
+                    author: Some(Actor { login: "maintainer".into(), is_bot: false }),
+                    author_association: "MEMBER".into(),
+                    at: created_at + TimeDelta::hours(h),
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn with_items(items: Vec<Item>) -> Snapshot {
+        let mut snap = snapshot(&[]);
+        snap.activity = Some(Activity {
+            window_start: at("2026-08-03T00:00:00Z"),
+            items,
+            authors_with_earlier_items: Some(vec![]),
+            complete: true,
+        });
+        snap
+    }
+
+    #[test]
+    fn fast_answers_to_newcomers_pass() {
+        // Five first-timers, answered after 1, 2, 3, 5 and 30 hours: all within 48 h.
+        let items = (1..=5)
+            .zip([1, 2, 3, 5, 30])
+            .map(|(n, h)| item(n, &format!("new{n}"), "FIRST_TIMER", "2026-10-01T10:00:00+02:00", Some(h)))
+            .collect();
+        let f = run(&with_items(items));
+        assert_eq!(f["newcomer-response"].status, Status::Pass, "{}", f["newcomer-response"].message);
+        assert_eq!(f["waiting-newcomers"].status, Status::Pass);
+    }
+
+    #[test]
+    fn a_newcomer_waiting_a_month_fails_and_is_named() {
+        // Opened 2026-09-20, audited 2026-11-01: 42 days without an answer.
+        let items = vec![item(7, "newbie", "FIRST_TIMER", "2026-09-20T00:00:00Z", None)];
+        let f = run(&with_items(items));
+        assert_eq!(f["waiting-newcomers"].status, Status::Fail, "{}", f["waiting-newcomers"].message);
+        assert!(
+            f["waiting-newcomers"].evidence[0]
+                .text
+                .starts_with("#7 \"item 7\" (https://github.com/acme/widgets/issues/7)")
+        );
+        // One judged item is too few to judge the response rate.
+        assert_eq!(f["newcomer-response"].status, Status::Skipped);
+    }
+
+    #[test]
+    fn without_the_api_the_measured_rules_are_skipped() {
+        let f = run(&snapshot(&[]));
+        for rule in ["newcomer-response", "waiting-newcomers", "newcomers-vs-regulars", "good-first-issues"] {
+            assert_eq!(f[rule].status, Status::Skipped, "{rule}");
+        }
+    }
+
+    #[test]
+    fn good_first_issues_count_only_open_unassigned_current_ones() {
+        let mut snap = snapshot(&[]);
+        snap.labels = Some(vec![Label { name: "good first issue".into(), description: None }]);
+        let gfi = |n: u64, updated: &str, assignee: Option<&str>| {
+            let mut i = item(n, "maintainer", "MEMBER", "2025-01-01T00:00:00Z", None);
+            i.labels = vec!["good first issue".into()];
+            i.updated_at = Some(at(updated));
+            i.assignees = assignee.map(String::from).into_iter().collect();
+            i
+        };
+        snap.welcoming_issues = Some(vec![
+            gfi(1, "2026-10-01T00:00:00Z", None),
+            gfi(2, "2026-10-02T00:00:00Z", None),
+            gfi(3, "2025-06-01T00:00:00Z", Some("someone")),
+        ]);
+        let f = run(&snap);
+        // Three open, two unassigned (67%), one not updated for 518 days: a warning naming it.
+        assert_eq!(f["good-first-issues"].status, Status::Warn, "{}", f["good-first-issues"].message);
+        assert!(f["good-first-issues"].evidence[0].text.starts_with("#3 "));
+    }
+
+    #[test]
+    fn the_config_names_maintainers_and_bots() {
+        let config = "[newcomers]\nmaintainers = [\"new1\"]\nbots = [\".*-ci\"]\ntarget_hours = 24\n";
+        let rules = RuleSet::load(Some(("c.toml", config))).unwrap();
+        let policy = rules.newcomer_policy(&snapshot(&[]));
+        assert_eq!(policy.target, TimeDelta::hours(24));
+        assert!(policy.is_bot(&Actor { login: "acme-ci".into(), is_bot: false }));
+        let err = RuleSet::load(Some(("c.toml", "[newcomers]\nbots = [\"(\"]\n"))).unwrap_err();
+        assert!(err.0.contains("field `newcomers.bots`"), "{}", err.0);
+    }
+}

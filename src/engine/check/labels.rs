@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::engine::finding::{Outcome, Status};
-use crate::engine::rule::LabelsCheck;
+use crate::engine::rule::{LabelsCheck, Pattern};
 use crate::snapshot::DataKind;
 
 pub fn check(c: &LabelsCheck, ctx: &Ctx<'_>) -> Outcome {
@@ -19,9 +19,14 @@ pub fn check(c: &LabelsCheck, ctx: &Ctx<'_>) -> Outcome {
 
 /// Whether a label name is one the check looks for; `-` and `_` read as spaces.
 pub fn label_matches(c: &LabelsCheck, name: &str) -> bool {
+    name_matches(&c.any, &c.also, name)
+}
+
+/// Whether a label name matches one of the patterns (whole name) or is one of the exact names.
+pub fn name_matches(patterns: &[Pattern], exact: &[String], name: &str) -> bool {
     let spaced = name.replace(['-', '_'], " ");
-    c.also.iter().any(|a| a.eq_ignore_ascii_case(name))
-        || c.any.iter().any(|p| full_match(&p.0, name) || full_match(&p.0, &spaced))
+    exact.iter().any(|a| a.eq_ignore_ascii_case(name))
+        || patterns.iter().any(|p| full_match(&p.0, name) || full_match(&p.0, &spaced))
 }
 
 fn full_match(re: &regex::Regex, s: &str) -> bool {

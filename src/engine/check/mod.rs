@@ -4,8 +4,11 @@ mod content;
 mod file;
 mod labels;
 mod links;
+mod newcomers;
 mod setting;
 mod workflow;
+
+pub use labels::label_matches;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +21,8 @@ use crate::snapshot::Snapshot;
 pub struct Ctx<'s> {
     pub snap: &'s Snapshot,
     pub documents: &'s BTreeMap<String, DocumentKind>,
+    /// Who counts as a maintainer or a bot, the window and the response target.
+    pub newcomer_policy: &'s crate::newcomers::Policy,
 }
 
 impl<'s> Ctx<'s> {
@@ -43,6 +48,10 @@ pub fn evaluate(check: &Check, ctx: &Ctx<'_>) -> Outcome {
         Check::WorkflowUses(c) => workflow::check(c, ctx),
         Check::RepoSetting(c) => setting::check(c, ctx),
         Check::Labels(c) => labels::check(c, ctx),
+        Check::NewcomerResponse(c) => newcomers::response(c, ctx),
+        Check::WaitingNewcomers(c) => newcomers::waiting(c, ctx),
+        Check::NewcomersVsRegulars(c) => newcomers::versus_regulars(c, ctx),
+        Check::GoodFirstIssues(c) => newcomers::good_first_issues(c, ctx),
         Check::Any(c) => any(&c.checks, ctx),
     }
 }
