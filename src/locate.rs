@@ -324,7 +324,8 @@ pub fn paths_to_read(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree) -> BTr
     out
 }
 
-/// In-tree targets of pointer files among the bodies read, which a second pass should read.
+/// Pages that the first-read documents lead to (a pointer's target, the pages of a guide split
+/// over several files), which a second pass of collection should read.
 pub fn pointer_targets(
     kinds: &BTreeMap<String, DocumentKind>,
     tree: &Tree,
@@ -332,14 +333,11 @@ pub fn pointer_targets(
     repository: Option<&str>,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for kind in kinds.values() {
+    for kind in kinds.values().filter(|k| !k.spec.all) {
         if let Some((path, false)) = candidates(kind, tree).into_iter().next() {
             if let Some(FileBody::Text { text, .. }) = files.get(&path) {
-                if let Some(target) = in_tree_pointer(kind, tree, repository, &path, text) {
-                    if !files.contains_key(&target) {
-                        out.insert(target);
-                    }
-                }
+                let (_, pages) = followed(kind, tree, repository, &path, text);
+                out.extend(pages.into_iter().filter(|p| !files.contains_key(p)));
             }
         }
     }
@@ -365,11 +363,9 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
         let repo = snap.repository.as_deref();
         let mut found = build(kind, &snap.tree, &snap.files, repo, path, is_folder, Origin::Tree, others);
-        // The page a pointer leads to is the same document, not another one.
-        if let Some(Pointer::Followed(target)) = &found.pointer {
-            let target = target.clone();
-            found.others.retain(|o| *o != target);
-        }
+        // Pages read as part of the document (a pointer's target, linked chapters) are not others.
+        let read: Vec<String> = found.pages.iter().map(|p| p.path.clone()).collect();
+        found.others.retain(|o| !read.iter().any(|p| p == o || p.starts_with(&format!("{o}/"))));
         return Some(found);
     }
     if kind.spec.org_fallback {
@@ -406,15 +402,78 @@ fn build<'s>(
         }
     } else {
         let body = files.get(&path);
+        let mut extra = Vec::new();
         if let Some(FileBody::Text { text, .. }) = body {
-            pointer = pointer_of(kind, tree, repository, &path, text);
+            (pointer, extra) = followed(kind, tree, repository, &path, text);
         }
         pages.push(Page { path: path.clone(), body });
-        if let Some(Pointer::Followed(target)) = &pointer {
-            pages.push(Page { body: files.get(target), path: target.clone() });
-        }
+        pages.extend(extra.into_iter().map(|p| Page { body: files.get(&p), path: p }));
     }
     Located { path, origin, is_folder, others, pages, pointer }
+}
+
+/// Most linked pages of a guide split over several files that are read with it.
+const MAX_LINKED_PAGES: usize = FOLDER_MAX_PAGES;
+
+/// Where a document leads: whether it is only a pointer, and the in-tree pages to judge with it
+/// (the pointer's target, or the pages of the same kind it links to, such as the chapters of a
+/// contributing guide kept under `docs/contributing/`).
+fn followed(
+    kind: &DocumentKind,
+    tree: &Tree,
+    repository: Option<&str>,
+    path: &str,
+    text: &str,
+) -> (Option<Pointer>, Vec<String>) {
+    let same_kind = candidates(kind, tree);
+    let pointer = match pointer_of(kind, tree, repository, path, text) {
+        // The site a pointer names is often built from pages in this very tree.
+        Some(Pointer::External(url)) if kind.url_names_kind(&url) => match same_kind.iter().find(|(p, _)| p != path) {
+            Some((other, _)) => Some(Pointer::Followed(other.clone())),
+            None => Some(Pointer::External(url)),
+        },
+        other => other,
+    };
+    let expand = |target: &str| -> Vec<String> {
+        match same_kind.iter().find(|(p, folder)| *folder && p == target) {
+            Some(_) => folder_pages(tree, target, &kind.extensions()),
+            None => vec![target.to_string()],
+        }
+    };
+    if let Some(Pointer::Followed(target)) = &pointer {
+        return (pointer.clone(), expand(target));
+    }
+    let doc = Doc::parse(path, text);
+    let mut pages: Vec<String> = Vec::new();
+    for (_, link) in doc.links() {
+        let Some(target) = text::link_to_repo_path(path, &link, repository).and_then(|t| resolve_in_tree(tree, &t))
+        else {
+            continue;
+        };
+        let lower = target.to_ascii_lowercase();
+        // A link into a folder of pages of this kind brings the whole folder: it is the guide.
+        let linked: Vec<String> = same_kind
+            .iter()
+            .filter_map(|(p, folder)| {
+                let p_lower = p.to_ascii_lowercase();
+                if p_lower == lower {
+                    Some(vec![target.clone()])
+                } else if *folder && lower.starts_with(&format!("{p_lower}/")) {
+                    Some(expand(p))
+                } else {
+                    None
+                }
+            })
+            .flatten()
+            .collect();
+        for page in linked {
+            if page != path && !pages.contains(&page) {
+                pages.push(page);
+            }
+        }
+    }
+    pages.truncate(MAX_LINKED_PAGES);
+    (pointer, pages)
 }
 
 /// Whether a short file only points elsewhere, and where.

@@ -124,3 +124,68 @@ fn an_empty_folder_is_audited_without_crashing() {
     assert_eq!(status(&r, "readme-present"), "fail");
     assert!(evidence(&r, "readme-present").is_empty());
 }
+
+#[test]
+fn a_guide_split_over_linked_pages_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("docs/contributing")).unwrap();
+    fs::write(
+        root.join("CONTRIBUTING.md"),
+        "# Contributing\n\nThank you for helping! Everything you need to know is in our guide, which starts at \
+         [the overview](docs/contributing/README.md); read it before opening a pull request, and ask in an issue if \
+         anything is unclear.\n",
+    )
+    .unwrap();
+    fs::write(root.join("docs/contributing/README.md"), "# Overview\n\nSee [testing](testing.md).\n").unwrap();
+    fs::write(
+        root.join("docs/contributing/testing.md"),
+        "# Testing\n\nRun the tests with `cargo test` before you push.\n",
+    )
+    .unwrap();
+    let r = audit(root);
+    assert_eq!(status(&r, "contributing-tests"), "pass");
+    assert_eq!(
+        evidence(&r, "contributing-tests")[0],
+        "docs/contributing/testing.md:3: Run the tests with `cargo test` before you push."
+    );
+    // The linked folder is part of the guide, not "another" guide.
+    assert!(finding(&r, "contributing-present").get("evidence").is_none(), "{}", finding(&r, "contributing-present"));
+}
+
+#[test]
+fn a_pointer_to_the_docs_site_is_followed_to_the_page_it_is_built_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("doc/contribute")).unwrap();
+    fs::write(
+        root.join("CONTRIBUTING.md"),
+        "Our guidelines are at https://docs.example.org/contribute/contributing.html\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("doc/contribute/contributing.rst"),
+        "Contributing\n============\n\nSet up a development environment with ``pip install -e .`` and run the tests with \
+         ``pytest``. Good first issues are labelled \"good first issue\"; a maintainer reviews pull requests within a week. \
+         Please describe what you changed and why in the pull request, and add a line to the changelog.\n",
+    )
+    .unwrap();
+    let r = audit(root);
+    assert!(
+        message(&r, "contributing-present").contains("via its link to doc/contribute"),
+        "{}",
+        message(&r, "contributing-present")
+    );
+    assert_eq!(status(&r, "contributing-tests"), "pass");
+}
+
+#[test]
+fn a_git_checkout_whose_index_lists_nothing_is_read_as_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    fs::write(root.join("CODE_OF_CONDUCT.md"), COC).unwrap();
+    let r = audit(root);
+    assert_eq!(r["sources"]["local_listing"], "walk");
+    assert_eq!(status(&r, "coc-present"), "pass");
+}

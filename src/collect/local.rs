@@ -59,7 +59,8 @@ impl Checkout {
     /// The repository's files. A git checkout's root lists what git tracks; anything else is walked.
     pub fn list(&self) -> Result<(Tree, Listing)> {
         if self.root.join(".git").exists() {
-            if let Some(tree) = self.git_ls_files() {
+            // A checkout whose index lists nothing (an interrupted clone) is read as a folder.
+            if let Some(tree) = self.git_ls_files().filter(|t| !t.paths.is_empty()) {
                 return Ok((tree, Listing::Git));
             }
         }
