@@ -42,7 +42,7 @@ pub fn rules_for(snap: &Snapshot, external: Option<&ExternalConfig>) -> Result<R
 }
 
 /// The config file in a tree, if any, in the order it is looked for.
-fn config_in_tree(snap: &Snapshot) -> Option<&'static str> {
+pub(crate) fn config_in_tree(snap: &Snapshot) -> Option<&'static str> {
     CONFIG_PATHS.iter().copied().find(|p| snap.tree.paths.iter().any(|t| t == p))
 }
 
@@ -70,7 +70,7 @@ pub fn collect_local(path: &Path, external: Option<&ExternalConfig>, now: DateTi
         let body = checkout.read(&path);
         snap.files.insert(path, body);
     }
-    for path in locate::pointer_targets(&rules.documents, &snap.tree, &snap.files) {
+    for path in locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref()) {
         let body = checkout.read(&path);
         snap.files.insert(path, body);
     }
@@ -79,7 +79,7 @@ pub fn collect_local(path: &Path, external: Option<&ExternalConfig>, now: DateTi
 }
 
 /// Says which read files could not be used, so the report is honest about it.
-fn note_unreadable(snap: &mut Snapshot) {
+pub(crate) fn note_unreadable(snap: &mut Snapshot) {
     let notes: Vec<String> = snap
         .files
         .iter()
@@ -116,5 +116,5 @@ pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
 
 /// Evaluates the rules on a snapshot and builds the report.
 pub fn report(snap: &Snapshot, rules: &RuleSet, now: DateTime<Utc>) -> Report {
-    Report::new(snap, rules.evaluate(snap), now)
+    Report::new(snap, rules.evaluate(snap), now).with_newcomers(snap, rules)
 }

@@ -2,16 +2,18 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, ExternalConfig};
+use crate::collect::github::{self, GithubOptions};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
-use crate::report::{Report, terminal};
 use crate::repo_ref::RepoRef;
+use crate::report::{self, Format, RenderOptions, Report};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +40,12 @@ struct AuditArgs {
     from: Option<PathBuf>,
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Render markdown or HTML with this minijinja template instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// Show what changed since a previous `--format json` report (markdown and HTML).
+    #[arg(long, value_name = "FILE")]
+    compare: Option<PathBuf>,
     /// Exit with status 1 when the overall score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
@@ -53,6 +61,39 @@ struct Common {
     /// The time the audit is taken at (RFC 3339), for reproducible reports.
     #[arg(long, env = "CM_AUDIT_NOW", hide = true, global = true)]
     now: Option<DateTime<Utc>>,
+    /// GitHub token (default: $GITHUB_TOKEN, then $GH_TOKEN); without one, GitHub allows 60 requests an hour.
+    #[arg(long, value_name = "TOKEN", global = true)]
+    token: Option<String>,
+    /// GitHub API base URL; GitHub Enterprise Server's is https://HOST/api/v3.
+    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = github::DEFAULT_API_URL, global = true)]
+    api_url: String,
+    /// How far back to collect issues and pull requests: 90d, 12w, 48h.
+    #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = github::parse_window, global = true)]
+    window: chrono::TimeDelta,
+    /// Seconds to wait for GitHub to connect or to go on answering.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    timeout: u64,
+    /// Log each GitHub API request (method, path, status, rate limit left) to stderr.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// First backoff before retrying a failed request (tests shorten it).
+    #[arg(long, env = "CM_AUDIT_RETRY_BACKOFF_MS", default_value_t = 1000, hide = true, global = true)]
+    retry_backoff_ms: u64,
+    /// The longest wait a secondary rate limit may ask for before cm-audit gives up.
+    #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true, global = true)]
+    max_wait_secs: u64,
+}
+
+impl Common {
+    fn github_options(&self) -> GithubOptions {
+        let token = github::token_from(self.token.clone(), |k| std::env::var(k).ok());
+        let mut opts = GithubOptions::new(&self.api_url, token);
+        opts.window = self.window;
+        opts.timeout = Duration::from_secs(self.timeout);
+        opts.retry.backoff = Duration::from_millis(self.retry_backoff_ms);
+        opts.retry.max_wait = Duration::from_secs(self.max_wait_secs);
+        opts
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,12 +113,6 @@ enum Command {
         /// A checkout's folder (default `.`) or OWNER/REPO.
         target: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -127,7 +162,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(exit::SUCCESS)
         }
         Some(Command::Snapshot { target }) => {
-            let (snap, _) = collect(target.as_deref(), external.as_ref(), now)?;
+            let (snap, _) = collect(target.as_deref(), &common, external.as_ref(), now)?;
             let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
@@ -143,7 +178,12 @@ fn rules_only(external: Option<&ExternalConfig>) -> Result<RuleSet> {
     }
 }
 
-fn collect(target: Option<&str>, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
+fn collect(
+    target: Option<&str>,
+    common: &Common,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
     let target = target.unwrap_or(".");
     let path = Path::new(target);
     if path.exists() {
@@ -151,25 +191,36 @@ fn collect(target: Option<&str>, external: Option<&ExternalConfig>, now: DateTim
     }
     if RepoRef::looks_like(target) {
         let repo = RepoRef::parse(target).map_err(Error::Usage)?;
-        return Err(Error::Usage(format!("auditing {repo} through the GitHub API is not available in this build yet; audit a checkout instead")));
+        // Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
+        let level = if common.verbose { "cm_audit=info" } else { "cm_audit=warn" };
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+            .with_writer(std::io::stderr)
+            .without_time()
+            .with_target(false)
+            .try_init();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+        return runtime.block_on(github::collect(&repo, &common.github_options(), external, now));
     }
     Err(Error::Usage(format!("{target} is neither a folder nor OWNER/REPO")))
 }
 
 fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    // Read before collecting: a wrong path should not cost the API budget.
+    let options = RenderOptions::read(args.format, args.template.as_deref(), args.compare.as_deref())?;
     let (snap, rules) = match &args.from {
         Some(file) => {
             let snap = audit::load_snapshot(file)?;
             let rules = audit::rules_for(&snap, external)?;
             (snap, rules)
         }
-        None => collect(args.target.as_deref(), external, now)?,
+        None => collect(args.target.as_deref(), &args.common, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
-    let text = match args.format {
-        Format::Text => terminal::render(&report),
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&report).map_err(|e| Error::Runtime(e.to_string()))?),
-    };
+    let text = report::render(&report, &rules, &options)?;
     print(&text)?;
     Ok(policy(&report, args.fail_under))
 }

@@ -163,6 +163,30 @@ impl ListedItem {
     }
 }
 
+/// What the report shows of the newcomers: the figures, and the newcomers still waiting for a
+/// first answer, oldest first, so that a maintainer knows whom to answer today.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewcomerSummary {
+    pub figures: ResponseFigures,
+    pub waiting: Vec<ListedItem>,
+}
+
+impl NewcomerSummary {
+    pub fn of(assessment: &Assessment<'_>) -> NewcomerSummary {
+        let mut waiting: Vec<ListedItem> = assessment
+            .items
+            .iter()
+            .filter(|a| a.author == AuthorClass::Newcomer)
+            .filter_map(|a| match a.state {
+                ItemState::Waiting { age } => Some(ListedItem::new(a.item, age)),
+                _ => None,
+            })
+            .collect();
+        waiting.sort_by(|a, b| b.age.cmp(&a.age).then(a.number.cmp(&b.number)));
+        NewcomerSummary { figures: assessment.figures.clone(), waiting }
+    }
+}
+
 /// Everything measured on the window, embedded as is in the JSON report. Durations are whole
 /// seconds, in fields named `…_seconds`; shares are fractions from 0 to 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,13 +1,26 @@
 //! The report: findings grouped by responsibility and scored, ready to render.
 
+pub mod compare;
+pub mod markdown;
+pub mod sarif;
+pub mod template;
 pub mod terminal;
+pub mod view;
+
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::RuleSet;
 use crate::engine::finding::{Finding, Status};
 use crate::engine::rule::{Responsibility, Severity};
+use crate::error::{Error, Result};
+use crate::newcomers::NewcomerSummary;
 use crate::snapshot::{DataKind, Snapshot, Sources};
+use compare::Comparison;
+use template::{Markup, UserTemplate};
+use view::{Limits, View};
 
 /// Version of the JSON report's shape; bumped on any incompatible change (see docs/report.md).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -27,6 +40,10 @@ pub struct Report {
     pub responsibilities: Vec<ResponsibilityScore>,
     /// Gaps first, most important first; then passes, skipped and ignored rules.
     pub findings: Vec<Finding>,
+    /// Response times to newcomers and regulars, when the issues were collected (docs/newcomers.md).
+    /// Written, not read back: a compared report is compared by its findings.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
+    pub newcomers: Option<NewcomerSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +101,16 @@ impl Report {
             score: score(findings.iter()),
             responsibilities,
             findings: order(findings),
+            newcomers: None,
         }
+    }
+
+    /// The report with the newcomer figures measured on the snapshot's issues, if it has them.
+    pub fn with_newcomers(mut self, snap: &Snapshot, rules: &RuleSet) -> Report {
+        self.newcomers = snap.activity.as_ref().map(|activity| {
+            NewcomerSummary::of(&crate::newcomers::assess(activity, &rules.newcomer_policy(snap)))
+        });
+        self
     }
 
     /// The gaps, most important first.
@@ -95,6 +121,88 @@ impl Report {
     pub fn with_status(&self, status: Status) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.status == status)
     }
+}
+
+/// The forms a report is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For a terminal: styled when it is one.
+    Text,
+    /// The whole report, to keep, process, or compare with later (`--compare`).
+    Json,
+    /// For a pull request comment or a job summary on GitHub.
+    Markdown,
+    /// One self-contained page.
+    Html,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+/// How to render a report, besides its format.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub format: Format,
+    /// The user's template, instead of the built-in one (markdown and HTML).
+    pub template: Option<UserTemplate>,
+    /// A previous report to show the changes since (markdown and HTML).
+    pub base: Option<Report>,
+}
+
+impl RenderOptions {
+    /// Options with the template and the base report read from the files named on the command
+    /// line; refused before reading anything when the format does not use them.
+    pub fn read(format: Format, template: Option<&Path>, compare: Option<&Path>) -> Result<RenderOptions> {
+        refuse_unused(format, template.is_some() || compare.is_some())?;
+        Ok(RenderOptions {
+            format,
+            template: template.map(UserTemplate::read).transpose()?,
+            base: compare.map(compare::read_base).transpose()?,
+        })
+    }
+}
+
+/// Only markdown and HTML have templates and show a comparison.
+fn refuse_unused(format: Format, template_or_base: bool) -> Result<()> {
+    match format {
+        Format::Text | Format::Json | Format::Sarif if template_or_base => {
+            Err(Error::Usage("--template and --compare work with --format markdown or html".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Renders a report; the rule set gives SARIF the rules' descriptions.
+pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Result<String> {
+    refuse_unused(options.format, options.template.is_some() || options.base.is_some())?;
+    let comparison = options.base.as_ref().map(|base| Comparison::new(base, report));
+    let template = options.template.as_ref();
+    match options.format {
+        Format::Text => Ok(terminal::render(report)),
+        Format::Json => {
+            Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
+        }
+        Format::Sarif => Ok(sarif::render(report, rules)),
+        Format::Html => template::render(Markup::Html, &View::new(report, comparison.as_ref(), Limits::NONE), template),
+        Format::Markdown => fitting_markdown(report, comparison.as_ref(), template),
+    }
+}
+
+/// Markdown that fits in a pull request comment: lists are folded further until it does, and
+/// cut as a last resort (a user's template may print more than the view folds).
+fn fitting_markdown(
+    report: &Report,
+    comparison: Option<&Comparison>,
+    template: Option<&UserTemplate>,
+) -> Result<String> {
+    let mut text = String::new();
+    for limits in Limits::FOLDING {
+        text = template::render(Markup::Markdown, &View::new(report, comparison, limits), template)?;
+        if text.len() <= markdown::COMMENT_LIMIT {
+            return Ok(text);
+        }
+    }
+    markdown::truncate(&mut text, markdown::COMMENT_LIMIT);
+    Ok(text)
 }
 
 /// Weighted share of credit over the counted findings, 0 to 100.

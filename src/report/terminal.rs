@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use crate::engine::finding::{Evidence, Finding, Status};
+use crate::newcomers::{NewcomerSummary, human};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -68,6 +69,9 @@ pub fn render(report: &Report) -> String {
     for r in &report.responsibilities {
         let _ = writeln!(out, "  {:<20} {:>3}  {}", r.title, score_text(r.score), bar(r.score));
     }
+    if let Some(n) = &report.newcomers {
+        newcomer_lines(&mut out, n);
+    }
     for r in &report.responsibilities {
         let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.responsibility == r.id).collect();
         let _ = writeln!(
@@ -95,6 +99,24 @@ pub fn render(report: &Report) -> String {
         )
     );
     out
+}
+
+fn newcomer_lines(out: &mut String, n: &NewcomerSummary) {
+    let f = &n.figures;
+    let median = |g: &crate::newcomers::Figures| g.median.map_or_else(|| "n/a".to_string(), human);
+    let _ = writeln!(
+        out,
+        "\n  {} median first response {} for {} newcomer items, {} for {} by regulars; {} newcomers waiting",
+        paint(BOLD, "Newcomers:"),
+        median(&f.newcomers.all),
+        f.newcomers.all.count,
+        median(&f.regulars.all),
+        f.regulars.all.count,
+        n.waiting.len()
+    );
+    for item in n.waiting.iter().take(3) {
+        let _ = writeln!(out, "      {}", paint(DIM, &item.describe()));
+    }
 }
 
 fn finding(out: &mut String, f: &Finding) {

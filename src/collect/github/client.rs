@@ -1,0 +1,322 @@
+//! The HTTP side: an octocrab client set up for cm-audit (base URL, token, timeouts, no hidden
+//! retries), our retry policy, the rate-limit budget, capped body reads, `Link` pagination and
+//! the `-v` request log.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Uri;
+use http::header::{ACCEPT, HeaderMap, HeaderValue};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+use octocrab::Octocrab;
+use octocrab::service::middleware::retry::RetryConfig;
+use serde::de::DeserializeOwned;
+
+use super::errors::{ApiError, Failure, RateLimit, classify};
+use super::{GithubOptions, RetryPolicy};
+use crate::error::{Error, Result};
+
+/// The most bytes of a JSON answer read; a recursive tree of 100,000 entries is about 7 MB.
+const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
+/// The most bytes of an error answer read, for its message.
+const MAX_ERROR_BYTES: usize = 64 * 1024;
+/// GitHub asks clients that meet a secondary limit without `retry-after` to wait a minute.
+const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
+/// The media type that makes the blob endpoint answer with the file's bytes instead of base64 JSON.
+const RAW: &str = "application/vnd.github.raw+json";
+const JSON: &str = "application/vnd.github+json";
+
+/// A GitHub REST client with cm-audit's policy: retries that are bounded and visible, waits
+/// that GitHub asks for, and no request sent once the rate-limit budget is known to be spent.
+pub struct Client {
+    octo: Octocrab,
+    retry: RetryPolicy,
+    pub anonymous: bool,
+    budget: Mutex<Option<RateLimit>>,
+    sent: AtomicUsize,
+}
+
+/// A successful answer's body (capped) with its pagination links.
+pub struct Body {
+    pub bytes: Vec<u8>,
+    /// More bytes were sent than the cap allowed.
+    pub capped: bool,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+/// One page of a list and the link to the next.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+impl Client {
+    /// Builds the client; must run inside a Tokio runtime (octocrab's `build` needs one).
+    pub fn new(opts: &GithubOptions) -> Result<Client> {
+        let base: Uri =
+            opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {} is not a URL: {e}", opts.api_url)))?;
+        if base.scheme().is_none() || base.authority().is_none() {
+            return Err(Error::Usage(format!("--api-url {} is not an absolute http(s) URL", opts.api_url)));
+        }
+        let mut builder = Octocrab::builder()
+            .add_retry_config(RetryConfig::None)
+            .set_connect_timeout(Some(opts.timeout))
+            .set_read_timeout(Some(opts.timeout))
+            .set_write_timeout(Some(opts.timeout))
+            .add_header(http::HeaderName::from_static("x-github-api-version"), "2022-11-28".to_string());
+        if let Some(token) = &opts.token {
+            // octocrab panics on a token that cannot be a header value; refuse it here instead.
+            if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+                return Err(Error::Usage(
+                    "the GitHub token contains characters that cannot be sent (a newline?)".into(),
+                ));
+            }
+            builder = builder.personal_token(token.clone());
+        }
+        let octo = builder
+            .base_uri(base)
+            .map_err(|e| Error::Usage(format!("--api-url {}: {e}", opts.api_url)))?
+            .build()
+            .map_err(|e| Error::Network(format!("cannot set up the HTTP client: {}", innermost(&e))))?;
+        Ok(Client {
+            octo,
+            retry: opts.retry,
+            anonymous: opts.token.is_none(),
+            budget: Mutex::new(None),
+            sent: AtomicUsize::new(0),
+        })
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn requests_sent(&self) -> usize {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Fails before any more requests when the budget left is known to be smaller than `need`:
+    /// better to say so now than to stop half-way.
+    pub fn ensure_budget(&self, need: usize) -> Result<()> {
+        let budget = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        match budget.as_ref() {
+            Some(rate) if (rate.remaining as usize) < need && !rate.has_reset() => {
+                Err(rate.too_low(need, self.anonymous))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// GETs a JSON value.
+    pub async fn get_json<T: DeserializeOwned>(&self, uri: &str) -> Result<T, ApiError> {
+        let body = self.get(uri, JSON, MAX_JSON_BYTES).await?;
+        parse(uri, &body)
+    }
+
+    /// GETs one page of a JSON list.
+    pub async fn get_page<T: DeserializeOwned>(&self, uri: &str) -> Result<Page<T>, ApiError> {
+        let body = self.get(uri, JSON, MAX_JSON_BYTES).await?;
+        Ok(Page { items: parse(uri, &body)?, next: body.next, last: body.last })
+    }
+
+    /// GETs a raw body, reading at most `cap` bytes (the rest is never downloaded).
+    pub async fn get_raw(&self, uri: &str, cap: usize) -> Result<Body, ApiError> {
+        self.get(uri, RAW, cap).await
+    }
+
+    /// One GET with the retry policy: 5xx and transport failures are retried with exponential
+    /// backoff, a secondary rate limit waits as long as GitHub asks (within `max_wait`), and a
+    /// spent primary budget stops at once.
+    async fn get(&self, uri: &str, accept: &str, cap: usize) -> Result<Body, ApiError> {
+        // Set here, never as a client-wide header: octocrab appends those, and two `Accept`
+        // headers would leave GitHub to choose.
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_str(accept).expect("a static media type"));
+        let mut attempt = 1;
+        loop {
+            self.check_budget(uri)?;
+            let failure = match self.attempt(uri, headers.clone(), cap).await {
+                Ok(body) => return Ok(body),
+                Err(failure) => failure,
+            };
+            let wait = match &failure {
+                Failure::Server { .. } | Failure::Transport(_) => {
+                    Some(self.retry.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(self.retry.max_wait))
+                }
+                Failure::SecondaryLimit { retry_after } => {
+                    Some(retry_after.unwrap_or(SECONDARY_DEFAULT_WAIT)).filter(|w| *w <= self.retry.max_wait)
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) if attempt < self.retry.attempts => {
+                    tracing::warn!(
+                        "GET {} failed ({}); trying again in {:.1} s",
+                        path_of(uri),
+                        failure.short(),
+                        wait.as_secs_f64()
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return Err(ApiError { uri: path_of(uri), failure, attempts: attempt }),
+            }
+        }
+    }
+
+    async fn attempt(&self, uri: &str, headers: HeaderMap, cap: usize) -> Result<Body, Failure> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let response = match self.octo._get_with_headers(uri, Some(headers)).await {
+            Ok(r) => r,
+            Err(e) => {
+                let why = innermost(&e);
+                tracing::info!("GET {} -> failed: {why}", path_of(uri));
+                return Err(Failure::Transport(why));
+            }
+        };
+        let status = response.status();
+        let rate = RateLimit::from_headers(response.headers());
+        tracing::info!(
+            "GET {} -> {} (rate limit remaining: {})",
+            path_of(uri),
+            status.as_u16(),
+            rate.as_ref().map_or("not sent".to_string(), |r| r.remaining.to_string())
+        );
+        if let Some(rate) = &rate {
+            *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate.clone());
+        }
+        let (next, last) = links(response.headers());
+        let headers = response.headers().clone();
+        let limit = if status.is_success() { cap } else { MAX_ERROR_BYTES };
+        let (bytes, capped) = read_capped(response.into_body(), limit).await.map_err(Failure::Transport)?;
+        if status.is_success() {
+            return Ok(Body { bytes, capped, next, last });
+        }
+        Err(classify(status, &headers, &bytes))
+    }
+
+    /// Refuses to send a request when the last answer said the budget is spent until a reset
+    /// still to come: asking again would only be refused, and counts against some limits.
+    fn check_budget(&self, uri: &str) -> Result<(), ApiError> {
+        let budget = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        match budget.as_ref() {
+            Some(rate) if rate.remaining == 0 && !rate.has_reset() => {
+                Err(ApiError { uri: path_of(uri), failure: Failure::RateLimited(Some(rate.clone())), attempts: 0 })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads a body up to `cap` bytes and says whether there was more.
+async fn read_capped(mut body: BoxBody<Bytes, octocrab::Error>, cap: usize) -> Result<(Vec<u8>, bool), String> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("the answer was cut off: {}", innermost(&e)))?;
+        if let Ok(data) = frame.into_data() {
+            let room = cap - bytes.len();
+            if data.len() > room {
+                bytes.extend_from_slice(&data[..room]);
+                return Ok((bytes, true));
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok((bytes, false))
+}
+
+fn parse<T: DeserializeOwned>(uri: &str, body: &Body) -> Result<T, ApiError> {
+    let malformed = |why: String| ApiError { uri: path_of(uri), failure: Failure::Malformed(why), attempts: 1 };
+    if body.capped {
+        return Err(malformed(format!("the answer is larger than {} MiB", MAX_JSON_BYTES / (1024 * 1024))));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(&body.bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_eof() {
+            malformed("the JSON ends too early (a truncated answer)".into())
+        } else if path == "." {
+            malformed(format!("not the JSON expected: {inner}"))
+        } else {
+            malformed(format!("not the JSON expected at `{path}`: {inner}"))
+        }
+    })
+}
+
+/// The `next` and `last` URLs of a `Link` header.
+fn links(headers: &HeaderMap) -> (Option<String>, Option<String>) {
+    let Some(link) = headers.get(http::header::LINK).and_then(|v| v.to_str().ok()) else {
+        return (None, None);
+    };
+    let mut next = None;
+    let mut last = None;
+    for part in link.split(',') {
+        let mut pieces = part.split(';');
+        let url = pieces.next().unwrap_or("").trim().trim_start_matches('<').trim_end_matches('>');
+        for param in pieces {
+            match param.trim() {
+                r#"rel="next""# => next = Some(url.to_string()),
+                r#"rel="last""# => last = Some(url.to_string()),
+                _ => {}
+            }
+        }
+    }
+    (next, last)
+}
+
+/// The `page` number in a pagination URL.
+pub fn page_number(url: &str) -> Option<u64> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|pair| pair.strip_prefix("page=")).and_then(|n| n.parse().ok())
+}
+
+/// The path and query of a URI, for logs and messages (never the host's credentials, never a token).
+fn path_of(uri: &str) -> String {
+    match uri.parse::<Uri>() {
+        Ok(u) => u.path_and_query().map_or_else(|| u.path().to_string(), |p| p.as_str().to_string()),
+        Err(_) => uri.to_string(),
+    }
+}
+
+/// The most specific message in an error's chain ("Connection refused (os error 111)"), since
+/// the outer layers only say "Service error".
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_next_and_last_from_a_link_header() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::LINK,
+            HeaderValue::from_static(
+                r#"<https://api.github.com/repositories/1/issues?per_page=3&page=2>; rel="next", <https://api.github.com/repositories/1/issues?per_page=3&page=5>; rel="last""#,
+            ),
+        );
+        let (next, last) = links(&h);
+        assert_eq!(next.as_deref(), Some("https://api.github.com/repositories/1/issues?per_page=3&page=2"));
+        assert_eq!(last.as_deref().and_then(page_number), Some(5));
+    }
+
+    #[test]
+    fn page_number_is_not_confused_with_per_page() {
+        assert_eq!(page_number("http://x/r?per_page=1"), None);
+        assert_eq!(page_number("http://x/r?per_page=1&page=12"), Some(12));
+    }
+
+    #[test]
+    fn logs_show_the_path_not_the_host() {
+        assert_eq!(path_of("http://127.0.0.1:9/repos/a/b/labels?page=2"), "/repos/a/b/labels?page=2");
+    }
+}

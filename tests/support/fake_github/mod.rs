@@ -1,0 +1,514 @@
+//! A fake GitHub REST API on 127.0.0.1, started by a test and run on its own thread.
+//!
+//! It serves the fixture repositories of a [`World`] the way GitHub does (`Link` pagination with
+//! absolute URLs at its own address, `x-ratelimit-*` headers, `ETag`s, 409 on the git endpoints
+//! of an empty repository), logs every request with the route it matched, and injects faults
+//! per route.
+
+pub mod model;
+mod render;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+pub use model::{Kind, Repo, World, bot, user};
+
+/// The route templates served, as GitHub's OpenAPI description names them.
+pub mod routes {
+    pub const REPO: &str = "/repos/{owner}/{repo}";
+    /// Where GitHub redirects the old name of a renamed repository.
+    pub const REPO_BY_ID: &str = "/repositories/{repository_id}";
+    pub const TREE: &str = "/repos/{owner}/{repo}/git/trees/{tree_sha}";
+    pub const BLOB: &str = "/repos/{owner}/{repo}/git/blobs/{file_sha}";
+    pub const LABELS: &str = "/repos/{owner}/{repo}/labels";
+    pub const RELEASES: &str = "/repos/{owner}/{repo}/releases";
+    pub const ISSUES: &str = "/repos/{owner}/{repo}/issues";
+    pub const COMMENTS: &str = "/repos/{owner}/{repo}/issues/comments";
+    pub const REVIEW_COMMENTS: &str = "/repos/{owner}/{repo}/pulls/comments";
+    pub const REVIEWS: &str = "/repos/{owner}/{repo}/pulls/{pull_number}/reviews";
+}
+
+/// A fault to inject on a route.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this status and GitHub's error body, with the usual rate-limit headers.
+    Status(u16, &'static str),
+    /// The primary rate limit: `x-ratelimit-remaining: 0` and a reset in half an hour.
+    RateLimited { status: u16 },
+    /// A secondary rate limit, with `retry-after` seconds when given.
+    SecondaryLimit { retry_after: Option<u64> },
+    /// Wait this long before answering normally.
+    Slow(Duration),
+    /// A normal answer cut in the middle of its JSON.
+    TruncatedJson,
+    /// A body that is not JSON at all.
+    MalformedJson,
+}
+
+/// One request as the fake saw and answered it.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// The route template matched, or `None` for an unknown path.
+    pub route: Option<&'static str>,
+    pub status: u16,
+    pub authorization: Option<String>,
+    /// The JSON body answered, for schema checks.
+    pub json: Option<Value>,
+}
+
+struct Injected {
+    route: &'static str,
+    fault: Fault,
+    /// How many more requests it applies to; `None`: all.
+    times: Option<usize>,
+}
+
+struct Shared {
+    world: World,
+    base: String,
+    /// Requests counted against the rate limit before the test's own (another tool's, say).
+    spent: std::sync::atomic::AtomicU64,
+    log: Mutex<Vec<Served>>,
+    faults: Mutex<Vec<Injected>>,
+}
+
+pub struct FakeGithub {
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeGithub {
+    pub fn start(world: World) -> FakeGithub {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("non-blocking listener");
+        let addr: SocketAddr = listener.local_addr().expect("local address");
+        let shared = Arc::new(Shared {
+            world,
+            base: format!("http://{addr}"),
+            spent: Default::default(),
+            log: Mutex::default(),
+            faults: Mutex::default(),
+        });
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let state = shared.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let app = Router::new().fallback(handle).with_state(state);
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = rx.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        FakeGithub { shared, shutdown: Some(tx), thread: Some(thread) }
+    }
+
+    /// The base URL to pass as `--api-url`.
+    pub fn url(&self) -> &str {
+        &self.shared.base
+    }
+
+    /// Injects a fault on a route template (`routes::ISSUES`), or on one exact path
+    /// (`/repos/acme/.github`), for its next `times` requests (`None`: every one).
+    pub fn inject(&self, route: &'static str, fault: Fault, times: Option<usize>) {
+        self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
+    }
+
+    /// Counts `n` requests against the rate limit as if made elsewhere.
+    pub fn spend(&self, n: u64) {
+        self.shared.spent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn served(&self) -> Vec<Served> {
+        self.shared.log.lock().unwrap().clone()
+    }
+
+    /// Requests per route template (unknown paths under `"unknown"`).
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for s in self.served() {
+            *counts.entry(s.route.unwrap_or("unknown")).or_default() += 1;
+        }
+        counts
+    }
+
+    pub fn total(&self) -> usize {
+        self.served().len()
+    }
+}
+
+impl Drop for FakeGithub {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A matched route and its path parameters, percent-decoded.
+fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
+    let segments: Vec<String> = path.trim_start_matches('/').split('/').map(decode).collect();
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let (template, params) = match s.as_slice() {
+        ["repos", o, r] => (routes::REPO, vec![o, r]),
+        ["repositories", id] => (routes::REPO_BY_ID, vec![id]),
+        ["repos", o, r, "git", "trees", sha] => (routes::TREE, vec![o, r, sha]),
+        ["repos", o, r, "git", "blobs", sha] => (routes::BLOB, vec![o, r, sha]),
+        ["repos", o, r, "labels"] => (routes::LABELS, vec![o, r]),
+        ["repos", o, r, "releases"] => (routes::RELEASES, vec![o, r]),
+        ["repos", o, r, "issues"] => (routes::ISSUES, vec![o, r]),
+        ["repos", o, r, "issues", "comments"] => (routes::COMMENTS, vec![o, r]),
+        ["repos", o, r, "pulls", "comments"] => (routes::REVIEW_COMMENTS, vec![o, r]),
+        ["repos", o, r, "pulls", n, "reviews"] => (routes::REVIEWS, vec![o, r, n]),
+        _ => return None,
+    };
+    Some((template, params.into_iter().map(|p| p.to_string()).collect()))
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (
+            bytes[i],
+            bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()),
+        ) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn query_of(uri: &Uri) -> Vec<(String, String)> {
+    uri.query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// What a handler answers before headers are added.
+enum Answer {
+    Json(StatusCode, Value, Option<String>),
+    Raw(Vec<u8>),
+    /// 301 to this URL, as GitHub answers the old name of a renamed repository.
+    Moved(String),
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let route = route_of(uri.path());
+    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, uri.path()));
+    let anonymous = !headers.contains_key(header::AUTHORIZATION);
+    let served_before = shared.log.lock().unwrap().len();
+    let limit: u64 = if anonymous { 60 } else { 5000 };
+    let spent = shared.spent.load(std::sync::atomic::Ordering::Relaxed);
+    let mut remaining = limit.saturating_sub(served_before as u64 + spent + 1);
+    let reset = Utc::now().timestamp() + 1800;
+
+    let mut extra = HeaderMap::new();
+    let mut cut = None;
+    let answer = match (&fault, &route) {
+        (Some(Fault::Status(code, message)), _) => Answer::Json(status(*code), render::error(message, *code), None),
+        (Some(Fault::RateLimited { status: code }), _) => {
+            remaining = 0;
+            Answer::Json(status(*code), render::error("API rate limit exceeded for 127.0.0.1.", *code), None)
+        }
+        (Some(Fault::SecondaryLimit { retry_after }), _) => {
+            if let Some(secs) = retry_after {
+                extra.insert(header::RETRY_AFTER, HeaderValue::from_str(&secs.to_string()).unwrap());
+            }
+            Answer::Json(
+                StatusCode::FORBIDDEN,
+                render::error(
+                    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                    403,
+                ),
+                None,
+            )
+        }
+        (fault, Some((template, params))) => {
+            if let Some(Fault::Slow(d)) = fault {
+                tokio::time::sleep(*d).await;
+            }
+            cut = match fault {
+                Some(Fault::TruncatedJson) => Some(false),
+                Some(Fault::MalformedJson) => Some(true),
+                _ => None,
+            };
+            if method == Method::GET {
+                serve(&shared, template, params, &query_of(&uri), &headers)
+            } else {
+                Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None)
+            }
+        }
+        (_, None) => Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None),
+    };
+
+    let (code, bytes, json, content_type) = match answer {
+        Answer::Json(code, value, link) => {
+            if let Some(link) = link {
+                extra.insert(header::LINK, HeaderValue::from_str(&link).unwrap());
+            }
+            let mut bytes = serde_json::to_vec(&value).unwrap();
+            match cut {
+                Some(false) => bytes.truncate(bytes.len() / 2),
+                Some(true) => {
+                    bytes = b"<html><body>Unicorn! This page is taking too long to load.</body></html>".to_vec()
+                }
+                None => {}
+            }
+            (code, bytes, Some(value).filter(|_| cut.is_none()), "application/json; charset=utf-8")
+        }
+        Answer::Raw(bytes) => (StatusCode::OK, bytes, None, "application/vnd.github.raw"),
+        Answer::Moved(location) => {
+            let body = serde_json::json!({"message": "Moved Permanently", "url": location, "documentation_url": "https://docs.github.com/rest"});
+            extra.insert(header::LOCATION, HeaderValue::from_str(&location).unwrap());
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                serde_json::to_vec(&body).unwrap(),
+                Some(body),
+                "application/json; charset=utf-8",
+            )
+        }
+    };
+
+    shared.log.lock().unwrap().push(Served {
+        method: method.to_string(),
+        uri: uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.to_string()),
+        route: route.as_ref().map(|(t, _)| *t),
+        status: code.as_u16(),
+        authorization: headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string),
+        json,
+    });
+
+    let mut response = Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ETAG, format!("W/\"{:x}\"", render::id_of(&bytes)))
+        .header("x-ratelimit-limit", limit)
+        .header("x-ratelimit-remaining", remaining)
+        .header("x-ratelimit-used", limit - remaining)
+        .header("x-ratelimit-reset", reset)
+        .header("x-ratelimit-resource", "core")
+        .header("x-github-api-version-selected", "2022-11-28")
+        .body(Body::from(bytes))
+        .unwrap();
+    response.headers_mut().extend(extra);
+    response
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).expect("a valid status")
+}
+
+fn take_fault(shared: &Shared, template: &str, path: &str) -> Option<Fault> {
+    let mut faults = shared.faults.lock().unwrap();
+    let i = faults.iter().position(|f| (f.route == template || f.route == path) && f.times != Some(0))?;
+    if let Some(n) = faults[i].times.as_mut() {
+        *n -= 1;
+    }
+    Some(faults[i].fault.clone())
+}
+
+fn not_found() -> Answer {
+    Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None)
+}
+
+fn serve(
+    shared: &Shared,
+    template: &str,
+    params: &[String],
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> Answer {
+    let api = shared.base.as_str();
+    if template == routes::REPO_BY_ID {
+        return match shared.world.repos.values().find(|r| r.id.to_string() == params[0]) {
+            Some(repo) => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
+            None => not_found(),
+        };
+    }
+    if let Some(new) = shared.world.renamed.get(&format!("{}/{}", params[0], params[1]).to_ascii_lowercase()) {
+        let id = shared.world.repos[&new.to_ascii_lowercase()].id;
+        return Answer::Moved(format!("{api}/repositories/{id}"));
+    }
+    let Some(repo) = shared.world.repo(&params[0], &params[1]) else {
+        return not_found();
+    };
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let since = param("since").and_then(|s| s.parse::<DateTime<Utc>>().ok());
+    let empty = || Answer::Json(StatusCode::CONFLICT, render::error("Git Repository is empty.", 409), None);
+    let list = |items: Vec<Value>| {
+        let (page, link) = paginate(items, api, template_path(template, params), query);
+        Answer::Json(StatusCode::OK, page, link)
+    };
+    match template {
+        routes::REPO => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
+        routes::TREE if repo.empty => empty(),
+        routes::TREE if params[2] != repo.default_branch => not_found(),
+        routes::TREE => Answer::Json(StatusCode::OK, render::tree(api, repo).0, None),
+        routes::BLOB if repo.empty => empty(),
+        routes::BLOB => {
+            // Strict: every `Accept` header sent must ask for the raw media type.
+            let mut accepts = headers.get_all(header::ACCEPT).iter().map(|v| v.to_str().unwrap_or(""));
+            let wants_raw = accepts.all(|a| a.contains("vnd.github.raw")) && headers.contains_key(header::ACCEPT);
+            match render::tree(api, repo).1.remove(&params[2]) {
+                // The fake only speaks the raw media type that cm-audit asks for.
+                Some(bytes) if wants_raw => Answer::Raw(bytes),
+                Some(_) => Answer::Json(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    render::error("The fake serves blobs raw only", 415),
+                    None,
+                ),
+                None => not_found(),
+            }
+        }
+        routes::LABELS => list(repo.labels.iter().map(|(n, d)| render::label(api, repo, n, d)).collect()),
+        routes::RELEASES => list((1..=repo.releases).rev().map(|n| render::release(api, repo, n)).collect()),
+        routes::ISSUES => {
+            let state = param("state").unwrap_or("open");
+            let wanted: Vec<&str> = param("labels").map(|l| l.split(',').collect()).unwrap_or_default();
+            let mut issues: Vec<_> = repo
+                .issues
+                .iter()
+                .filter(|i| match state {
+                    "open" => i.closed_at.is_none(),
+                    "closed" => i.closed_at.is_some(),
+                    _ => true,
+                })
+                .filter(|i| wanted.iter().all(|w| i.labels.iter().any(|l| l.eq_ignore_ascii_case(w))))
+                .filter(|i| since.is_none_or(|s| repo.updated_at(i) >= s))
+                .collect();
+            match param("sort").unwrap_or("created") {
+                "updated" => issues.sort_by_key(|i| repo.updated_at(i)),
+                _ => issues.sort_by_key(|i| (i.created_at, i.number)),
+            }
+            if param("direction").unwrap_or("desc") == "desc" {
+                issues.reverse();
+            }
+            list(issues.into_iter().map(|i| render::issue(api, repo, i)).collect())
+        }
+        routes::COMMENTS => {
+            list(comments_since(&repo.comments, since, param("direction"), |c, i| render::comment(api, repo, c, i)))
+        }
+        routes::REVIEW_COMMENTS => list(comments_since(&repo.review_comments, since, param("direction"), |c, i| {
+            render::review_comment(api, repo, c, i)
+        })),
+        routes::REVIEWS => {
+            let number: u64 = params[2].parse().unwrap_or(0);
+            if !repo.issues.iter().any(|i| i.number == number && i.pull_request) {
+                return not_found();
+            }
+            let mut reviews: Vec<(usize, &model::Review)> =
+                repo.reviews.iter().enumerate().filter(|(_, r)| r.number == number).collect();
+            reviews.sort_by_key(|(i, r)| (r.submitted_at, *i));
+            list(reviews.into_iter().map(|(i, r)| render::review(api, repo, r, i)).collect())
+        }
+        _ => not_found(),
+    }
+}
+
+/// Comments created since `since`, oldest first unless `direction=desc`, rendered with their
+/// index (their id's seed).
+fn comments_since(
+    comments: &[model::Comment],
+    since: Option<DateTime<Utc>>,
+    direction: Option<&str>,
+    render: impl Fn(&model::Comment, usize) -> Value,
+) -> Vec<Value> {
+    let mut picked: Vec<(usize, &model::Comment)> =
+        comments.iter().enumerate().filter(|(_, c)| since.is_none_or(|s| c.created_at >= s)).collect();
+    picked.sort_by_key(|(i, c)| (c.created_at, *i));
+    if direction == Some("desc") {
+        picked.reverse();
+    }
+    picked.into_iter().map(|(i, c)| render(c, i)).collect()
+}
+
+/// The concrete path of a route, for pagination links: each `{placeholder}` takes the next parameter.
+fn template_path(template: &str, params: &[String]) -> String {
+    let mut params = params.iter();
+    template
+        .split('/')
+        .map(|segment| if segment.starts_with('{') { params.next().map_or(segment, String::as_str) } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// One page of a list and GitHub's `Link` header for it (absolute URLs at the fake's address).
+fn paginate(items: Vec<Value>, api: &str, path: String, query: &[(String, String)]) -> (Value, Option<String>) {
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<usize>().ok());
+    let per_page = param("per_page").unwrap_or(30).clamp(1, 100);
+    let page = param("page").unwrap_or(1).max(1);
+    let last = items.len().div_ceil(per_page).max(1);
+    let url = |n: usize| {
+        let mut pairs: Vec<String> =
+            query.iter().filter(|(k, _)| k != "page").map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        pairs.push(format!("page={n}"));
+        format!("<{api}{path}?{}>", pairs.join("&"))
+    };
+    let mut rels = Vec::new();
+    if page > 1 {
+        rels.push(format!("{}; rel=\"prev\"", url(page - 1)));
+    }
+    if page < last {
+        rels.push(format!("{}; rel=\"next\"", url(page + 1)));
+        rels.push(format!("{}; rel=\"last\"", url(last)));
+    }
+    if page > 1 {
+        rels.push(format!("{}; rel=\"first\"", url(1)));
+    }
+    let slice: Vec<Value> = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    (Value::Array(slice), Some(rels.join(", ")).filter(|l| !l.is_empty()))
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! What the fake GitHub serves: fixture repositories, described by what a test cares about.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+/// A user on an issue, comment or review; `None` where one is used stands for a deleted user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub login: String,
+    pub bot: bool,
+}
+
+pub fn user(login: &str) -> Option<User> {
+    Some(User { login: login.to_string(), bot: false })
+}
+
+/// A bot account: `type: Bot` and a login ending in `[bot]`, as GitHub Apps are.
+pub fn bot(name: &str) -> Option<User> {
+    Some(User { login: format!("{name}[bot]"), bot: true })
+}
+
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    pub user: Option<User>,
+    pub association: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub pull_request: bool,
+    pub draft: bool,
+    pub labels: Vec<String>,
+    pub assignees: Vec<String>,
+}
+
+/// A conversation comment, or (in `review_comments`) a comment on a pull request's diff.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub number: u64,
+    pub user: Option<User>,
+    pub association: &'static str,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub number: u64,
+    pub user: Option<User>,
+    pub association: &'static str,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED` or `PENDING`.
+    pub state: &'static str,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub id: u64,
+    pub owner: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub homepage: Option<String>,
+    pub topics: Vec<String>,
+    pub has_issues: bool,
+    pub has_discussions: bool,
+    pub archived: bool,
+    pub fork: bool,
+    pub private: bool,
+    pub default_branch: String,
+    /// No commit yet: git endpoints answer 409, as GitHub's do.
+    pub empty: bool,
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Symbolic links: path → target as written in the link.
+    pub symlinks: BTreeMap<String, String>,
+    /// The tree listing stops half-way and says `truncated: true`.
+    pub truncated_tree: bool,
+    pub labels: Vec<(String, String)>,
+    pub releases: u64,
+    pub issues: Vec<Issue>,
+    pub comments: Vec<Comment>,
+    pub review_comments: Vec<Comment>,
+    pub reviews: Vec<Review>,
+}
+
+impl Repo {
+    pub fn new(full_name: &str) -> Repo {
+        let (owner, name) = full_name.split_once('/').expect("owner/name");
+        Repo {
+            id: super::render::id_of(full_name),
+            owner: owner.to_string(),
+            name: name.to_string(),
+            description: None,
+            homepage: None,
+            topics: Vec::new(),
+            has_issues: true,
+            has_discussions: false,
+            archived: false,
+            fork: false,
+            private: false,
+            default_branch: "main".to_string(),
+            empty: false,
+            files: BTreeMap::new(),
+            symlinks: BTreeMap::new(),
+            truncated_tree: false,
+            labels: Vec::new(),
+            releases: 0,
+            issues: Vec::new(),
+            comments: Vec::new(),
+            review_comments: Vec::new(),
+            reviews: Vec::new(),
+        }
+    }
+
+    pub fn full_name(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+
+    pub fn file(mut self, path: &str, text: &str) -> Repo {
+        self.files.insert(path.to_string(), text.as_bytes().to_vec());
+        self
+    }
+
+    pub fn bytes(mut self, path: &str, bytes: Vec<u8>) -> Repo {
+        self.files.insert(path.to_string(), bytes);
+        self
+    }
+
+    pub fn label(mut self, name: &str) -> Repo {
+        self.labels.push((name.to_string(), String::new()));
+        self
+    }
+
+    /// Adds an issue (or pull request) created `age` before `now`, numbered next.
+    pub fn item(
+        &mut self,
+        kind: Kind,
+        by: Option<User>,
+        association: &'static str,
+        created_at: DateTime<Utc>,
+    ) -> &mut Issue {
+        let number = self.issues.len() as u64 + 1;
+        self.issues.push(Issue {
+            number,
+            title: format!("{} {number}", if kind == Kind::PullRequest { "Change" } else { "Problem" }),
+            user: by,
+            association,
+            created_at,
+            closed_at: None,
+            pull_request: kind == Kind::PullRequest,
+            draft: false,
+            labels: Vec::new(),
+            assignees: Vec::new(),
+        });
+        self.issues.last_mut().expect("just pushed")
+    }
+
+    pub fn comment(&mut self, number: u64, by: Option<User>, association: &'static str, created_at: DateTime<Utc>) {
+        self.comments.push(Comment { number, user: by, association, created_at });
+    }
+
+    /// A comment on a pull request's diff.
+    pub fn review_comment(
+        &mut self,
+        number: u64,
+        by: Option<User>,
+        association: &'static str,
+        created_at: DateTime<Utc>,
+    ) {
+        self.review_comments.push(Comment { number, user: by, association, created_at });
+    }
+
+    /// A review; a pending one has no `submitted_at`.
+    pub fn review(
+        &mut self,
+        number: u64,
+        by: Option<User>,
+        association: &'static str,
+        state: &'static str,
+        submitted_at: Option<DateTime<Utc>>,
+    ) {
+        self.reviews.push(Review { number, user: by, association, state, submitted_at });
+    }
+
+    /// The time of an item's last change, as GitHub's `updated_at` would say.
+    pub fn updated_at(&self, issue: &Issue) -> DateTime<Utc> {
+        self.comments
+            .iter()
+            .chain(&self.review_comments)
+            .filter(|c| c.number == issue.number)
+            .map(|c| c.created_at)
+            .chain([issue.created_at + Duration::minutes(1)])
+            .chain(issue.closed_at)
+            .max()
+            .unwrap_or(issue.created_at)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Issue,
+    PullRequest,
+}
+
+/// Every repository the fake serves, by `owner/name` (case-insensitive, like GitHub).
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub repos: BTreeMap<String, Repo>,
+    /// Old names of renamed repositories → their `owner/name` now.
+    pub renamed: BTreeMap<String, String>,
+}
+
+impl World {
+    pub fn with(mut self, repo: Repo) -> World {
+        self.repos.insert(repo.full_name().to_ascii_lowercase(), repo);
+        self
+    }
+
+    pub fn renamed(mut self, old: &str, new: &str) -> World {
+        self.renamed.insert(old.to_ascii_lowercase(), new.to_string());
+        self
+    }
+
+    pub fn repo(&self, owner: &str, name: &str) -> Option<&Repo> {
+        self.repos.get(&format!("{owner}/{name}").to_ascii_lowercase())
+    }
+}
