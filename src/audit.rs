@@ -21,7 +21,8 @@ pub struct ExternalConfig {
 
 impl ExternalConfig {
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("cannot read config {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("cannot read config {}: {e}", path.display())))?;
         Ok(ExternalConfig { name: path.display().to_string(), text })
     }
 }
@@ -34,7 +35,9 @@ pub fn rules_for(snap: &Snapshot, external: Option<&ExternalConfig>) -> Result<R
     for path in CONFIG_PATHS {
         match snap.files.get(*path) {
             Some(FileBody::Text { text, .. }) => return Ok(RuleSet::load(Some((path, text)))?),
-            Some(FileBody::Unreadable { reason }) => return Err(Error::Usage(format!("cannot read config {path}: {reason}"))),
+            Some(FileBody::Unreadable { reason }) => {
+                return Err(Error::Usage(format!("cannot read config {path}: {reason}")));
+            }
             None => {}
         }
     }
@@ -49,14 +52,20 @@ pub(crate) fn config_in_tree(snap: &Snapshot) -> Option<&'static str> {
 const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
 
 /// Collects a local checkout into a snapshot, reading the files the rules need.
-pub fn collect_local(path: &Path, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<(Snapshot, RuleSet)> {
+pub fn collect_local(
+    path: &Path,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(Snapshot, RuleSet)> {
     let checkout = Checkout::open(path)?;
     let (tree, listing) = checkout.list()?;
     let mut snap = Snapshot::new(checkout.repository(), now);
     snap.sources.local_tree = Some(display_path(path));
     snap.sources.local_listing = Some(listing.as_str().to_string());
     if tree.truncated {
-        snap.sources.notes.push(format!("the tree has more than {} files; only the first were listed", tree.paths.len()));
+        snap.sources
+            .notes
+            .push(format!("the tree has more than {} files; only the first were listed", tree.paths.len()));
     }
     snap.tree = tree;
     for kind in [DataKind::Settings, DataKind::Labels, DataKind::Issues] {
@@ -100,7 +109,8 @@ fn display_path(path: &Path) -> String {
 
 /// Reads a saved snapshot.
 pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Runtime(format!("cannot read snapshot {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Runtime(format!("cannot read snapshot {}: {e}", path.display())))?;
     let snap: Snapshot = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{} is not a cm-audit snapshot: {e}", path.display())))?;
     if snap.schema_version != crate::snapshot::SNAPSHOT_SCHEMA_VERSION {

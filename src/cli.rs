@@ -239,7 +239,9 @@ fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
 fn print(text: &str) -> Result<()> {
     let mut out = anstream::stdout();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Runtime(format!("cannot write output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Runtime(format!("cannot write output: {e}")))
+        }
         _ => Ok(()),
     }
 }

@@ -11,7 +11,7 @@ pub mod error;
 pub mod explain;
 pub mod locate;
 pub mod newcomers;
-pub mod report;
 pub mod repo_ref;
+pub mod report;
 pub mod snapshot;
 pub mod text;

@@ -1,16 +1,19 @@
 //! The newcomer figures from a saved snapshot with issues, checked by hand, in every format.
 //!
 //! Audit time 2026-11-01T00:00Z; window from 2026-08-03. Newcomer items:
-//! - #1 alice (FIRST_TIMER), opened 2026-10-01T10:00+02:00 = 08:00Z; a bot at +1 h does not count,
-//!   a maintainer at +5 h does: 5 h.
+//!
+//! - #1 alice (FIRST_TIMER), opened 2026-10-01T10:00+02:00 = 08:00Z; a bot at +1 h does not
+//!   count, a maintainer at +5 h does: 5 h.
 //! - #2 bob (FIRST_TIME_CONTRIBUTOR), pull request, opened 2026-10-05; a review at +30 h: 30 h.
 //! - #3 carol (NONE, no earlier items), opened 2026-10-10; her own reply at +1 h does not count,
 //!   another non-maintainer (dave) at +72 h does: 72 h.
 //! - #4 erin (NONE), opened 2026-09-20, no answer, open: waiting 42 days.
 //! - #7 gina (FIRST_TIMER), opened 2026-10-20; answered at +10 h.
-//! Regular: #6 frank (CONTRIBUTOR with earlier items), answered at +1 h. #5 is a maintainer's: excluded.
-//! So: 5 judged newcomer items, 4 answered ([5, 10, 30, 72] h), median (nearest rank, 2nd of 4)
-//! 10 h; within 48 h: 3 of 5 = 60% → between 50% and 80%: a warning. #4 waited over 30 days: fail.
+//!
+//! Regular: #6 frank (CONTRIBUTOR with earlier items), answered at +1 h. #5 is a maintainer's and
+//! is excluded. So 5 newcomer items are judged and 4 answered ([5, 10, 30, 72] h); the median
+//! (nearest rank, the 2nd of 4) is 10 h; 3 of 5 (60%) were answered within 48 h, between 50% and
+//! 80%: a warning. #4 has waited over 30 days: a failure.
 
 mod common;
 
@@ -21,7 +24,15 @@ fn response(login: &str, association: &str, at: &str, kind: &str, bot: bool) -> 
     json!({"kind": kind, "author": {"login": login, "is_bot": bot}, "author_association": association, "at": at})
 }
 
-fn item(number: u64, kind: &str, title: &str, login: &str, association: &str, created: &str, responses: Vec<Value>) -> Value {
+fn item(
+    number: u64,
+    kind: &str,
+    title: &str,
+    login: &str,
+    association: &str,
+    created: &str,
+    responses: Vec<Value>,
+) -> Value {
     json!({
         "kind": kind, "number": number, "title": title,
         "url": format!("https://github.com/acme/widgets/issues/{number}"),
@@ -109,5 +120,10 @@ fn the_html_and_terminal_reports_show_the_figures() {
     assert!(html.contains("Median time to first response</th><td>10 h</td><td>1 h</td>"), "html");
     assert!(!html.contains("<script"), "html");
     let text = run(&file, "text");
-    assert!(text.contains("Newcomers: median first response 10 h for 5 newcomer items, 1 h for 1 by regulars; 1 newcomers waiting"), "{text}");
+    assert!(
+        text.contains(
+            "Newcomers: median first response 10 h for 5 newcomer items, 1 h for 1 by regulars; 1 newcomers waiting"
+        ),
+        "{text}"
+    );
 }

@@ -107,9 +107,10 @@ impl Report {
 
     /// The report with the newcomer figures measured on the snapshot's issues, if it has them.
     pub fn with_newcomers(mut self, snap: &Snapshot, rules: &RuleSet) -> Report {
-        self.newcomers = snap.activity.as_ref().map(|activity| {
-            NewcomerSummary::of(&crate::newcomers::assess(activity, &rules.newcomer_policy(snap)))
-        });
+        self.newcomers = snap
+            .activity
+            .as_ref()
+            .map(|activity| NewcomerSummary::of(&crate::newcomers::assess(activity, &rules.newcomer_policy(snap))));
         self
     }
 

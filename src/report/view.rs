@@ -9,9 +9,9 @@ use serde::Serialize;
 use super::compare::Comparison;
 use super::markdown::REPORT_MARKER;
 use super::{Report, Tool};
-use crate::newcomers::{self, Figures, NewcomerSummary};
 use crate::engine::finding::{Evidence, Finding, Status};
 use crate::engine::rule::Severity;
+use crate::newcomers::{self, Figures, NewcomerSummary};
 
 /// How much of each list a rendering shows; what is left out is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,9 @@ impl NewcomerView {
             ));
         }
         if !f.listing_complete {
-            notes.push("the listing of issues and pull requests stopped early: the figures cover what was listed".into());
+            notes.push(
+                "the listing of issues and pull requests stopped early: the figures cover what was listed".into(),
+            );
         }
         NewcomerView {
             window_days: (f.measured_at - f.window_start).num_days(),
