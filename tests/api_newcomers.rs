@@ -14,14 +14,18 @@
 //!   unanswered.
 //! - #9 ivan (FIRST_TIMER), 12 days ago, open, no answer: waiting 12 days.
 //!
-//! Not measured: #2 bob (NONE; the REST collection does not look up authors' earlier items, so a
-//! NONE author could be either: unconfirmed), #5 by a deleted user, #7 gina's, 100 days ago
-//! (before the window), #8 hal's pull request still in draft (its clock has not started), #10 a
-//! maintainer's.
+//! - #2 bob (NONE), 19 days ago: his own reply at +1 h does not count; dave, another
+//!   non-maintainer, answers at +20 h: answered after 20 h. His association says nothing about
+//!   his history, so cm-audit looks up his first item in the repository: none before the window.
 //!
-//! So 5 newcomer items are judged and 3 answered ([6, 10, 30] h): the median (nearest rank, the
-//! 2nd of 3) is 10 h, the 90th percentile (the 3rd) 30 h; 3 of 5 (60%) within 48 h, between 50%
-//! and 80%: a warning. #9 has waited 12 days, more than 7 and less than 30: a warning naming it.
+//! Regular: #12 kate (NONE) opened #11 200 days ago, before the window (the look-up finds it), so
+//! her issue 14 days ago, answered at +1 h, is a regular's. Not measured: #5 by a deleted user,
+//! #7 gina's, 100 days ago (before the window), #8 hal's pull request still in draft (its clock
+//! has not started), #10 a maintainer's.
+//!
+//! So 6 newcomer items are judged and 4 answered ([6, 10, 20, 30] h): the median (nearest rank,
+//! the 2nd of 4) is 10 h, the 90th percentile (the 4th) 30 h; 4 of 6 (67%) within 48 h, between
+//! 50% and 80%: a warning. #9 has waited 12 days, more than 7 and less than 30: a warning naming it.
 
 mod common;
 mod support;
@@ -51,6 +55,9 @@ fn world() -> World {
     r.item(Kind::PullRequest, user("hal"), "FIRST_TIME_CONTRIBUTOR", days_ago(10)).draft = true;
     r.item(Kind::Issue, user("ivan"), "FIRST_TIMER", days_ago(12));
     r.item(Kind::Issue, user("maint"), "MEMBER", days_ago(5));
+    r.item(Kind::Issue, user("kate"), "NONE", days_ago(200));
+    r.item(Kind::Issue, user("kate"), "NONE", days_ago(14));
+    r.comment(12, user("maint"), "MEMBER", days_ago(14) + Duration::hours(1));
     World::default().with(r)
 }
 
@@ -63,20 +70,23 @@ fn newcomer_figures_through_the_api_match_the_hand_computed_ones() {
     let fake = FakeGithub::start(world());
     let report = audit_json(&fake, "acme/stars");
     let n = &figures(&report)["newcomers"]["all"];
-    assert_eq!(n["count"], 6, "{n}"); // the five judged and #8, in draft
-    assert_eq!(n["judged"], 5, "{n}");
-    assert_eq!(n["answered"], 3, "{n}");
+    assert_eq!(n["count"], 7, "{n}"); // the six judged and #8, in draft
+    assert_eq!(n["judged"], 6, "{n}");
+    assert_eq!(n["answered"], 4, "{n}");
     assert_eq!(n["median_seconds"], 10 * 3600);
     assert_eq!(n["p90_seconds"], 30 * 3600);
-    assert_eq!(n["answered_within_target"], 3);
+    assert_eq!(n["answered_within_target"], 4);
     assert_eq!(n["closed_unanswered"], 1);
     assert_eq!(n["waiting"], 1);
     assert_eq!(n["in_draft"], 1);
     let excluded = &figures(&report)["excluded"];
     assert_eq!(excluded["deleted_authors"], 1, "{excluded}");
     assert_eq!(excluded["maintainers"], 1);
-    assert_eq!(excluded["unconfirmed"], 1, "bob (NONE) cannot be told without his history");
-    assert_eq!(figures(&report)["history_checked"], false);
+    assert_eq!(excluded["unconfirmed"], 0);
+    assert_eq!(figures(&report)["history_checked"], true);
+    let regulars = &figures(&report)["regulars"]["all"];
+    assert_eq!(regulars["count"], 1, "kate, with an issue before the window: {regulars}");
+    assert_eq!(regulars["median_seconds"], 3600);
     assert_eq!(report["newcomers"]["waiting"][0]["number"], 9);
     assert_eq!(report["newcomers"]["waiting"][0]["age_seconds"], 12 * 86400);
 

@@ -3,6 +3,7 @@
 //! window, and the owner's `.github` repository when a community file must be inherited.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
@@ -33,6 +34,18 @@ const LEAST_REQUESTS_AFTER_FILES: usize = 7;
 /// The organisation's (or user's) repository GitHub falls back to for community files.
 const DOT_GITHUB: &str = ".github";
 
+/// Where the files judged come from; everything else (settings, labels, activity, the owner's
+/// `.github` repository) is always read through the API.
+#[derive(Debug, Clone, Copy)]
+pub enum FilesFrom<'a> {
+    /// The default branch's tree, through the API.
+    DefaultBranch,
+    /// A commit's tree through the API: a pull request's head, without checking it out.
+    Commit(&'a str),
+    /// A checkout of the repository on disk (the Action's workspace).
+    Checkout(&'a Path),
+}
+
 /// Collects `repo` through the API and returns its snapshot with the rules to evaluate on it
 /// (the external config, else the one in the repository's tree), like `audit::collect_local`.
 pub async fn collect(
@@ -40,6 +53,17 @@ pub async fn collect(
     opts: &GithubOptions,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
+) -> Result<(Snapshot, RuleSet)> {
+    collect_files_from(repo, opts, external, now, FilesFrom::DefaultBranch).await
+}
+
+/// Like [`collect`], with the files taken from `files`.
+pub async fn collect_files_from(
+    repo: &RepoRef,
+    opts: &GithubOptions,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+    files: FilesFrom<'_>,
 ) -> Result<(Snapshot, RuleSet)> {
     let client = Client::new(opts)?;
     if client.anonymous {
@@ -52,15 +76,43 @@ pub async fn collect(
         .map_err(|e| e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous))?;
     // A renamed repository answers under its new name; use it from here on.
     let repo = RepoRef::parse(&meta.full_name).unwrap_or_else(|_| repo.clone());
-    let mut snap = Snapshot::new(Some(repo.to_string()), now);
+    let (mut snap, rules) = match files {
+        FilesFrom::DefaultBranch => remote_files(&client, &repo, &meta.default_branch, external, now).await?,
+        FilesFrom::Commit(sha) => remote_files(&client, &repo, sha, external, now).await?,
+        FilesFrom::Checkout(path) => {
+            let (mut snap, rules) = audit::collect_local(path, external, now)?;
+            snap.repository = Some(repo.to_string());
+            for kind in [DataKind::Settings, DataKind::Labels, DataKind::Issues] {
+                snap.unavailable.remove(&kind);
+            }
+            (snap, rules)
+        }
+    };
     snap.sources.api = Some(opts.api_url.clone());
-    snap.sources.git_ref = Some(meta.default_branch.clone());
     if meta.archived {
-        snap.sources.notes.push(format!("{repo} is archived: it is audited as it was left"));
+        // First, as the most important thing a reader should know.
+        snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
     }
+    collect_settings(&client, &repo, &meta, &mut snap).await?;
+    collect_labels(&client, &repo, &meta, &rules, &mut snap).await?;
+    collect_activity(&client, &repo, opts, &mut snap).await?;
+    collect_inherited(&client, &repo, &rules, &mut snap).await?;
+    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
+    Ok((snap, rules))
+}
 
-    let tree =
-        RemoteTree::list(&client, &repo, &meta.default_branch).await.map_err(|e| e.into_error(&repo, &client))?;
+/// A snapshot of `repo`'s tree at `git_ref` with the bodies the rules read (the config in that
+/// tree decides the rules, unless one is given).
+async fn remote_files(
+    client: &Client,
+    repo: &RepoRef,
+    git_ref: &str,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(Snapshot, RuleSet)> {
+    let mut snap = Snapshot::new(Some(repo.to_string()), now);
+    snap.sources.git_ref = Some(git_ref.to_string());
+    let tree = RemoteTree::list(client, repo, git_ref).await.map_err(|e| e.into_error(repo, client))?;
     if tree.tree.truncated {
         snap.sources.notes.push(format!(
             "GitHub truncated the file listing at {} files (its limit is 100,000 entries or 7 MB): files past it were not seen",
@@ -69,21 +121,49 @@ pub async fn collect(
     }
     snap.tree = tree.tree.clone();
     let config = audit::config_in_tree(&snap).map(str::to_string);
-    tree.read_into(&client, config, &mut snap.files).await?;
+    tree.read_into(client, config, &mut snap.files).await?;
     let rules = audit::rules_for(&snap, external)?;
     let to_read = rules.paths_to_read(&snap.tree);
     client.ensure_budget(to_read.len() + LEAST_REQUESTS_AFTER_FILES)?;
-    tree.read_into(&client, to_read, &mut snap.files).await?;
-    let pointed = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
-    tree.read_into(&client, pointed, &mut snap.files).await?;
-
-    collect_settings(&client, &repo, &meta, &mut snap).await?;
-    collect_labels(&client, &repo, &meta, &rules, &mut snap).await?;
-    collect_activity(&client, &repo, opts, &mut snap).await?;
-    collect_inherited(&client, &repo, &rules, &mut snap).await?;
+    read_files(client, &tree, &rules, &mut snap).await?;
     audit::note_unreadable(&mut snap);
-    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
     Ok((snap, rules))
+}
+
+/// `snap` as commit `sha` of its repository would show it: the tree and the bodies the rules
+/// read are that commit's, read through the API; settings, labels and activity are kept, since
+/// they belong to the repository rather than to a commit. This is how the Action audits a pull
+/// request's base for the price of one tree listing and a few bodies.
+pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOptions, sha: &str) -> Result<Snapshot> {
+    let client = Client::new(opts)?;
+    let repo = snap
+        .repository
+        .as_deref()
+        .and_then(|r| RepoRef::parse(r).ok())
+        .ok_or_else(|| crate::error::Error::Usage("the snapshot does not name its repository".into()))?;
+    let mut base = snap.clone();
+    let tree = RemoteTree::list(&client, &repo, sha).await.map_err(|e| e.into_error(&repo, &client))?;
+    if tree.tree.truncated {
+        base.sources.notes.push(format!("GitHub truncated the file listing of {sha}"));
+    }
+    base.tree = tree.tree.clone();
+    base.files.clear();
+    base.sources.local_tree = None;
+    base.sources.local_listing = None;
+    base.sources.git_ref = Some(sha.to_string());
+    read_files(&client, &tree, rules, &mut base).await?;
+    // Files the head has may be missing from the base, where GitHub falls back to the owner's.
+    if base.inherited.is_none() && !base.unavailable.contains_key(&DataKind::Inherited) {
+        collect_inherited(&client, &repo, rules, &mut base).await?;
+    }
+    Ok(base)
+}
+
+/// The bodies the rules read in a listed tree, then the files those point to.
+async fn read_files(client: &Client, tree: &RemoteTree, rules: &RuleSet, snap: &mut Snapshot) -> Result<()> {
+    tree.read_into(client, rules.paths_to_read(&snap.tree), &mut snap.files).await?;
+    let pointed = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
+    tree.read_into(client, pointed, &mut snap.files).await
 }
 
 async fn collect_settings(client: &Client, repo: &RepoRef, meta: &RepoJson, snap: &mut Snapshot) -> Result<()> {
@@ -235,8 +315,63 @@ async fn collect_activity(client: &Client, repo: &RepoRef, opts: &GithubOptions,
         activity::attach(&mut items, comments, review_comments);
         complete &= collect_reviews(client, repo, &mut items, snap).await?;
     }
-    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items: None, complete });
+    let authors_with_earlier_items = author_history(client, repo, &items, window_start, snap).await?;
+    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, complete });
     Ok(())
+}
+
+/// The most authors whose earlier items are looked up, one request each; past this the history is
+/// left unknown rather than spend the budget (those authors are then counted as unconfirmed).
+const MAX_HISTORY_LOOKUPS: usize = 30;
+
+/// Which of the window's possible newcomers opened an item before the window. `FIRST_TIMER` and
+/// `FIRST_TIME_CONTRIBUTOR` need no look-up, nor does an author with an earlier item in the window;
+/// `NONE` and `CONTRIBUTOR` also cover people who reported issues for years without committing.
+async fn author_history(
+    client: &Client,
+    repo: &RepoRef,
+    items: &[Item],
+    window_start: DateTime<Utc>,
+    snap: &mut Snapshot,
+) -> Result<Option<Vec<String>>> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut candidates: Vec<String> = Vec::new();
+    // Oldest first: an author's first item in the window decides whether they need a look-up.
+    for item in items.iter().rev() {
+        let Some(author) = item.author.as_ref().filter(|a| !a.is_bot && !a.login.ends_with("[bot]")) else {
+            continue;
+        };
+        let login = author.login.to_ascii_lowercase();
+        if seen.insert(login) && matches!(item.author_association.as_str(), "NONE" | "CONTRIBUTOR") {
+            candidates.push(author.login.clone());
+        }
+    }
+    if candidates.len() > MAX_HISTORY_LOOKUPS {
+        snap.sources.notes.push(format!(
+            "the earlier issues of {} possible newcomers were not looked up (more than {MAX_HISTORY_LOOKUPS}); they are counted as unconfirmed",
+            candidates.len()
+        ));
+        return Ok(None);
+    }
+    let mut with_history = Vec::new();
+    for login in candidates {
+        let first = match optional(
+            rest::first_item_by(client, repo, &login).await,
+            client,
+            "authors' earlier issues",
+            Permission::Issues,
+        )? {
+            Ok(first) => first,
+            Err(reason) => {
+                snap.sources.notes.push(reason);
+                return Ok(None);
+            }
+        };
+        if first.is_some_and(|at| at < window_start) {
+            with_history.push(login);
+        }
+    }
+    Ok(Some(with_history))
 }
 
 /// Says when a listing's page cap cut it short; returns whether it was complete.

@@ -219,6 +219,14 @@ pub async fn items_created_since(
     Ok((items, complete))
 }
 
+/// When `login` first opened an issue or pull request in the repository, if ever.
+pub async fn first_item_by(client: &Client, repo: &RepoRef, login: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let uri =
+        format!("{}/issues?creator={}&state=all&sort=created&direction=asc&per_page=1", base(repo), encode(login));
+    let page = client.get_page::<IssueJson>(&uri).await?;
+    Ok(page.items.first().map(|i| i.created_at))
+}
+
 /// Every issue and pull-request conversation comment in the repository updated since `since`.
 pub async fn comments_since(
     client: &Client,

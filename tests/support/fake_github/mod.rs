@@ -416,6 +416,9 @@ fn serve(
                     _ => true,
                 })
                 .filter(|i| wanted.iter().all(|w| i.labels.iter().any(|l| l.eq_ignore_ascii_case(w))))
+                .filter(|i| {
+                    param("creator").is_none_or(|c| i.user.as_ref().is_some_and(|u| u.login.eq_ignore_ascii_case(c)))
+                })
                 .filter(|i| since.is_none_or(|s| repo.updated_at(i) >= s))
                 .collect();
             match param("sort").unwrap_or("created") {
