@@ -57,6 +57,9 @@ pub struct Sources {
     /// The git ref whose tree was read through the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_ref: Option<String>,
+    /// The owner's `.github` repository whose community files were inherited (GitHub's fallback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<String>,
     /// Notes for the reader about what could not be read (unreadable files, caps hit).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,

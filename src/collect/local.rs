@@ -190,6 +190,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_huge_tree_is_cut_at_the_cap_and_says_so() {
+        let tree = cap((0..=MAX_TREE_PATHS).map(|i| format!("f{i}")).collect());
+        assert!(tree.truncated);
+        assert_eq!(tree.paths.len(), MAX_TREE_PATHS);
+        assert!(!cap(vec!["a".into()]).truncated);
+    }
+
+    #[test]
     fn binary_is_unreadable() {
         assert!(matches!(decode(b"PNG\0\0data".to_vec()), FileBody::Unreadable { .. }));
     }

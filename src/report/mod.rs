@@ -96,7 +96,10 @@ impl Report {
             tool: Tool { name: "cm-audit".into(), version: env!("CARGO_PKG_VERSION").into() },
             repository: snap.repository.clone(),
             generated_at,
-            sources: snap.sources.clone(),
+            sources: Sources {
+                inherited_from: snap.inherited.as_ref().map(|i| i.from.clone()),
+                ..snap.sources.clone()
+            },
             unavailable: snap.unavailable.iter().map(|(k, v)| Unavailable { data: *k, reason: v.clone() }).collect(),
             score: score(findings.iter()),
             responsibilities,

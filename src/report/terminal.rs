@@ -157,6 +157,9 @@ pub fn sources_line(report: &Report) -> String {
     if let Some(api) = &report.sources.api {
         parts.push(format!("GitHub API {api}"));
     }
+    if let Some(from) = &report.sources.inherited_from {
+        parts.push(format!("files inherited from {from}"));
+    }
     let mut line =
         format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
     if !report.unavailable.is_empty() {
