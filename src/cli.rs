@@ -12,6 +12,7 @@ use crate::collect::github::{self, GithubOptions};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
+use crate::org::{self, OrgOptions};
 use crate::repo_ref::RepoRef;
 use crate::report::{self, Format, RenderOptions, Report};
 
@@ -50,7 +51,57 @@ struct AuditArgs {
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
     #[command(flatten)]
+    org: OrgArgs,
+    #[command(flatten)]
     common: Common,
+}
+
+/// Auditing every repository of an owner (docs/github.md).
+#[derive(Debug, clap::Args)]
+struct OrgArgs {
+    /// Audit every repository of this organisation that the token can see.
+    #[arg(long, value_name = "ORG", group = "owner", conflicts_with_all = ["target", "from"])]
+    org: Option<String>,
+    /// Audit every repository of this user.
+    #[arg(long, value_name = "USER", group = "owner", conflicts_with_all = ["target", "from"])]
+    user: Option<String>,
+    /// Audit forks too.
+    #[arg(long, requires = "owner")]
+    include_forks: bool,
+    /// Audit archived repositories too.
+    #[arg(long, requires = "owner")]
+    include_archived: bool,
+    /// Only repositories whose name matches this glob (`lib-*`).
+    #[arg(long = "match", value_name = "GLOB", requires = "owner", value_parser = parse_glob)]
+    matching: Option<globset::GlobMatcher>,
+    /// Repositories audited at once.
+    #[arg(long, value_name = "N", default_value_t = org::DEFAULT_JOBS, value_parser = clap::value_parser!(u16).range(1..=64))]
+    jobs: u16,
+    /// When the rate limit runs out, wait for its reset instead of stopping.
+    #[arg(long, requires = "owner")]
+    wait: bool,
+}
+
+impl OrgArgs {
+    fn options(&self) -> Option<OrgOptions> {
+        let owner = match (&self.org, &self.user) {
+            (Some(org), _) => github::Owner::Organisation(org.clone()),
+            (None, Some(user)) => github::Owner::User(user.clone()),
+            (None, None) => return None,
+        };
+        Some(OrgOptions {
+            owner,
+            include_forks: self.include_forks,
+            include_archived: self.include_archived,
+            matching: self.matching.clone(),
+            jobs: usize::from(self.jobs),
+            wait: self.wait,
+        })
+    }
+}
+
+fn parse_glob(glob: &str) -> std::result::Result<globset::GlobMatcher, String> {
+    globset::Glob::new(glob).map(|g| g.compile_matcher()).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -82,6 +133,12 @@ struct Common {
     /// The longest wait a secondary rate limit may ask for before cm-audit gives up.
     #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true, global = true)]
     max_wait_secs: u64,
+    /// Where GitHub's answers are kept to revalidate them (default: $XDG_CACHE_HOME/cm-audit, else ~/.cache/cm-audit).
+    #[arg(long, value_name = "DIR", env = "CM_AUDIT_CACHE_DIR", global = true)]
+    cache_dir: Option<PathBuf>,
+    /// Keep no answers and send no conditional requests.
+    #[arg(long, global = true)]
+    no_cache: bool,
 }
 
 impl Common {
@@ -92,6 +149,10 @@ impl Common {
         opts.timeout = Duration::from_secs(self.timeout);
         opts.retry.backoff = Duration::from_millis(self.retry_backoff_ms);
         opts.retry.max_wait = Duration::from_secs(self.max_wait_secs);
+        opts.cache_dir = match self.no_cache {
+            true => None,
+            false => self.cache_dir.clone().or_else(|| github::Cache::default_dir(|k| std::env::var(k).ok())),
+        };
         opts
     }
 }
@@ -113,6 +174,8 @@ enum Command {
         /// A checkout's folder (default `.`) or OWNER/REPO.
         target: Option<String>,
     },
+    /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
+    Action,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -167,6 +230,7 @@ fn run(cli: Cli) -> Result<u8> {
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
+        Some(Command::Action) => crate::action::run(common.github_options(), now),
         None => audit_cmd(cli.audit, external.as_ref(), now),
     }
 }
@@ -191,14 +255,7 @@ fn collect(
     }
     if RepoRef::looks_like(target) {
         let repo = RepoRef::parse(target).map_err(Error::Usage)?;
-        // Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
-        let level = if common.verbose { "cm_audit=info" } else { "cm_audit=warn" };
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(level))
-            .with_writer(std::io::stderr)
-            .without_time()
-            .with_target(false)
-            .try_init();
+        init_logging(common.verbose);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -208,7 +265,38 @@ fn collect(
     Err(Error::Usage(format!("{target} is neither a folder nor OWNER/REPO")))
 }
 
+/// Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
+fn init_logging(verbose: bool) {
+    let level = if verbose { "cm_audit=info" } else { "cm_audit=warn" };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+/// `--org` or `--user`: one row per repository; the exit status is the first failure's, if any.
+fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    if args.template.is_some() || args.compare.is_some() || args.fail_under.is_some() {
+        return Err(Error::Usage(
+            "--template, --compare and --fail-under work on one repository, not with --org or --user".into(),
+        ));
+    }
+    init_logging(args.common.verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+    let report = runtime.block_on(org::audit(&opts, &args.common.github_options(), external, now))?;
+    print(&report::org::render(&report, args.format)?)?;
+    Ok(report.exit_code().unwrap_or(exit::SUCCESS))
+}
+
 fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    if let Some(opts) = args.org.options() {
+        return org_cmd(&args, opts, external, now);
+    }
     // Read before collecting: a wrong path should not cost the API budget.
     let options = RenderOptions::read(args.format, args.template.as_deref(), args.compare.as_deref())?;
     let (snap, rules) = match &args.from {

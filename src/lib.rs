@@ -3,6 +3,7 @@
 //! Data flows one way: [`collect`] fills a [`snapshot::Snapshot`], the [`engine`] evaluates the
 //! rules on it with no I/O, and [`report`] renders the findings.
 
+pub mod action;
 pub mod audit;
 pub mod cli;
 pub mod collect;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod explain;
 pub mod locate;
 pub mod newcomers;
+pub mod org;
 pub mod repo_ref;
 pub mod report;
 pub mod snapshot;

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod markdown;
+pub mod org;
 pub mod sarif;
 pub mod template;
 pub mod terminal;

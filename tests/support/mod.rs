@@ -39,6 +39,8 @@ pub fn anonymous(fake: &FakeGithub) -> assert_cmd::Command {
         .env("CM_AUDIT_NOW", NOW)
         .env("CM_AUDIT_RETRY_BACKOFF_MS", "20")
         .env("CM_AUDIT_MAX_WAIT_SECS", "2")
+        // Never the user's cache; entries are keyed by the fake's URL, so tests do not share them.
+        .env("CM_AUDIT_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cm-audit-cache"))
         .env("NO_COLOR", "1");
     cmd
 }

@@ -1,30 +1,32 @@
 //! The HTTP side: an octocrab client set up for cm-audit (base URL, token, timeouts, no hidden
-//! retries), our retry policy, the rate-limit budget, capped body reads, `Link` pagination and
-//! the `-v` request log.
+//! retries), our retry policy, the rate-limit budget, the conditional-request cache, capped body
+//! reads, `Link` pagination and the `-v` request log.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::StatusCode;
 use http::Uri;
-use http::header::{ACCEPT, HeaderMap, HeaderValue};
+use http::header::{ACCEPT, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH};
 use http_body_util::BodyExt;
 use http_body_util::combinators::BoxBody;
 use octocrab::Octocrab;
 use octocrab::service::middleware::retry::RetryConfig;
 use serde::de::DeserializeOwned;
 
+use super::cache::{Cache, Entry, Validators};
 use super::errors::{ApiError, Failure, RateLimit, classify};
 use super::{GithubOptions, RetryPolicy};
 use crate::error::{Error, Result};
 
 /// The most bytes of a JSON answer read; a recursive tree of 100,000 entries is about 7 MB.
-const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
+pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 /// The most bytes of an error answer read, for its message.
-const MAX_ERROR_BYTES: usize = 64 * 1024;
+pub(super) const MAX_ERROR_BYTES: usize = 64 * 1024;
 /// GitHub asks clients that meet a secondary limit without `retry-after` to wait a minute.
-const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
+pub(super) const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
 /// The media type that makes the blob endpoint answer with the file's bytes instead of base64 JSON.
 const RAW: &str = "application/vnd.github.raw+json";
 const JSON: &str = "application/vnd.github+json";
@@ -32,12 +34,19 @@ const JSON: &str = "application/vnd.github+json";
 /// A GitHub REST client with cm-audit's policy: retries that are bounded and visible, waits
 /// that GitHub asks for, and no request sent once the rate-limit budget is known to be spent.
 pub struct Client {
-    octo: Octocrab,
-    retry: RetryPolicy,
+    pub(super) octo: Octocrab,
+    pub(super) retry: RetryPolicy,
     pub anonymous: bool,
-    budget: Mutex<Option<RateLimit>>,
-    sent: AtomicUsize,
+    pub(super) budget: Mutex<Option<RateLimit>>,
+    pub(super) sent: AtomicUsize,
+    /// Answered `304 Not Modified` from the cache: sent, but not counted against the rate limit.
+    not_modified: AtomicUsize,
+    cache: Option<Cache>,
 }
+
+/// A fresh answer's validators, to store it once it is known to be usable; `None` for an answer
+/// served from the cache, or one without validators.
+type Fresh = Option<Validators>;
 
 /// A successful answer's body (capped) with its pagination links.
 pub struct Body {
@@ -89,12 +98,24 @@ impl Client {
             anonymous: opts.token.is_none(),
             budget: Mutex::new(None),
             sent: AtomicUsize::new(0),
+            not_modified: AtomicUsize::new(0),
+            cache: opts.cache_dir.as_deref().map(|dir| Cache::new(dir, opts.token.as_deref())),
         })
     }
 
     /// Requests sent so far, retries included.
     pub fn requests_sent(&self) -> usize {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Requests answered `304 Not Modified`, which GitHub does not count against the rate limit.
+    pub fn requests_not_modified(&self) -> usize {
+        self.not_modified.load(Ordering::Relaxed)
+    }
+
+    /// The rate-limit state the last answer reported, if any answer did.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.budget.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Fails before any more requests when the budget left is known to be smaller than `need`:
@@ -111,34 +132,59 @@ impl Client {
 
     /// GETs a JSON value.
     pub async fn get_json<T: DeserializeOwned>(&self, uri: &str) -> Result<T, ApiError> {
-        let body = self.get(uri, JSON, MAX_JSON_BYTES).await?;
-        parse(uri, &body)
+        let (body, fresh) = self.get(uri, JSON, MAX_JSON_BYTES).await?;
+        let value = parse(uri, &body)?;
+        self.remember(uri, JSON, fresh, &body);
+        Ok(value)
     }
 
     /// GETs one page of a JSON list.
     pub async fn get_page<T: DeserializeOwned>(&self, uri: &str) -> Result<Page<T>, ApiError> {
-        let body = self.get(uri, JSON, MAX_JSON_BYTES).await?;
-        Ok(Page { items: parse(uri, &body)?, next: body.next, last: body.last })
+        let (body, fresh) = self.get(uri, JSON, MAX_JSON_BYTES).await?;
+        let items = parse(uri, &body)?;
+        self.remember(uri, JSON, fresh, &body);
+        Ok(Page { items, next: body.next, last: body.last })
     }
 
     /// GETs a raw body, reading at most `cap` bytes (the rest is never downloaded).
     pub async fn get_raw(&self, uri: &str, cap: usize) -> Result<Body, ApiError> {
-        self.get(uri, RAW, cap).await
+        let (body, fresh) = self.get(uri, RAW, cap).await?;
+        if !body.capped {
+            self.remember(uri, RAW, fresh, &body);
+        }
+        Ok(body)
+    }
+
+    /// Stores a fresh answer, called only once it is known to be whole and usable: a body cut
+    /// short or malformed would otherwise be served again on every `304`.
+    fn remember(&self, uri: &str, accept: &str, fresh: Fresh, body: &Body) {
+        if let (Some(cache), Some(validators)) = (&self.cache, fresh) {
+            let entry =
+                Entry { validators, next: body.next.clone(), last: body.last.clone(), body: body.bytes.clone() };
+            cache.store(uri, accept, &entry);
+        }
     }
 
     /// One GET with the retry policy: 5xx and transport failures are retried with exponential
     /// backoff, a secondary rate limit waits as long as GitHub asks (within `max_wait`), and a
     /// spent primary budget stops at once.
-    async fn get(&self, uri: &str, accept: &str, cap: usize) -> Result<Body, ApiError> {
+    ///
+    /// With a cache, a stored answer's validators make the request conditional, and a `304`
+    /// serves the stored body.
+    async fn get(&self, uri: &str, accept: &str, cap: usize) -> Result<(Body, Fresh), ApiError> {
         // Set here, never as a client-wide header: octocrab appends those, and two `Accept`
         // headers would leave GitHub to choose.
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_str(accept).expect("a static media type"));
+        let cached = self.cache.as_ref().and_then(|c| c.lookup(uri, accept));
+        if let Some((name, value)) = cached.as_ref().and_then(|c| conditional(&c.validators)) {
+            headers.insert(name, value);
+        }
         let mut attempt = 1;
         loop {
             self.check_budget(uri)?;
-            let failure = match self.attempt(uri, headers.clone(), cap).await {
-                Ok(body) => return Ok(body),
+            let failure = match self.attempt(uri, headers.clone(), cap, cached.as_ref()).await {
+                Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             let wait = match &failure {
@@ -166,7 +212,13 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, uri: &str, headers: HeaderMap, cap: usize) -> Result<Body, Failure> {
+    async fn attempt(
+        &self,
+        uri: &str,
+        headers: HeaderMap,
+        cap: usize,
+        cached: Option<&Entry>,
+    ) -> Result<(Body, Fresh), Failure> {
         self.sent.fetch_add(1, Ordering::Relaxed);
         let response = match self.octo._get_with_headers(uri, Some(headers)).await {
             Ok(r) => r,
@@ -187,19 +239,33 @@ impl Client {
         if let Some(rate) = &rate {
             *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate.clone());
         }
+        if status == StatusCode::NOT_MODIFIED {
+            let Some(entry) = cached else {
+                return Err(Failure::Malformed("304 Not Modified to a request that was not conditional".into()));
+            };
+            self.not_modified.fetch_add(1, Ordering::Relaxed);
+            let body = Body {
+                bytes: entry.body[..entry.body.len().min(cap)].to_vec(),
+                capped: entry.body.len() > cap,
+                next: entry.next.clone(),
+                last: entry.last.clone(),
+            };
+            return Ok((body, None));
+        }
         let (next, last) = links(response.headers());
+        let fresh = Validators::from_headers(response.headers());
         let headers = response.headers().clone();
         let limit = if status.is_success() { cap } else { MAX_ERROR_BYTES };
         let (bytes, capped) = read_capped(response.into_body(), limit).await.map_err(Failure::Transport)?;
         if status.is_success() {
-            return Ok(Body { bytes, capped, next, last });
+            return Ok((Body { bytes, capped, next, last }, fresh));
         }
         Err(classify(status, &headers, &bytes))
     }
 
     /// Refuses to send a request when the last answer said the budget is spent until a reset
     /// still to come: asking again would only be refused, and counts against some limits.
-    fn check_budget(&self, uri: &str) -> Result<(), ApiError> {
+    pub(super) fn check_budget(&self, uri: &str) -> Result<(), ApiError> {
         let budget = self.budget.lock().unwrap_or_else(|p| p.into_inner());
         match budget.as_ref() {
             Some(rate) if rate.remaining == 0 && !rate.has_reset() => {
@@ -210,8 +276,22 @@ impl Client {
     }
 }
 
+/// The header that asks "changed since this answer?": `If-None-Match` when there is an ETag (the
+/// stronger validator, and GitHub sends one on every answer), else `If-Modified-Since`.
+fn conditional(validators: &Validators) -> Option<(http::HeaderName, HeaderValue)> {
+    let (name, value) = match (&validators.etag, &validators.last_modified) {
+        (Some(etag), _) => (IF_NONE_MATCH, etag),
+        (None, Some(date)) => (IF_MODIFIED_SINCE, date),
+        (None, None) => return None,
+    };
+    Some((name, HeaderValue::from_str(value).ok()?))
+}
+
 /// Reads a body up to `cap` bytes and says whether there was more.
-async fn read_capped(mut body: BoxBody<Bytes, octocrab::Error>, cap: usize) -> Result<(Vec<u8>, bool), String> {
+pub(super) async fn read_capped(
+    mut body: BoxBody<Bytes, octocrab::Error>,
+    cap: usize,
+) -> Result<(Vec<u8>, bool), String> {
     let mut bytes = Vec::new();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("the answer was cut off: {}", innermost(&e)))?;
@@ -227,7 +307,7 @@ async fn read_capped(mut body: BoxBody<Bytes, octocrab::Error>, cap: usize) -> R
     Ok((bytes, false))
 }
 
-fn parse<T: DeserializeOwned>(uri: &str, body: &Body) -> Result<T, ApiError> {
+pub(super) fn parse<T: DeserializeOwned>(uri: &str, body: &Body) -> Result<T, ApiError> {
     let malformed = |why: String| ApiError { uri: path_of(uri), failure: Failure::Malformed(why), attempts: 1 };
     if body.capped {
         return Err(malformed(format!("the answer is larger than {} MiB", MAX_JSON_BYTES / (1024 * 1024))));
@@ -274,7 +354,7 @@ pub fn page_number(url: &str) -> Option<u64> {
 }
 
 /// The path and query of a URI, for logs and messages (never the host's credentials, never a token).
-fn path_of(uri: &str) -> String {
+pub(super) fn path_of(uri: &str) -> String {
     match uri.parse::<Uri>() {
         Ok(u) => u.path_and_query().map_or_else(|| u.path().to_string(), |p| p.as_str().to_string()),
         Err(_) => uri.to_string(),
@@ -283,7 +363,7 @@ fn path_of(uri: &str) -> String {
 
 /// The most specific message in an error's chain ("Connection refused (os error 111)"), since
 /// the outer layers only say "Service error".
-fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
     while let Some(source) = current.source() {
         current = source;

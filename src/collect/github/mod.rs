@@ -2,17 +2,25 @@
 //! The request plan and the token permissions are documented in docs/github.md.
 
 mod activity;
+mod cache;
 mod client;
 mod errors;
 mod files;
+mod owner;
 mod repository;
 mod rest;
+mod write;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 
-pub use repository::collect;
+pub use cache::Cache;
+pub use client::{Client, Page};
+pub use errors::{ApiError, Failure, Permission, RateLimit};
+pub use owner::{ListedRepo, Owner, rate_limit, repositories};
+pub use repository::{FilesFrom, collect, collect_files_from, collect_with, with_files_at};
 
 /// The public API; GitHub Enterprise Server's is `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
@@ -32,6 +40,8 @@ pub struct GithubOptions {
     /// The longest wait for a connection or for the next bytes of an answer.
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// The conditional-request cache's folder; `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Bounded retries: 5xx answers and transport failures back off exponentially; secondary rate
@@ -64,6 +74,7 @@ impl GithubOptions {
             window: TimeDelta::days(DEFAULT_WINDOW_DAYS),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            cache_dir: None,
         }
     }
 }

@@ -71,14 +71,27 @@ pub async fn collect_files_from(
             "cm-audit: no token (--token, GITHUB_TOKEN or GH_TOKEN): auditing anonymously, within GitHub's 60 requests an hour"
         );
     }
-    let meta = rest::repository(&client, repo)
+    collect_with(&client, repo, opts, external, now, files).await
+}
+
+/// Like [`collect_files_from`], with a client shared by several audits (an organisation's): one
+/// connection pool and one rate-limit budget.
+pub async fn collect_with(
+    client: &Client,
+    repo: &RepoRef,
+    opts: &GithubOptions,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+    files: FilesFrom<'_>,
+) -> Result<(Snapshot, RuleSet)> {
+    let meta = rest::repository(client, repo)
         .await
         .map_err(|e| e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous))?;
     // A renamed repository answers under its new name; use it from here on.
     let repo = RepoRef::parse(&meta.full_name).unwrap_or_else(|_| repo.clone());
     let (mut snap, rules) = match files {
-        FilesFrom::DefaultBranch => remote_files(&client, &repo, &meta.default_branch, external, now).await?,
-        FilesFrom::Commit(sha) => remote_files(&client, &repo, sha, external, now).await?,
+        FilesFrom::DefaultBranch => remote_files(client, &repo, &meta.default_branch, external, now).await?,
+        FilesFrom::Commit(sha) => remote_files(client, &repo, sha, external, now).await?,
         FilesFrom::Checkout(path) => {
             let (mut snap, rules) = audit::collect_local(path, external, now)?;
             snap.repository = Some(repo.to_string());
@@ -93,10 +106,10 @@ pub async fn collect_files_from(
         // First, as the most important thing a reader should know.
         snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
     }
-    collect_settings(&client, &repo, &meta, &mut snap).await?;
-    collect_labels(&client, &repo, &meta, &rules, &mut snap).await?;
-    collect_activity(&client, &repo, opts, &mut snap).await?;
-    collect_inherited(&client, &repo, &rules, &mut snap).await?;
+    collect_settings(client, &repo, &meta, &mut snap).await?;
+    collect_labels(client, &repo, &meta, &rules, &mut snap).await?;
+    collect_activity(client, &repo, opts, &mut snap).await?;
+    collect_inherited(client, &repo, &rules, &mut snap).await?;
     tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
     Ok((snap, rules))
 }

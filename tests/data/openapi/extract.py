@@ -26,6 +26,15 @@ ROUTES = [
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
 ]
 
+# The Action's requests: its pull request comment and tracking issue (method, path).
+ACTION_ROUTES = [
+    ("get", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
+    ("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
+    ("patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
+    ("post", "/repos/{owner}/{repo}/issues"),
+    ("patch", "/repos/{owner}/{repo}/issues/{issue_number}"),
+]
+
 
 def convert(node, refs):
     """OpenAPI 3.0 schema -> JSON Schema draft 7, collecting the component names referenced."""
@@ -61,15 +70,15 @@ def main():
     responses = spec["components"]["responses"]
     refs = set()
     routes = {}
-    for path in ROUTES:
+    for method, path in [("get", p) for p in ROUTES] + ACTION_ROUTES:
         by_status = {}
-        for status, response in spec["paths"][path]["get"]["responses"].items():
+        for status, response in spec["paths"][path][method]["responses"].items():
             if "$ref" in response:
                 response = responses[response["$ref"].rsplit("/", 1)[1]]
             content = response.get("content", {}).get("application/json")
             if content:
                 by_status[status] = convert(content["schema"], refs)
-        routes["GET " + path] = by_status
+        routes[method.upper() + " " + path] = by_status
     definitions = {}
     pending = sorted(refs)
     while pending:

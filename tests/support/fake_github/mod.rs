@@ -5,6 +5,7 @@
 //! of an empty repository), logs every request with the route it matched, and injects faults
 //! per route.
 
+pub mod action;
 pub mod model;
 mod render;
 
@@ -37,6 +38,16 @@ pub mod routes {
     pub const COMMENTS: &str = "/repos/{owner}/{repo}/issues/comments";
     pub const REVIEW_COMMENTS: &str = "/repos/{owner}/{repo}/pulls/comments";
     pub const REVIEWS: &str = "/repos/{owner}/{repo}/pulls/{pull_number}/reviews";
+    /// One issue's or pull request's comments: listed, and created (the Action's comment).
+    pub const ISSUE_COMMENTS: &str = "/repos/{owner}/{repo}/issues/{issue_number}/comments";
+    /// One comment, edited.
+    pub const COMMENT: &str = "/repos/{owner}/{repo}/issues/comments/{comment_id}";
+    /// One issue, edited (the Action's tracking issue).
+    pub const ISSUE: &str = "/repos/{owner}/{repo}/issues/{issue_number}";
+    pub const ORG_REPOS: &str = "/orgs/{org}/repos";
+    pub const USER_REPOS: &str = "/users/{username}/repos";
+    /// Free: GitHub does not count it against the rate limit.
+    pub const RATE_LIMIT: &str = "/rate_limit";
 }
 
 /// A fault to inject on a route.
@@ -66,6 +77,8 @@ pub struct Served {
     pub route: Option<&'static str>,
     pub status: u16,
     pub authorization: Option<String>,
+    /// The `If-None-Match` sent: a conditional request.
+    pub if_none_match: Option<String>,
     /// The JSON body answered, for schema checks.
     pub json: Option<Value>,
 }
@@ -84,6 +97,12 @@ struct Shared {
     spent: std::sync::atomic::AtomicU64,
     log: Mutex<Vec<Served>>,
     faults: Mutex<Vec<Injected>>,
+    /// Waited before every answer, standing in for the real API's round trip (milliseconds).
+    latency_ms: std::sync::atomic::AtomicU64,
+    /// Comments and issues written by the client.
+    writes: Mutex<model::Writes>,
+    /// Every write is refused, as with a fork's pull request token.
+    read_only: std::sync::atomic::AtomicBool,
 }
 
 pub struct FakeGithub {
@@ -103,6 +122,9 @@ impl FakeGithub {
             spent: Default::default(),
             log: Mutex::default(),
             faults: Mutex::default(),
+            latency_ms: Default::default(),
+            writes: Mutex::default(),
+            read_only: Default::default(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
@@ -139,6 +161,26 @@ impl FakeGithub {
         self.shared.spent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Waits this long before every answer from now on.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.latency_ms.store(latency.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Requests that count against the rate limit: all but `304 Not Modified` and `/rate_limit`.
+    pub fn counted(&self) -> usize {
+        self.served().iter().filter(|s| counts_against_limit(s)).count()
+    }
+
+    /// Refuses every write from now on with GitHub's 403 for a read-only token.
+    pub fn read_only(&self) {
+        self.shared.read_only.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The comments and issues written so far.
+    pub fn writes(&self) -> model::Writes {
+        self.shared.writes.lock().unwrap().clone()
+    }
+
     pub fn served(&self) -> Vec<Served> {
         self.shared.log.lock().unwrap().clone()
     }
@@ -168,6 +210,10 @@ impl Drop for FakeGithub {
     }
 }
 
+fn counts_against_limit(served: &Served) -> bool {
+    served.status != 304 && served.route != Some(routes::RATE_LIMIT)
+}
+
 /// A matched route and its path parameters, percent-decoded.
 fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(decode).collect();
@@ -181,8 +227,14 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["repos", o, r, "releases"] => (routes::RELEASES, vec![o, r]),
         ["repos", o, r, "issues"] => (routes::ISSUES, vec![o, r]),
         ["repos", o, r, "issues", "comments"] => (routes::COMMENTS, vec![o, r]),
+        ["repos", o, r, "issues", "comments", id] => (routes::COMMENT, vec![o, r, id]),
+        ["repos", o, r, "issues", n, "comments"] => (routes::ISSUE_COMMENTS, vec![o, r, n]),
+        ["repos", o, r, "issues", n] => (routes::ISSUE, vec![o, r, n]),
         ["repos", o, r, "pulls", "comments"] => (routes::REVIEW_COMMENTS, vec![o, r]),
         ["repos", o, r, "pulls", n, "reviews"] => (routes::REVIEWS, vec![o, r, n]),
+        ["orgs", o, "repos"] => (routes::ORG_REPOS, vec![o]),
+        ["users", o, "repos"] => (routes::USER_REPOS, vec![o]),
+        ["rate_limit"] => (routes::RATE_LIMIT, vec![]),
         _ => return None,
     };
     Some((template, params.into_iter().map(|p| p.to_string()).collect()))
@@ -234,14 +286,23 @@ enum Answer {
     Moved(String),
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let route = route_of(uri.path());
     let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, uri.path()));
+    let latency = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
     let anonymous = !headers.contains_key(header::AUTHORIZATION);
-    let served_before = shared.log.lock().unwrap().len();
-    let limit: u64 = if anonymous { 60 } else { 5000 };
-    let spent = shared.spent.load(std::sync::atomic::Ordering::Relaxed);
-    let mut remaining = limit.saturating_sub(served_before as u64 + spent + 1);
+    let limit = limit_of(anonymous);
+    let free = route.as_ref().is_some_and(|(t, _)| *t == routes::RATE_LIMIT);
+    let mut remaining = limit.saturating_sub(used(&shared) + u64::from(!free));
     let reset = Utc::now().timestamp() + 1800;
 
     let mut extra = HeaderMap::new();
@@ -277,7 +338,7 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
             if method == Method::GET {
                 serve(&shared, template, params, &query_of(&uri), &headers)
             } else {
-                Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None)
+                action::write(&shared, &method, template, params, &body)
             }
         }
         (_, None) => Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None),
@@ -311,19 +372,30 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
         }
     };
 
+    // A conditional request for an unchanged answer gets `304` and no body, as from GitHub, and
+    // leaves the rate limit as it was.
+    let etag = format!("W/\"{:x}\"", render::id_of(&bytes));
+    let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (code, bytes, json) = if code == StatusCode::OK && if_none_match.as_deref() == Some(etag.as_str()) {
+        remaining = (remaining + u64::from(!free)).min(limit);
+        (StatusCode::NOT_MODIFIED, Vec::new(), None)
+    } else {
+        (code, bytes, json)
+    };
     shared.log.lock().unwrap().push(Served {
         method: method.to_string(),
         uri: uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.to_string()),
         route: route.as_ref().map(|(t, _)| *t),
         status: code.as_u16(),
         authorization: headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string),
+        if_none_match,
         json,
     });
 
     let mut response = Response::builder()
         .status(code)
         .header(header::CONTENT_TYPE, content_type)
-        .header(header::ETAG, format!("W/\"{:x}\"", render::id_of(&bytes)))
+        .header(header::ETAG, etag)
         .header("x-ratelimit-limit", limit)
         .header("x-ratelimit-remaining", remaining)
         .header("x-ratelimit-used", limit - remaining)
@@ -334,6 +406,16 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
         .unwrap();
     response.headers_mut().extend(extra);
     response
+}
+
+fn limit_of(anonymous: bool) -> u64 {
+    if anonymous { 60 } else { 5000 }
+}
+
+/// Requests counted against the rate limit so far, the test's own and those spent elsewhere.
+fn used(shared: &Shared) -> u64 {
+    let own = shared.log.lock().unwrap().iter().filter(|s| counts_against_limit(s)).count() as u64;
+    own + shared.spent.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn status(code: u16) -> StatusCode {
@@ -361,6 +443,30 @@ fn serve(
     headers: &HeaderMap,
 ) -> Answer {
     let api = shared.base.as_str();
+    match template {
+        routes::RATE_LIMIT => {
+            let limit = limit_of(!headers.contains_key(header::AUTHORIZATION));
+            let used = used(shared).min(limit);
+            let core = serde_json::json!({"limit": limit, "used": used, "remaining": limit - used,
+                "reset": Utc::now().timestamp() + 1800, "resource": "core"});
+            return Answer::Json(StatusCode::OK, serde_json::json!({"resources": {"core": core}, "rate": core}), None);
+        }
+        routes::ORG_REPOS | routes::USER_REPOS => {
+            let owned: Vec<Value> = shared
+                .world
+                .repos
+                .values()
+                .filter(|r| r.owner.eq_ignore_ascii_case(&params[0]))
+                .map(|r| render::repository(api, r))
+                .collect();
+            if owned.is_empty() {
+                return not_found();
+            }
+            let (page, link) = paginate(owned, api, template_path(template, params), query);
+            return Answer::Json(StatusCode::OK, page, link);
+        }
+        _ => {}
+    }
     if template == routes::REPO_BY_ID {
         return match shared.world.repos.values().find(|r| r.id.to_string() == params[0]) {
             Some(repo) => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
@@ -384,14 +490,18 @@ fn serve(
     match template {
         routes::REPO => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
         routes::TREE if repo.empty => empty(),
-        routes::TREE if params[2] != repo.default_branch => not_found(),
+        routes::TREE if params[2] != repo.default_branch => match repo.at_commit(&params[2]) {
+            Some(at) => Answer::Json(StatusCode::OK, render::tree(api, &at).0, None),
+            None => not_found(),
+        },
         routes::TREE => Answer::Json(StatusCode::OK, render::tree(api, repo).0, None),
         routes::BLOB if repo.empty => empty(),
         routes::BLOB => {
             // Strict: every `Accept` header sent must ask for the raw media type.
             let mut accepts = headers.get_all(header::ACCEPT).iter().map(|v| v.to_str().unwrap_or(""));
             let wants_raw = accepts.all(|a| a.contains("vnd.github.raw")) && headers.contains_key(header::ACCEPT);
-            match render::tree(api, repo).1.remove(&params[2]) {
+            let blobs = std::iter::once(repo.clone()).chain(repo.commits.keys().filter_map(|sha| repo.at_commit(sha)));
+            match blobs.into_iter().find_map(|at| render::tree(api, &at).1.remove(&params[2])) {
                 // The fake only speaks the raw media type that cm-audit asks for.
                 Some(bytes) if wants_raw => Answer::Raw(bytes),
                 Some(_) => Answer::Json(
@@ -428,7 +538,11 @@ fn serve(
             if param("direction").unwrap_or("desc") == "desc" {
                 issues.reverse();
             }
-            list(issues.into_iter().map(|i| render::issue(api, repo, i)).collect())
+            // The client's own issues are open and unlabelled.
+            let mut listed: Vec<Value> =
+                if state == "closed" || !wanted.is_empty() { Vec::new() } else { action::written_issues(shared, repo) };
+            listed.extend(issues.into_iter().map(|i| render::issue(api, repo, i)));
+            list(listed)
         }
         routes::COMMENTS => {
             list(comments_since(&repo.comments, since, param("direction"), |c, i| render::comment(api, repo, c, i)))
@@ -436,6 +550,7 @@ fn serve(
         routes::REVIEW_COMMENTS => list(comments_since(&repo.review_comments, since, param("direction"), |c, i| {
             render::review_comment(api, repo, c, i)
         })),
+        routes::ISSUE_COMMENTS => action::list_comments(shared, repo, params, query),
         routes::REVIEWS => {
             let number: u64 = params[2].parse().unwrap_or(0);
             if !repo.issues.iter().any(|i| i.number == number && i.pull_request) {

@@ -70,6 +70,8 @@ pub struct Repo {
     /// No commit yet: git endpoints answer 409, as GitHub's do.
     pub empty: bool,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The files at other commits, by commit id (a pull request's base or head).
+    pub commits: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
     /// Symbolic links: path → target as written in the link.
     pub symlinks: BTreeMap<String, String>,
     /// The tree listing stops half-way and says `truncated: true`.
@@ -100,6 +102,7 @@ impl Repo {
             default_branch: "main".to_string(),
             empty: false,
             files: BTreeMap::new(),
+            commits: BTreeMap::new(),
             symlinks: BTreeMap::new(),
             truncated_tree: false,
             labels: Vec::new(),
@@ -123,6 +126,19 @@ impl Repo {
     pub fn bytes(mut self, path: &str, bytes: Vec<u8>) -> Repo {
         self.files.insert(path.to_string(), bytes);
         self
+    }
+
+    /// The repository as commit `sha` has it: these files instead of the default branch's.
+    pub fn commit(mut self, sha: &str, files: &[(&str, &str)]) -> Repo {
+        let files = files.iter().map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())).collect();
+        self.commits.insert(sha.to_string(), files);
+        self
+    }
+
+    /// This repository as seen at `sha`, when the fake knows that commit.
+    pub fn at_commit(&self, sha: &str) -> Option<Repo> {
+        let files = self.commits.get(sha)?;
+        Some(Repo { files: files.clone(), symlinks: BTreeMap::new(), ..self.clone() })
     }
 
     pub fn label(mut self, name: &str) -> Repo {
@@ -223,4 +239,33 @@ impl World {
     pub fn repo(&self, owner: &str, name: &str) -> Option<&Repo> {
         self.repos.get(&format!("{owner}/{name}").to_ascii_lowercase())
     }
+}
+
+/// A comment the client wrote (the Action's), kept to be listed and edited.
+#[derive(Debug, Clone)]
+pub struct WrittenComment {
+    pub id: u64,
+    /// The issue or pull request it is on.
+    pub number: u64,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    /// How many times it was edited.
+    pub edits: usize,
+}
+
+/// An issue the client opened (the Action's tracking issue).
+#[derive(Debug, Clone)]
+pub struct WrittenIssue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub edits: usize,
+}
+
+/// What clients wrote, in the order they wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct Writes {
+    pub comments: Vec<WrittenComment>,
+    pub issues: Vec<WrittenIssue>,
 }

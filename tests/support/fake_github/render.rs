@@ -255,3 +255,40 @@ pub fn release(api: &str, r: &Repo, n: u64) -> Value {
 pub fn error(message: &str, status: u16) -> Value {
     json!({"message": message, "documentation_url": "https://docs.github.com/rest", "status": status.to_string()})
 }
+
+/// The Action's own comment, as GitHub answers it (created by the workflow's bot).
+pub fn written_comment(api: &str, r: &Repo, w: &super::model::WrittenComment) -> Value {
+    let author = Comment {
+        number: w.number,
+        user: super::model::bot("github-actions"),
+        association: "NONE",
+        created_at: w.created_at,
+    };
+    let mut v = comment(api, r, &author, 0);
+    let repo_api = format!("{api}/repos/{}", r.full_name());
+    v["id"] = json!(w.id);
+    v["node_id"] = json!(format!("IC_{}", w.id));
+    v["url"] = json!(format!("{repo_api}/issues/comments/{}", w.id));
+    v["html_url"] = json!(format!("{GITHUB_WEB}/{}/pull/{}#issuecomment-{}", r.full_name(), w.number, w.id));
+    v["body"] = json!(w.body);
+    v
+}
+
+/// The Action's tracking issue, as GitHub answers it.
+pub fn written_issue(api: &str, r: &Repo, w: &super::model::WrittenIssue) -> Value {
+    let as_issue = Issue {
+        number: w.number,
+        title: w.title.clone(),
+        user: super::model::bot("github-actions"),
+        association: "NONE",
+        created_at: w.created_at,
+        closed_at: None,
+        pull_request: false,
+        draft: false,
+        labels: Vec::new(),
+        assignees: Vec::new(),
+    };
+    let mut v = issue(api, r, &as_issue);
+    v["body"] = json!(w.body);
+    v
+}

@@ -1,0 +1,46 @@
+//! The tracking issue a scheduled run keeps up to date with the report: the community
+//! manager's standing to-do list, one issue found again by its hidden marker.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Written, find_marked};
+use crate::collect::github::{ApiError, Client};
+use crate::repo_ref::RepoRef;
+
+/// The hidden first line of the tracking issue's body.
+pub const TRACKING_MARKER: &str = "<!-- cm-audit-tracking-issue -->";
+pub const TITLE: &str = "Community health: cm-audit report";
+
+#[derive(Debug, Deserialize)]
+struct IssueJson {
+    number: u64,
+    #[serde(default)]
+    body: Option<String>,
+    /// Present when the "issue" is a pull request; the issues list returns both.
+    #[serde(default)]
+    pull_request: Option<serde::de::IgnoredAny>,
+}
+
+/// Creates the tracking issue, or edits the open one found by its marker.
+pub async fn keep_up_to_date(client: &Client, repo: &RepoRef, markdown: &str) -> Result<Written, ApiError> {
+    let body = format!("{TRACKING_MARKER}\n{markdown}");
+    let first = format!("/repos/{repo}/issues?state=open&per_page=100");
+    let found: Option<IssueJson> = find_marked(client, &first, |i: &IssueJson| {
+        i.pull_request.is_none() && i.body.as_deref().is_some_and(|b| b.starts_with(TRACKING_MARKER))
+    })
+    .await?;
+    match found {
+        Some(i) if i.body.as_deref() == Some(body.as_str()) => Ok(Written::Unchanged(i.number)),
+        Some(i) => {
+            let _: IssueJson =
+                client.patch_json(&format!("/repos/{repo}/issues/{}", i.number), &json!({ "body": body })).await?;
+            Ok(Written::Updated(i.number))
+        }
+        None => {
+            let i: IssueJson =
+                client.post_json(&format!("/repos/{repo}/issues"), &json!({ "title": TITLE, "body": body })).await?;
+            Ok(Written::Created(i.number))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! An owner's repositories and the rate-limit budget, for auditing a whole organisation or user.
+
+use serde::Deserialize;
+
+use super::client::Client;
+use super::errors::{ApiError, RateLimit};
+use super::rest::{PER_PAGE, encode};
+use crate::repo_ref::RepoRef;
+
+/// Whose repositories to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Organisation(String),
+    User(String),
+}
+
+impl Owner {
+    pub fn name(&self) -> &str {
+        match self {
+            Owner::Organisation(name) | Owner::User(name) => name,
+        }
+    }
+}
+
+/// A repository as an owner's listing shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListedRepo {
+    pub full_name: String,
+    pub fork: bool,
+    pub archived: bool,
+    /// Open issues and pull requests: a hint of how many pages its activity takes.
+    #[serde(default)]
+    pub open_issues_count: u64,
+}
+
+impl ListedRepo {
+    pub fn repo_ref(&self) -> Option<RepoRef> {
+        RepoRef::parse(&self.full_name).ok()
+    }
+}
+
+/// Every repository of the owner the token can see, one page of 100 at a time.
+pub async fn repositories(client: &Client, owner: &Owner) -> Result<Vec<ListedRepo>, ApiError> {
+    let mut uri = match owner {
+        Owner::Organisation(org) => format!("/orgs/{}/repos?type=all&per_page={PER_PAGE}", encode(org)),
+        Owner::User(user) => format!("/users/{}/repos?type=owner&per_page={PER_PAGE}", encode(user)),
+    };
+    let mut repos = Vec::new();
+    loop {
+        let page = client.get_page::<ListedRepo>(&uri).await?;
+        repos.extend(page.items);
+        match page.next {
+            Some(next) => uri = next,
+            None => return Ok(repos),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RateLimitJson {
+    resources: Resources,
+}
+
+#[derive(Deserialize)]
+struct Resources {
+    core: Core,
+}
+
+#[derive(Deserialize)]
+struct Core {
+    limit: u64,
+    remaining: u64,
+    reset: i64,
+}
+
+/// The REST budget left, from `GET /rate_limit`, which does not count against it.
+pub async fn rate_limit(client: &Client) -> Result<RateLimit, ApiError> {
+    let json: RateLimitJson = client.get_json("/rate_limit").await?;
+    let core = json.resources.core;
+    Ok(RateLimit { limit: Some(core.limit), remaining: core.remaining, reset: Some(core.reset) })
+}

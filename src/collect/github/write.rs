@@ -1,0 +1,110 @@
+//! Writes, which only the Action makes (its pull request comment and tracking issue): POST and
+//! PATCH of JSON with the GET path's error mapping and rate-limit bookkeeping.
+//!
+//! A POST creates something, so it is sent again only after a secondary rate limit, which
+//! GitHub answers without acting; after a 5xx or a lost connection it may have acted, and a
+//! second POST could make a second comment. A PATCH sets a value, so it is retried like a GET.
+
+use std::sync::atomic::Ordering;
+
+use http::Uri;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::client::{
+    Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, SECONDARY_DEFAULT_WAIT, innermost, parse, path_of, read_capped,
+};
+use super::errors::{ApiError, Failure, RateLimit, classify};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Post,
+    Patch,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+impl Client {
+    /// POSTs a JSON body and reads the JSON answer (the object created).
+    pub async fn post_json<T: DeserializeOwned>(&self, uri: &str, body: &impl Serialize) -> Result<T, ApiError> {
+        let answer = self.write(Method::Post, uri, body).await?;
+        parse(uri, &answer)
+    }
+
+    /// PATCHes a JSON body and reads the JSON answer (the object as updated).
+    pub async fn patch_json<T: DeserializeOwned>(&self, uri: &str, body: &impl Serialize) -> Result<T, ApiError> {
+        let answer = self.write(Method::Patch, uri, body).await?;
+        parse(uri, &answer)
+    }
+
+    async fn write(&self, method: Method, uri: &str, body: &impl Serialize) -> Result<Body, ApiError> {
+        let mut attempt = 1;
+        loop {
+            self.check_budget(uri)?;
+            let failure = match self.write_once(method, uri, body).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let wait = match &failure {
+                Failure::SecondaryLimit { retry_after } => {
+                    Some(retry_after.unwrap_or(SECONDARY_DEFAULT_WAIT)).filter(|w| *w <= self.retry.max_wait)
+                }
+                Failure::Server { .. } | Failure::Transport(_) if method == Method::Patch => {
+                    Some(self.retry.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(self.retry.max_wait))
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) if attempt < self.retry.attempts => {
+                    tracing::warn!(
+                        "{} {} failed ({}); trying again in {:.1} s",
+                        method.name(),
+                        path_of(uri),
+                        failure.short(),
+                        wait.as_secs_f64()
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return Err(ApiError { uri: path_of(uri), failure, attempts: attempt }),
+            }
+        }
+    }
+
+    async fn write_once(&self, method: Method, uri: &str, body: &impl Serialize) -> Result<Body, Failure> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let target: Uri = uri.parse().map_err(|e| Failure::Transport(format!("{uri} is not a URI: {e}")))?;
+        let sent = match method {
+            Method::Post => self.octo._post(target, Some(body)).await,
+            Method::Patch => self.octo._patch(target, Some(body)).await,
+        };
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                let why = innermost(&e);
+                tracing::info!("{} {} -> failed: {why}", method.name(), path_of(uri));
+                return Err(Failure::Transport(why));
+            }
+        };
+        let status = response.status();
+        let rate = RateLimit::from_headers(response.headers());
+        tracing::info!("{} {} -> {}", method.name(), path_of(uri), status.as_u16());
+        if let Some(rate) = rate {
+            *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate);
+        }
+        let headers = response.headers().clone();
+        let limit = if status.is_success() { MAX_JSON_BYTES } else { MAX_ERROR_BYTES };
+        let (bytes, capped) = read_capped(response.into_body(), limit).await.map_err(Failure::Transport)?;
+        if status.is_success() {
+            return Ok(Body { bytes, capped, next: None, last: None });
+        }
+        Err(classify(status, &headers, &bytes))
+    }
+}

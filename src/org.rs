@@ -1,0 +1,265 @@
+//! Auditing every repository of an organisation or user: list them, leave out forks, archived
+//! ones and those not matching, audit several at a time within the rate-limit budget, and gather
+//! one row per repository. One repository failing is its row's business, not the run's.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use globset::GlobMatcher;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::Semaphore;
+
+use crate::audit::{self, ExternalConfig};
+use crate::collect::github::{self, Client, FilesFrom, GithubOptions, ListedRepo, Owner, RateLimit};
+use crate::error::{Error, Result};
+use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
+
+/// Requests a repository of few open issues takes (docs/github.md, the request plan): the
+/// repository and its tree, some eight file bodies, releases, labels, two welcoming-label
+/// listings, a page each of items, comments and review comments, and the owner's `.github`.
+const REQUESTS_PER_REPOSITORY: u64 = 18;
+
+/// Repositories audited at once by default: enough to hide the round trip, far below GitHub's
+/// secondary limit of about 100 concurrent requests.
+pub const DEFAULT_JOBS: u16 = 8;
+
+/// What to audit of an owner, and how.
+#[derive(Debug, Clone)]
+pub struct OrgOptions {
+    pub owner: Owner,
+    pub include_forks: bool,
+    pub include_archived: bool,
+    /// Only repositories whose name (without the owner) matches.
+    pub matching: Option<GlobMatcher>,
+    pub jobs: usize,
+    /// Wait for the rate limit's reset rather than stop when the budget runs out.
+    pub wait: bool,
+}
+
+/// Audits the owner's repositories; must run inside a multi-threaded Tokio runtime.
+pub async fn audit(
+    opts: &OrgOptions,
+    github: &GithubOptions,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<OrgReport> {
+    let client = Client::new(github)?;
+    let listed = github::repositories(&client, &opts.owner)
+        .await
+        .map_err(|e| e.into_error(opts.owner.name(), github::Permission::Metadata, client.anonymous))?;
+    let (chosen, skipped) = choose(listed, opts);
+    let budget = Arc::new(Budget::start(&client, &chosen, opts.wait).await);
+
+    let progress = ProgressBar::new(chosen.len() as u64);
+    progress.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let client = Arc::new(client);
+    let mut tasks = tokio::task::JoinSet::new();
+    for listed in chosen {
+        let (permits, budget, client, progress) = (permits.clone(), budget.clone(), client.clone(), progress.clone());
+        let (github, external) = (github.clone(), external.cloned());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+            let row = audit_one(&listed, &client, &budget, &github, external.as_ref(), now).await;
+            progress.inc(1);
+            progress.set_message(listed.full_name.clone());
+            row
+        });
+    }
+    let mut rows = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        rows.push(joined.map_err(|e| Error::Runtime(format!("an audit task failed: {e}")))?);
+    }
+    progress.finish_and_clear();
+    Ok(OrgReport::new(opts.owner.name(), now, rows, skipped))
+}
+
+/// The repositories to audit, and those left out with why.
+fn choose(listed: Vec<ListedRepo>, opts: &OrgOptions) -> (Vec<ListedRepo>, Skipped) {
+    let mut skipped = Skipped::default();
+    let mut chosen = Vec::new();
+    for repo in listed {
+        let name = repo.full_name.rsplit('/').next().unwrap_or(&repo.full_name);
+        if opts.matching.as_ref().is_some_and(|m| !m.is_match(name)) {
+            skipped.not_matching += 1;
+        } else if repo.fork && !opts.include_forks {
+            skipped.forks.push(repo.full_name);
+        } else if repo.archived && !opts.include_archived {
+            skipped.archived.push(repo.full_name);
+        } else {
+            chosen.push(repo);
+        }
+    }
+    (chosen, skipped)
+}
+
+/// A repository's estimated cost: more pages of activity for a busier one.
+fn estimate(repo: &ListedRepo) -> u64 {
+    REQUESTS_PER_REPOSITORY + repo.open_issues_count / 100
+}
+
+async fn audit_one(
+    listed: &ListedRepo,
+    client: &Client,
+    budget: &Budget,
+    github: &GithubOptions,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Row {
+    let name = listed.full_name.clone();
+    let Some(repo) = listed.repo_ref() else {
+        let error = Error::Runtime(format!("GitHub listed `{name}`, which is not OWNER/REPO"));
+        return Row::unscored(name, RowStatus::Failed, &error);
+    };
+    loop {
+        if let Err(error) = budget.reserve(client, estimate(listed)).await {
+            return Row::unscored(name, RowStatus::NotAudited, &error);
+        }
+        match github::collect_with(client, &repo, github, external, now, FilesFrom::DefaultBranch).await {
+            Ok((snap, rules)) => return Row::audited(&audit::report(&snap, &rules, now)),
+            // Spent by another tool meanwhile, or an estimate too low: wait and try it again.
+            Err(error @ Error::RateLimit(_)) => {
+                if !budget.wait_for_reset(client).await {
+                    budget.stop();
+                    return Row::unscored(name, RowStatus::NotAudited, &error);
+                }
+            }
+            Err(error) => return Row::unscored(name, RowStatus::Failed, &error),
+        }
+    }
+}
+
+/// The rate-limit budget shared by the audits of a run: each reserves its estimate before it
+/// starts, and when the estimate says the budget is spent, the true figure is asked for (free).
+struct Budget {
+    state: Mutex<BudgetState>,
+    wait: bool,
+}
+
+struct BudgetState {
+    /// `None`: GitHub reports no limit (an Enterprise server with rate limiting off).
+    rate: Option<RateLimit>,
+    /// Set once the budget ran out without `--wait`: no audit starts after it.
+    stopped: bool,
+}
+
+impl Budget {
+    async fn start(client: &Client, chosen: &[ListedRepo], wait: bool) -> Budget {
+        let rate = github::rate_limit(client).await.ok();
+        let need: u64 = chosen.iter().map(estimate).sum();
+        if let Some(rate) = rate.as_ref().filter(|r| r.remaining < need) {
+            let then = if wait {
+                "waiting for the reset when it runs out (--wait)"
+            } else {
+                "auditing what fits, then listing the rest as not audited (--wait waits for the reset)"
+            };
+            eprintln!(
+                "cm-audit: {} repositories need about {need} requests and the rate limit has {} left; {then}",
+                chosen.len(),
+                rate.remaining
+            );
+        }
+        Budget { state: Mutex::new(BudgetState { rate, stopped: false }), wait }
+    }
+
+    /// Takes `need` requests from the budget, asking GitHub for the true figure when the
+    /// estimate runs short, and waiting for the reset when allowed.
+    async fn reserve(&self, client: &Client, need: u64) -> Result<()> {
+        loop {
+            {
+                let mut state = self.lock();
+                if state.stopped {
+                    return Err(self.spent_error(&state));
+                }
+                match state.rate.as_mut() {
+                    None => return Ok(()),
+                    Some(rate) if rate.remaining >= need => {
+                        rate.remaining -= need;
+                        return Ok(());
+                    }
+                    Some(_) => {}
+                }
+            }
+            let fresh = github::rate_limit(client).await.ok();
+            let short = fresh.as_ref().is_some_and(|r| r.remaining < need);
+            self.lock().rate = fresh;
+            if short && !self.wait_for_reset(client).await {
+                self.stop();
+                return Err(self.spent_error(&self.lock()));
+            }
+        }
+    }
+
+    /// Sleeps until the budget's reset when `--wait` allows it; `false` when it does not.
+    async fn wait_for_reset(&self, client: &Client) -> bool {
+        if !self.wait {
+            return false;
+        }
+        let reset = self.lock().rate.as_ref().and_then(|r| r.reset).or_else(|| client.rate_limit()?.reset);
+        let seconds = reset.map_or(60, |r| (r - Utc::now().timestamp()).max(0) + 1);
+        tracing::warn!("the rate limit is spent: waiting {seconds} s for its reset (--wait)");
+        tokio::time::sleep(Duration::from_secs(seconds as u64)).await;
+        self.lock().rate = github::rate_limit(client).await.ok();
+        true
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
+    }
+
+    fn spent_error(&self, state: &BudgetState) -> Error {
+        let reset = state.rate.as_ref().and_then(|r| r.reset).and_then(|r| DateTime::<Utc>::from_timestamp(r, 0));
+        Error::RateLimit(match reset {
+            Some(at) => format!(
+                "not audited: the rate limit ran out; it resets at {} UTC (--wait waits for it)",
+                at.format("%H:%M:%S")
+            ),
+            None => "not audited: the rate limit ran out (--wait waits for its reset)".to_string(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str, fork: bool, archived: bool) -> ListedRepo {
+        ListedRepo { full_name: name.into(), fork, archived, open_issues_count: 0 }
+    }
+
+    #[test]
+    fn leaves_out_forks_archived_and_unmatched_unless_asked() {
+        let repos = || {
+            vec![
+                listed("a/app", false, false),
+                listed("a/fork", true, false),
+                listed("a/old", false, true),
+                listed("a/docs", false, false),
+            ]
+        };
+        let mut opts = OrgOptions {
+            owner: Owner::Organisation("a".into()),
+            include_forks: false,
+            include_archived: false,
+            matching: None,
+            jobs: 1,
+            wait: false,
+        };
+        let (chosen, skipped) = choose(repos(), &opts);
+        assert_eq!(chosen.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(), ["a/app", "a/docs"]);
+        assert_eq!((skipped.forks, skipped.archived), (vec!["a/fork".to_string()], vec!["a/old".to_string()]));
+        opts.include_forks = true;
+        opts.include_archived = true;
+        opts.matching = Some(globset::Glob::new("*o*").unwrap().compile_matcher());
+        let (chosen, skipped) = choose(repos(), &opts);
+        assert_eq!(chosen.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(), ["a/fork", "a/old", "a/docs"]);
+        assert_eq!(skipped.not_matching, 1);
+    }
+}

@@ -1,0 +1,100 @@
+//! `--org` and `--user`: every repository of an owner, forks and archived ones left out unless
+//! asked, one failing repository reported in its row, worst first, within the rate limit.
+
+mod support;
+
+use serde_json::Value;
+use support::cm_audit;
+use support::fake_github::{FakeGithub, Fault, Repo, World};
+
+/// acme: a well-kept repository, a bare one, a fork, an archived one, and one deleted mid-run.
+fn acme() -> World {
+    let kept = Repo::new("acme/kept")
+        .file("README.md", "# Kept\n\nRead [CONTRIBUTING.md](CONTRIBUTING.md).\n")
+        .file("CONTRIBUTING.md", "# Contributing\n\nRun the tests; we answer within two days.\n")
+        .file("CODE_OF_CONDUCT.md", "# Code of conduct\n\nBe kind. Report problems to conduct@acme.example.\n")
+        .file("LICENSE", "MIT\n")
+        .label("good first issue");
+    let bare = Repo::new("acme/bare").file("src/main.rs", "fn main() {}\n");
+    let mut fork = Repo::new("acme/forked").file("README.md", "# Fork\n");
+    fork.fork = true;
+    let mut old = Repo::new("acme/old").file("README.md", "# Old\n");
+    old.archived = true;
+    let gone = Repo::new("acme/gone").file("README.md", "# Gone\n");
+    World::default().with(kept).with(bare).with(fork).with(old).with(gone)
+}
+
+fn run(fake: &FakeGithub, args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = cm_audit(fake).args(args).args(["--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (out.status.code(), doc, stderr)
+}
+
+fn names(doc: &Value) -> Vec<&str> {
+    doc["repositories"].as_array().unwrap().iter().map(|r| r["repository"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn audits_every_repository_worst_first_and_reports_the_one_that_failed() {
+    let fake = FakeGithub::start(acme());
+    fake.inject("/repos/acme/gone", Fault::Status(404, "Not Found"), None);
+    let (code, doc, stderr) = run(&fake, &["--org", "acme"]);
+    assert_eq!(code, Some(4), "the failed repository's exit status: {stderr}");
+    assert_eq!(doc["owner"], "acme");
+    assert_eq!(names(&doc), ["acme/bare", "acme/kept", "acme/gone"]);
+    let rows = doc["repositories"].as_array().unwrap();
+    let (bare, kept, gone) = (&rows[0], &rows[1], &rows[2]);
+    assert_eq!((bare["status"].as_str(), kept["status"].as_str()), (Some("audited"), Some("audited")));
+    assert!(bare["score"].as_u64() < kept["score"].as_u64(), "{doc:#}");
+    assert_eq!(bare["responsibilities"].as_array().unwrap().len(), 5);
+    assert_eq!(bare["responsibilities"][0]["id"], "welcoming");
+    assert!(bare["top_gap"]["rule"].is_string() && bare["error"].is_null());
+    assert_eq!(gone["status"], "failed");
+    assert!(gone["error"].as_str().unwrap().contains("acme/gone"), "{gone:#}");
+    assert_eq!(doc["skipped"]["forks"], serde_json::json!(["acme/forked"]));
+    assert_eq!(doc["skipped"]["archived"], serde_json::json!(["acme/old"]));
+}
+
+#[test]
+fn match_and_include_flags_choose_the_repositories() {
+    let fake = FakeGithub::start(acme());
+    let (code, doc, _) = run(&fake, &["--org", "acme", "--match", "*e*", "--include-forks", "--include-archived"]);
+    assert_eq!(code, Some(0));
+    let mut audited = names(&doc);
+    audited.sort();
+    assert_eq!(audited, ["acme/bare", "acme/forked", "acme/gone", "acme/kept"]);
+    assert_eq!(doc["skipped"]["not_matching"], 1);
+}
+
+#[test]
+fn a_user_s_repositories_are_listed_from_the_user() {
+    let fake = FakeGithub::start(acme());
+    let (code, doc, _) = run(&fake, &["--user", "acme", "--match", "kept", "--jobs", "1"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(names(&doc), ["acme/kept"]);
+    assert!(fake.served().iter().any(|s| s.uri.starts_with("/users/acme/repos")));
+}
+
+#[test]
+fn stops_cleanly_when_the_budget_is_spent_saying_what_was_not_audited() {
+    let fake = FakeGithub::start(acme());
+    fake.spend(4_990);
+    let (code, doc, stderr) = run(&fake, &["--org", "acme"]);
+    assert_eq!(code, Some(6), "{stderr}");
+    assert!(stderr.contains("need about") && stderr.contains("left"), "{stderr}");
+    let rows = doc["repositories"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["status"] == "not-audited"), "{doc:#}");
+    assert!(rows[0]["error"].as_str().unwrap().contains("--wait"));
+}
+
+#[test]
+fn markdown_and_html_give_the_same_table() {
+    let fake = FakeGithub::start(acme());
+    for (format, needle) in [("markdown", "| acme/bare |"), ("html", "bare</td>"), ("text", "acme/bare")] {
+        let out = cm_audit(&fake).args(["--org", "acme", "--format", format]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains(needle) && text.contains("Conflict resolution"), "{text}");
+    }
+}
