@@ -115,6 +115,8 @@ fn main() {
     let cache = tempfile::tempdir().expect("a temporary folder");
     let cold = run(binary, &one, cache.path(), &["acme/busy", "--format", "json"]);
     print("1. one repository, 300 items, 2,000 comments, cold", &cold, "<= 16 requests, < 1.5 s");
+    let routes: Vec<String> = one.counts().iter().map(|(route, n)| format!("{n} {route}")).collect();
+    println!("   by route: {}", routes.join(", "));
     let warm = run(binary, &one, cache.path(), &["acme/busy", "--format", "json"]);
     print("2. the same, warm cache", &warm, "<= 2 counted");
 
