@@ -230,7 +230,12 @@ fn run(cli: Cli) -> Result<u8> {
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Action) => crate::action::run(common.github_options(), now),
+        Some(Command::Action) => {
+            // A workflow's token changes on every run and ETags are per token: a cache would only
+            // write files that are never read again.
+            let opts = GithubOptions { cache_dir: None, ..common.github_options() };
+            crate::action::run(opts, now)
+        }
         None => audit_cmd(cli.audit, external.as_ref(), now),
     }
 }

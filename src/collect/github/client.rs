@@ -26,7 +26,7 @@ pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 /// The most bytes of an error answer read, for its message.
 pub(super) const MAX_ERROR_BYTES: usize = 64 * 1024;
 /// GitHub asks clients that meet a secondary limit without `retry-after` to wait a minute.
-pub(super) const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
+const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
 /// The media type that makes the blob endpoint answer with the file's bytes instead of base64 JSON.
 const RAW: &str = "application/vnd.github.raw+json";
 const JSON: &str = "application/vnd.github+json";
@@ -187,28 +187,44 @@ impl Client {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
-            let wait = match &failure {
-                Failure::Server { .. } | Failure::Transport(_) => {
-                    Some(self.retry.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(self.retry.max_wait))
-                }
-                Failure::SecondaryLimit { retry_after } => {
-                    Some(retry_after.unwrap_or(SECONDARY_DEFAULT_WAIT)).filter(|w| *w <= self.retry.max_wait)
-                }
-                _ => None,
-            };
-            match wait {
-                Some(wait) if attempt < self.retry.attempts => {
-                    tracing::warn!(
-                        "GET {} failed ({}); trying again in {:.1} s",
-                        path_of(uri),
-                        failure.short(),
-                        wait.as_secs_f64()
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                _ => return Err(ApiError { uri: path_of(uri), failure, attempts: attempt }),
+            self.back_off("GET", uri, failure, &mut attempt, true).await?;
+        }
+    }
+
+    /// Waits before trying a failed request again, or returns the error that ends it: transient
+    /// failures (5xx, transport) back off exponentially when `retry_transient` (not for a POST,
+    /// which might have been applied), and a secondary rate limit waits as long as GitHub asks,
+    /// within `max_wait`.
+    pub(super) async fn back_off(
+        &self,
+        method: &str,
+        uri: &str,
+        failure: Failure,
+        attempt: &mut u32,
+        retry_transient: bool,
+    ) -> Result<(), ApiError> {
+        let wait = match &failure {
+            Failure::Server { .. } | Failure::Transport(_) if retry_transient => {
+                Some(self.retry.backoff.saturating_mul(1 << (*attempt - 1).min(16)).min(self.retry.max_wait))
             }
+            Failure::SecondaryLimit { retry_after } => {
+                Some(retry_after.unwrap_or(SECONDARY_DEFAULT_WAIT)).filter(|w| *w <= self.retry.max_wait)
+            }
+            _ => None,
+        };
+        match wait {
+            Some(wait) if *attempt < self.retry.attempts => {
+                tracing::warn!(
+                    "{method} {} failed ({}); trying again in {:.1} s",
+                    path_of(uri),
+                    failure.short(),
+                    wait.as_secs_f64()
+                );
+                tokio::time::sleep(wait).await;
+                *attempt += 1;
+                Ok(())
+            }
+            _ => Err(ApiError { uri: path_of(uri), failure, attempts: *attempt }),
         }
     }
 

@@ -11,9 +11,7 @@ use http::Uri;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::client::{
-    Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, SECONDARY_DEFAULT_WAIT, innermost, parse, path_of, read_capped,
-};
+use super::client::{Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, innermost, parse, path_of, read_capped};
 use super::errors::{ApiError, Failure, RateLimit, classify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,29 +50,7 @@ impl Client {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
-            let wait = match &failure {
-                Failure::SecondaryLimit { retry_after } => {
-                    Some(retry_after.unwrap_or(SECONDARY_DEFAULT_WAIT)).filter(|w| *w <= self.retry.max_wait)
-                }
-                Failure::Server { .. } | Failure::Transport(_) if method == Method::Patch => {
-                    Some(self.retry.backoff.saturating_mul(1 << (attempt - 1).min(16)).min(self.retry.max_wait))
-                }
-                _ => None,
-            };
-            match wait {
-                Some(wait) if attempt < self.retry.attempts => {
-                    tracing::warn!(
-                        "{} {} failed ({}); trying again in {:.1} s",
-                        method.name(),
-                        path_of(uri),
-                        failure.short(),
-                        wait.as_secs_f64()
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                _ => return Err(ApiError { uri: path_of(uri), failure, attempts: attempt }),
-            }
+            self.back_off(method.name(), uri, failure, &mut attempt, method == Method::Patch).await?;
         }
     }
 
