@@ -333,10 +333,12 @@ pub fn pointer_targets(
     repository: Option<&str>,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    let source = Source { tree, files, repository };
     for kind in kinds.values().filter(|k| !k.spec.all) {
-        if let Some((path, false)) = candidates(kind, tree).into_iter().next() {
-            if let Some(FileBody::Text { text, .. }) = files.get(&path) {
-                let (_, pages) = followed(kind, tree, repository, &path, text);
+        let same_kind = candidates(kind, tree);
+        if let Some((path, false)) = same_kind.first() {
+            if let Some(FileBody::Text { text, .. }) = files.get(path) {
+                let (_, pages) = followed(kind, &source, &same_kind, path, text);
                 out.extend(pages.into_iter().filter(|p| !files.contains_key(p)));
             }
         }
@@ -361,8 +363,8 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
             });
         }
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
-        let repo = snap.repository.as_deref();
-        let mut found = build(kind, &snap.tree, &snap.files, repo, path, is_folder, Origin::Tree, others);
+        let source = Source { tree: &snap.tree, files: &snap.files, repository: snap.repository.as_deref() };
+        let mut found = build(kind, &source, &tree_candidates, path, is_folder, Origin::Tree, others);
         // Pages read as part of the document (a pointer's target, linked chapters) are not others.
         let read: Vec<String> = found.pages.iter().map(|p| p.path.clone()).collect();
         found.others.retain(|o| !read.iter().any(|p| p == o || p.starts_with(&format!("{o}/"))));
@@ -373,22 +375,29 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
             let inh_candidates = candidates(kind, &inh.tree);
             // GitHub only falls back to the places it searches itself, not deeper pages.
             if let Some((path, is_folder)) =
-                inh_candidates.into_iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3))
+                inh_candidates.iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3)).cloned()
             {
                 let origin = Origin::Inherited(inh.from.clone());
-                return Some(build(kind, &inh.tree, &inh.files, Some(&inh.from), path, is_folder, origin, Vec::new()));
+                let source = Source { tree: &inh.tree, files: &inh.files, repository: Some(&inh.from) };
+                return Some(build(kind, &source, &inh_candidates, path, is_folder, origin, Vec::new()));
             }
         }
     }
     None
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A tree with the bodies read from it and the repository it belongs to (for its own GitHub URLs).
+struct Source<'s> {
+    tree: &'s Tree,
+    files: &'s BTreeMap<String, FileBody>,
+    repository: Option<&'s str>,
+}
+
+/// The document at `path`, among `same_kind` (every candidate of its kind in the source's tree).
 fn build<'s>(
     kind: &DocumentKind,
-    tree: &Tree,
-    files: &'s BTreeMap<String, FileBody>,
-    repository: Option<&str>,
+    source: &Source<'s>,
+    same_kind: &[(String, bool)],
     path: String,
     is_folder: bool,
     origin: Origin,
@@ -397,17 +406,17 @@ fn build<'s>(
     let mut pages = Vec::new();
     let mut pointer = None;
     if is_folder {
-        for page in folder_pages(tree, &path, &kind.extensions()) {
-            pages.push(Page { body: files.get(&page), path: page });
+        for page in folder_pages(source.tree, &path, &kind.extensions()) {
+            pages.push(Page { body: source.files.get(&page), path: page });
         }
     } else {
-        let body = files.get(&path);
+        let body = source.files.get(&path);
         let mut extra = Vec::new();
         if let Some(FileBody::Text { text, .. }) = body {
-            (pointer, extra) = followed(kind, tree, repository, &path, text);
+            (pointer, extra) = followed(kind, source, same_kind, &path, text);
         }
         pages.push(Page { path: path.clone(), body });
-        pages.extend(extra.into_iter().map(|p| Page { body: files.get(&p), path: p }));
+        pages.extend(extra.into_iter().map(|p| Page { body: source.files.get(&p), path: p }));
     }
     Located { path, origin, is_folder, others, pages, pointer }
 }
@@ -420,13 +429,14 @@ const MAX_LINKED_PAGES: usize = FOLDER_MAX_PAGES;
 /// contributing guide kept under `docs/contributing/`).
 fn followed(
     kind: &DocumentKind,
-    tree: &Tree,
-    repository: Option<&str>,
+    source: &Source<'_>,
+    same_kind: &[(String, bool)],
     path: &str,
     text: &str,
 ) -> (Option<Pointer>, Vec<String>) {
-    let same_kind = candidates(kind, tree);
-    let pointer = match pointer_of(kind, tree, repository, path, text) {
+    let (tree, repository) = (source.tree, source.repository);
+    let doc = Doc::parse(path, text);
+    let pointer = match pointer_of(kind, tree, repository, path, &doc) {
         // The site a pointer names is often built from pages in this very tree.
         Some(Pointer::External(url)) if kind.url_names_kind(&url) => match same_kind.iter().find(|(p, _)| p != path) {
             Some((other, _)) => Some(Pointer::Followed(other.clone())),
@@ -443,7 +453,6 @@ fn followed(
     if let Some(Pointer::Followed(target)) = &pointer {
         return (pointer.clone(), expand(target));
     }
-    let doc = Doc::parse(path, text);
     let mut pages: Vec<String> = Vec::new();
     for (_, link) in doc.links() {
         let Some(target) = text::link_to_repo_path(path, &link, repository).and_then(|t| resolve_in_tree(tree, &t))
@@ -476,21 +485,32 @@ fn followed(
     (pointer, pages)
 }
 
-/// Whether a short file only points elsewhere, and where.
-fn pointer_of(kind: &DocumentKind, tree: &Tree, repository: Option<&str>, path: &str, text: &str) -> Option<Pointer> {
-    if let Some(target) = in_tree_pointer(kind, tree, repository, path, text) {
-        return Some(Pointer::Followed(target));
-    }
-    let doc = Doc::parse(path, text);
+/// Whether a short file only points elsewhere, and where: to a page in the tree if it links to
+/// one, else to a page outside the repository.
+fn pointer_of(kind: &DocumentKind, tree: &Tree, repository: Option<&str>, path: &str, doc: &Doc) -> Option<Pointer> {
     let words = doc.prose_words();
     if words > POINTER_MAX_WORDS {
         return None;
     }
+    let links: Vec<String> = doc.links().into_iter().map(|(_, t)| t).collect();
+    let in_tree: Vec<String> = links
+        .iter()
+        .filter_map(|t| text::link_to_repo_path(path, t, repository))
+        .filter_map(|t| resolve_in_tree(tree, &t))
+        .filter(|t| t != path)
+        .collect();
+    // Prefer a target named like the document (`docs/code-of-conduct.md`).
+    let target = in_tree
+        .iter()
+        .find(|t| kind.name_matches(split_dir(t).1, false))
+        .or_else(|| in_tree.first().filter(|_| words <= POINTER_ANY_TARGET_MAX_WORDS));
+    if let Some(target) = target {
+        return Some(Pointer::Followed(target.clone()));
+    }
     // A short file linking to a page named like the document (a code of conduct on the project's
     // site) points there; a short file linking elsewhere is just short.
-    doc.links()
+    links
         .into_iter()
-        .map(|(_, t)| t)
         .filter(|t| t.starts_with("http") && !is_badge(t) && link_to_repo_elsewhere(t, repository))
         .find(|t| kind.url_names_kind(t) || words <= POINTER_ANY_TARGET_MAX_WORDS)
         .map(Pointer::External)
@@ -503,33 +523,6 @@ fn link_to_repo_elsewhere(url: &str, repository: Option<&str>) -> bool {
 
 fn is_badge(url: &str) -> bool {
     ["shields.io", "badge", ".svg", ".png"].iter().any(|b| url.contains(b))
-}
-
-fn in_tree_pointer(
-    kind: &DocumentKind,
-    tree: &Tree,
-    repository: Option<&str>,
-    path: &str,
-    text: &str,
-) -> Option<String> {
-    let doc = Doc::parse(path, text);
-    let words = doc.prose_words();
-    if words > POINTER_MAX_WORDS {
-        return None;
-    }
-    let targets: Vec<String> = doc
-        .links()
-        .into_iter()
-        .filter_map(|(_, t)| text::link_to_repo_path(path, &t, repository))
-        .filter_map(|t| resolve_in_tree(tree, &t))
-        .filter(|t| t != path)
-        .collect();
-    // Prefer a target named like the document (`docs/code-of-conduct.md`).
-    targets
-        .iter()
-        .find(|t| kind.name_matches(split_dir(t).1, false))
-        .or_else(|| targets.first().filter(|_| words <= POINTER_ANY_TARGET_MAX_WORDS))
-        .cloned()
 }
 
 /// The tree path a resolved link lands on: the file itself, with a text extension added

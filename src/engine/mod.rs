@@ -175,7 +175,7 @@ impl RuleSet {
     /// Evaluates every rule, in order, each once.
     pub fn evaluate(&self, snap: &Snapshot) -> Vec<Finding> {
         let policy = self.newcomer_policy(snap);
-        let ctx = Ctx { snap, documents: &self.documents, newcomer_policy: &policy };
+        let ctx = Ctx::new(snap, &self.documents, &policy);
         let mut done: BTreeMap<String, Finding> = BTreeMap::new();
         for rule in &self.rules {
             self.evaluate_rule(rule, &ctx, &mut done);

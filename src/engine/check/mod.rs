@@ -10,6 +10,7 @@ mod workflow;
 
 pub use labels::label_matches;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use super::finding::{Outcome, Status};
@@ -23,16 +24,31 @@ pub struct Ctx<'s> {
     pub documents: &'s BTreeMap<String, DocumentKind>,
     /// Who counts as a maintainer or a bot, the window and the response target.
     pub newcomer_policy: &'s crate::newcomers::Policy,
+    /// Documents already located: many rules read the same few, and locating one scans the tree.
+    located: RefCell<BTreeMap<String, Option<Located<'s>>>>,
 }
 
 impl<'s> Ctx<'s> {
+    pub fn new(
+        snap: &'s Snapshot,
+        documents: &'s BTreeMap<String, DocumentKind>,
+        newcomer_policy: &'s crate::newcomers::Policy,
+    ) -> Ctx<'s> {
+        Ctx { snap, documents, newcomer_policy, located: RefCell::default() }
+    }
+
     pub fn kind(&self, id: &str) -> &'s DocumentKind {
         // References are validated when rules are loaded.
         &self.documents[id]
     }
 
     pub fn locate(&self, id: &str) -> Option<Located<'s>> {
-        locate::locate(self.kind(id), self.snap)
+        if let Some(found) = self.located.borrow().get(id) {
+            return found.clone();
+        }
+        let found = locate::locate(self.kind(id), self.snap);
+        self.located.borrow_mut().insert(id.to_string(), found.clone());
+        found
     }
 
     pub fn name(&self, id: &str) -> &'s str {
