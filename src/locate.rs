@@ -228,9 +228,8 @@ impl Located<'_> {
     pub fn words(&self, comments: bool) -> usize {
         self.pages
             .iter()
-            .filter_map(|p| p.text())
-            .zip(&self.pages)
-            .map(|(t, p)| if comments { text::count_words(t) } else { Doc::parse(&p.path, t).prose_words() })
+            .filter_map(|p| p.text().map(|t| (&p.path, t)))
+            .map(|(path, t)| if comments { text::count_words(t) } else { Doc::parse(path, t).prose_words() })
             .sum()
     }
 
@@ -605,6 +604,26 @@ mod tests {
         assert_eq!(c, vec![("docs/contributing".to_string(), true)]);
         let none = candidates(&k, &tree(&["docs/contributing/diagram.png"]));
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn words_are_counted_in_each_page_by_its_own_format() {
+        let unreadable = FileBody::Unreadable { reason: "binary".into() };
+        let rst = FileBody::Text { text: "Run it::\n\n    pytest now\n".into(), truncated: false };
+        let found = Located {
+            path: "docs".into(),
+            origin: Origin::Tree,
+            is_folder: true,
+            others: vec![],
+            pages: vec![
+                Page { path: "docs/a.png".into(), body: Some(&unreadable) },
+                Page { path: "docs/b.rst".into(), body: Some(&rst) },
+            ],
+            pointer: None,
+        };
+        // As reStructuredText the indented block is code: two words. Read by the unreadable page's
+        // path (Markdown), the block would count as prose: four.
+        assert_eq!(found.words(false), 2);
     }
 
     #[test]
