@@ -247,7 +247,7 @@ impl Doc {
             .iter()
             .enumerate()
             .filter(|(_, l)| matches!(l.kind, LineKind::Prose | LineKind::Heading(_)))
-            .flat_map(|(i, l)| placeholders_in(&l.text).into_iter().map(move |p| (i + 1, p.to_string())))
+            .flat_map(|(i, l)| placeholders_in(&l.text).map(move |m| (i + 1, m.as_str().to_string())))
             .collect()
     }
 
@@ -282,25 +282,27 @@ fn classify_plain(text: &str) -> Line {
 /// Words in a line of prose, leaving out URLs, images and template placeholders.
 pub fn count_words(text: &str) -> usize {
     let without_urls = URLISH.replace_all(text, " ");
-    let mut without_placeholders = without_urls.into_owned();
-    for p in placeholders_in(&without_placeholders.clone()) {
-        without_placeholders = without_placeholders.replacen(p, " ", 1);
-    }
-    WORD.find_iter(&without_placeholders).count()
+    WORD.find_iter(&without_placeholders(&without_urls)).count()
 }
 
-/// Placeholder text in a string, if any.
-pub fn placeholder_in(text: &str) -> Option<&str> {
-    placeholders_in(text).into_iter().next()
+/// The text with each template placeholder replaced by a space, so that it matches nothing.
+pub fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for m in placeholders_in(text) {
+        out.push_str(&text[rest..m.start()]);
+        out.push(' ');
+        rest = m.end();
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// Placeholders in a line; `[contact Jane](https://...)` is a link, not a placeholder.
-fn placeholders_in(text: &str) -> Vec<&str> {
+fn placeholders_in(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
     PLACEHOLDER
         .find_iter(text)
         .filter(|m| !(m.as_str().starts_with('[') && matches!(text[m.end()..].chars().next(), Some('(') | Some('['))))
-        .map(|m| m.as_str())
-        .collect()
 }
 
 static GITHUB_BLOB: LazyLock<Regex> =
@@ -461,8 +463,9 @@ mod tests {
 
     #[test]
     fn a_link_whose_text_looks_like_a_placeholder_is_a_link() {
-        assert_eq!(placeholder_in("[contact Andrew Gallant](https://blog.example/about/)"), None);
-        assert_eq!(placeholder_in("Write to [contact method]."), Some("[contact method]"));
+        let link = "[contact Andrew Gallant](https://blog.example/about/)";
+        assert_eq!(without_placeholders(link), link);
+        assert_eq!(without_placeholders("Write to [contact method]."), "Write to  .");
     }
 
     #[test]

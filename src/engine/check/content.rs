@@ -96,7 +96,7 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
                 return Some(Evidence::at(path, Some(h + 1), snippet(&doc.lines[h].text)));
             }
         }
-        let cleaned = strip_placeholders(&line.text);
+        let cleaned = text::without_placeholders(&line.text);
         if !c.any.iter().any(|p| p.0.is_match(&cleaned)) {
             continue;
         }
@@ -142,15 +142,6 @@ fn note_hollow(doc: &Doc, i: usize, path: &str, hollow: &mut Vec<Evidence>) {
             format!("heading `{}` has nothing under it", snippet(&doc.lines[i].text)),
         ));
     }
-}
-
-fn strip_placeholders(line: &str) -> String {
-    let mut out = line.to_string();
-    while let Some(p) = text::placeholder_in(&out) {
-        let p = p.to_string();
-        out = out.replacen(&p, " ", 1);
-    }
-    out
 }
 
 fn snippet(line: &str) -> String {
