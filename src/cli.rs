@@ -319,12 +319,12 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
 }
 
 fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
-    match (fail_under, report.score) {
-        (Some(min), Some(score)) if score < min => {
+    match report.below(fail_under) {
+        Some((score, min)) => {
             eprintln!("cm-audit: score {score} is below --fail-under {min}");
             exit::POLICY
         }
-        _ => exit::SUCCESS,
+        None => exit::SUCCESS,
     }
 }
 

@@ -162,12 +162,12 @@ fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission
 }
 
 fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
-    match (fail_under, report.score) {
-        (Some(min), Some(score)) if score < min => {
+    match report.below(fail_under) {
+        Some((score, min)) => {
             println!("::error title=cm-audit::the community health score {score} is below fail-under {min}");
             exit::POLICY
         }
-        _ => exit::SUCCESS,
+        None => exit::SUCCESS,
     }
 }
 

@@ -118,6 +118,15 @@ impl Report {
         self
     }
 
+    /// `(score, minimum)` when the overall score is below the user's `fail-under`; an unscored
+    /// report never is.
+    pub fn below(&self, fail_under: Option<u8>) -> Option<(u8, u8)> {
+        match (self.score, fail_under) {
+            (Some(score), Some(min)) if score < min => Some((score, min)),
+            _ => None,
+        }
+    }
+
     /// The gaps, most important first.
     pub fn gaps(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.status.is_gap())
