@@ -139,6 +139,9 @@ struct Common {
     /// Keep no answers and send no conditional requests.
     #[arg(long, global = true)]
     no_cache: bool,
+    /// Collect through the REST API only, without GraphQL (which needs a token, and has its own budget).
+    #[arg(long, global = true)]
+    rest_only: bool,
 }
 
 impl Common {
@@ -149,6 +152,9 @@ impl Common {
         opts.timeout = Duration::from_secs(self.timeout);
         opts.retry.backoff = Duration::from_millis(self.retry_backoff_ms);
         opts.retry.max_wait = Duration::from_secs(self.max_wait_secs);
+        if self.rest_only {
+            opts.graphql_url = None;
+        }
         opts.cache_dir = match self.no_cache {
             true => None,
             false => self.cache_dir.clone().or_else(|| github::Cache::default_dir(|k| std::env::var(k).ok())),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::rest::{CommentJson, IssueJson, ReviewCommentJson, ReviewJson, actor, number_in_url};
-use crate::snapshot::{Item, ItemKind, Response, ResponseKind};
+use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
 pub fn item(issue: IssueJson) -> Item {
     let kind = if issue.pull_request.is_some() { ItemKind::PullRequest } else { ItemKind::Issue };
@@ -68,11 +68,16 @@ pub fn attach(items: &mut [Item], comments: Vec<CommentJson>, review_comments: V
 /// Pull requests whose reviews must be asked for one by one: those with no comment by anyone
 /// but their author and bots, where a review may be the only response.
 pub fn unanswered_pull_requests(items: &[Item]) -> Vec<u64> {
-    items.iter().filter(|i| i.kind == ItemKind::PullRequest && !answered_by_another(i)).map(|i| i.number).collect()
+    items
+        .iter()
+        .filter(|i| i.kind == ItemKind::PullRequest && !answered_by_another(&i.author, &i.responses))
+        .map(|i| i.number)
+        .collect()
 }
 
-fn answered_by_another(item: &Item) -> bool {
-    item.responses.iter().any(|r| match (&r.author, &item.author) {
+/// Whether anyone but the item's author and bots responded.
+pub fn answered_by_another(author: &Option<Actor>, responses: &[Response]) -> bool {
+    responses.iter().any(|r| match (&r.author, author) {
         (Some(by), Some(author)) => !by.is_bot && by.login != author.login,
         (Some(by), None) => !by.is_bot,
         // A deleted user answered: someone did.

@@ -18,6 +18,8 @@ use sha2::{Digest, Sha256};
 
 /// The first line of every entry; a new layout changes it, and old entries are then ignored.
 const MAGIC: &[u8] = b"cm-audit-cache 1\n";
+/// The "media type" of kept values, apart from every answer's.
+const KEPT: &str = "cm-audit/kept";
 
 /// The validators of an answer, which a later request sends back to ask "changed since?".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +100,18 @@ impl Cache {
         if let Err(e) = self.write(uri, accept, entry) {
             tracing::info!("cannot write the cache in {}: {e}", self.dir.display());
         }
+    }
+
+    /// Keeps a value that needs no revalidation under `key`: a blob by its id, which never
+    /// changes, or a record cm-audit compares itself with the next answers.
+    pub fn keep(&self, key: &str, body: &[u8]) {
+        let entry = Entry { validators: Validators::default(), next: None, last: None, body: body.to_vec() };
+        self.store(key, KEPT, &entry);
+    }
+
+    /// A value kept under `key`, if it is there and whole.
+    pub fn kept(&self, key: &str) -> Option<Vec<u8>> {
+        self.lookup(key, KEPT).map(|e| e.body)
     }
 
     fn write(&self, uri: &str, accept: &str, entry: &Entry) -> std::io::Result<()> {
@@ -185,6 +199,16 @@ mod tests {
         assert_eq!(cache.lookup("http://x/r", "raw"), None);
         assert_eq!(Cache::new(dir.path(), Some("another")).lookup("http://x/r", "json"), None);
         assert_eq!(Cache::new(dir.path(), None).lookup("http://x/r", "json"), None);
+    }
+
+    #[test]
+    fn kept_values_are_found_by_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), Some("t"));
+        cache.keep("blob o/r abc", b"text");
+        assert_eq!(cache.kept("blob o/r abc").as_deref(), Some(&b"text"[..]));
+        assert_eq!(cache.kept("blob o/r abd"), None);
+        assert_eq!(cache.lookup("blob o/r abc", "application/vnd.github+json"), None);
     }
 
     #[test]

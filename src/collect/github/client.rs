@@ -3,7 +3,7 @@
 //! reads, `Link` pagination and the `-v` request log.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -41,7 +41,13 @@ pub struct Client {
     pub(super) sent: AtomicUsize,
     /// Answered `304 Not Modified` from the cache: sent, but not counted against the rate limit.
     not_modified: AtomicUsize,
-    cache: Option<Cache>,
+    pub(super) cache: Option<Cache>,
+    /// The GraphQL endpoint, when there is a token to use it with.
+    pub(super) graphql_url: Option<String>,
+    /// GraphQL's own rate-limit budget (points), apart from REST's.
+    pub(super) graphql_budget: Mutex<Option<RateLimit>>,
+    /// Set when the server answered that it has no GraphQL endpoint: REST from then on.
+    pub(super) graphql_absent: AtomicBool,
 }
 
 /// A fresh answer's validators, to store it once it is known to be usable; `None` for an answer
@@ -100,6 +106,9 @@ impl Client {
             sent: AtomicUsize::new(0),
             not_modified: AtomicUsize::new(0),
             cache: opts.cache_dir.as_deref().map(|dir| Cache::new(dir, opts.token.as_deref())),
+            graphql_url: opts.graphql_url.clone().filter(|_| opts.token.is_some()),
+            graphql_budget: Mutex::new(None),
+            graphql_absent: AtomicBool::new(false),
         })
     }
 
@@ -133,7 +142,7 @@ impl Client {
     /// GETs a JSON value.
     pub async fn get_json<T: DeserializeOwned>(&self, uri: &str) -> Result<T, ApiError> {
         let (body, fresh) = self.get(uri, JSON, MAX_JSON_BYTES).await?;
-        let value = parse(uri, &body)?;
+        let value = parse("GET", uri, &body)?;
         self.remember(uri, JSON, fresh, &body);
         Ok(value)
     }
@@ -141,7 +150,7 @@ impl Client {
     /// GETs one page of a JSON list.
     pub async fn get_page<T: DeserializeOwned>(&self, uri: &str) -> Result<Page<T>, ApiError> {
         let (body, fresh) = self.get(uri, JSON, MAX_JSON_BYTES).await?;
-        let items = parse(uri, &body)?;
+        let items = parse("GET", uri, &body)?;
         self.remember(uri, JSON, fresh, &body);
         Ok(Page { items, next: body.next, last: body.last })
     }
@@ -197,7 +206,7 @@ impl Client {
     /// within `max_wait`.
     pub(super) async fn back_off(
         &self,
-        method: &str,
+        method: &'static str,
         uri: &str,
         failure: Failure,
         attempt: &mut u32,
@@ -224,7 +233,7 @@ impl Client {
                 *attempt += 1;
                 Ok(())
             }
-            _ => Err(ApiError { uri: path_of(uri), failure, attempts: *attempt }),
+            _ => Err(ApiError { method, uri: path_of(uri), failure, attempts: *attempt }),
         }
     }
 
@@ -282,13 +291,19 @@ impl Client {
     /// Refuses to send a request when the last answer said the budget is spent until a reset
     /// still to come: asking again would only be refused, and counts against some limits.
     pub(super) fn check_budget(&self, uri: &str) -> Result<(), ApiError> {
-        let budget = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-        match budget.as_ref() {
-            Some(rate) if rate.remaining == 0 && !rate.has_reset() => {
-                Err(ApiError { uri: path_of(uri), failure: Failure::RateLimited(Some(rate.clone())), attempts: 0 })
-            }
-            _ => Ok(()),
+        spent_budget(&self.budget, "GET", uri)
+    }
+}
+
+/// The error for a request that `budget` (REST's or GraphQL's) says cannot be answered before
+/// its reset.
+pub(super) fn spent_budget(budget: &Mutex<Option<RateLimit>>, method: &'static str, uri: &str) -> Result<(), ApiError> {
+    let budget = budget.lock().unwrap_or_else(|p| p.into_inner());
+    match budget.as_ref() {
+        Some(rate) if rate.remaining == 0 && !rate.has_reset() => {
+            Err(ApiError { method, uri: path_of(uri), failure: Failure::RateLimited(Some(rate.clone())), attempts: 0 })
         }
+        _ => Ok(()),
     }
 }
 
@@ -323,8 +338,8 @@ pub(super) async fn read_capped(
     Ok((bytes, false))
 }
 
-pub(super) fn parse<T: DeserializeOwned>(uri: &str, body: &Body) -> Result<T, ApiError> {
-    let malformed = |why: String| ApiError { uri: path_of(uri), failure: Failure::Malformed(why), attempts: 1 };
+pub(super) fn parse<T: DeserializeOwned>(method: &'static str, uri: &str, body: &Body) -> Result<T, ApiError> {
+    let malformed = |why: String| ApiError { method, uri: path_of(uri), failure: Failure::Malformed(why), attempts: 1 };
     if body.capped {
         return Err(malformed(format!("the answer is larger than {} MiB", MAX_JSON_BYTES / (1024 * 1024))));
     }

@@ -160,6 +160,8 @@ pub fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Failure
 /// A request that failed for good (after the retries the policy allows).
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// `GET`, `POST` or `PATCH`.
+    pub method: &'static str,
     /// The request's path and query.
     pub uri: String,
     pub failure: Failure,
@@ -182,7 +184,7 @@ impl ApiError {
 
     /// The error a person reads, naming what was being read (`what`).
     pub fn into_error(self, what: &str, permission: Permission, anonymous: bool) -> Error {
-        let ApiError { uri, failure, attempts } = self;
+        let ApiError { method, uri, failure, attempts } = self;
         match failure {
             Failure::NotFound { .. } => Error::NotFound(if anonymous {
                 format!(
@@ -206,19 +208,19 @@ impl ApiError {
                 Error::RateLimit(format!("GitHub's API rate limit is spent{limit}; {reset}{}", token_hint(anonymous)))
             }
             Failure::SecondaryLimit { retry_after } => Error::RateLimit(format!(
-                "GitHub's secondary rate limit refused GET {uri} after {attempts} tries{}; try again in a few minutes",
+                "GitHub's secondary rate limit refused {method} {uri} after {attempts} tries{}; try again in a few minutes",
                 retry_after.map_or_else(String::new, |w| format!(" (it asks to wait {} s)", w.as_secs()))
             )),
-            Failure::Server { status } => {
-                Error::Network(format!("GitHub answered {status} to GET {uri} ({attempts} tries); try again later"))
-            }
+            Failure::Server { status } => Error::Network(format!(
+                "GitHub answered {status} to {method} {uri} ({attempts} tries); try again later"
+            )),
             Failure::Conflict(message) | Failure::Rejected { message, .. } => {
-                Error::Network(format!("GitHub refused GET {uri}: {message}"))
+                Error::Network(format!("GitHub refused {method} {uri}: {message}"))
             }
             Failure::Transport(why) => Error::Network(format!(
-                "no answer from the GitHub API for GET {uri}: {why} ({attempts} tries); check --api-url and the network"
+                "no answer from the GitHub API for {method} {uri}: {why} ({attempts} tries); check --api-url and the network"
             )),
-            Failure::Malformed(why) => Error::Network(format!("GitHub's answer to GET {uri} is unusable: {why}")),
+            Failure::Malformed(why) => Error::Network(format!("GitHub's answer to {method} {uri} is unusable: {why}")),
         }
     }
 }
@@ -270,7 +272,7 @@ mod tests {
         let h = headers(&[("x-ratelimit-remaining", "4999")]);
         let f = classify(StatusCode::FORBIDDEN, &h, br#"{"message":"Resource not accessible by integration"}"#);
         assert_eq!(f, Failure::Forbidden("Resource not accessible by integration".into()));
-        let e = ApiError { uri: "/repos/a/b/issues".into(), failure: f, attempts: 1 };
+        let e = ApiError { method: "GET", uri: "/repos/a/b/issues".into(), failure: f, attempts: 1 };
         assert!(e.unavailable_reason(Permission::Issues).unwrap().contains("Issues read permission"));
     }
 

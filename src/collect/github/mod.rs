@@ -6,6 +6,7 @@ mod cache;
 mod client;
 mod errors;
 mod files;
+mod graphql;
 mod owner;
 mod repository;
 mod rest;
@@ -42,6 +43,9 @@ pub struct GithubOptions {
     pub retry: RetryPolicy,
     /// The conditional-request cache's folder; `None`: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// GitHub's GraphQL endpoint, used with a token for what REST needs many requests for;
+    /// `None`: REST only (as without a token, since GraphQL needs one).
+    pub graphql_url: Option<String>,
 }
 
 /// Bounded retries: 5xx answers and transport failures back off exponentially; secondary rate
@@ -75,7 +79,18 @@ impl GithubOptions {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             cache_dir: None,
+            graphql_url: Some(graphql_url_for(api_url)),
         }
+    }
+}
+
+/// The GraphQL endpoint beside a REST base URL: `https://api.github.com/graphql`, and
+/// `https://HOST/api/graphql` for GitHub Enterprise Server's `https://HOST/api/v3`. Derived rather
+/// than read from `GITHUB_GRAPHQL_URL`, so that the two can never point at different servers.
+pub fn graphql_url_for(api_url: &str) -> String {
+    match api_url.strip_suffix("/api/v3") {
+        Some(host) => format!("{host}/api/graphql"),
+        None => format!("{api_url}/graphql"),
     }
 }
 
@@ -123,6 +138,13 @@ mod tests {
     fn an_empty_api_url_is_the_public_api() {
         assert_eq!(GithubOptions::new("", None).api_url, DEFAULT_API_URL);
         assert_eq!(GithubOptions::new("https://ghe.example/api/v3/", None).api_url, "https://ghe.example/api/v3");
+    }
+
+    #[test]
+    fn the_graphql_endpoint_sits_beside_the_rest_one() {
+        assert_eq!(graphql_url_for(DEFAULT_API_URL), "https://api.github.com/graphql");
+        assert_eq!(graphql_url_for("https://ghe.example/api/v3"), "https://ghe.example/api/graphql");
+        assert_eq!(graphql_url_for("http://127.0.0.1:8080"), "http://127.0.0.1:8080/graphql");
     }
 
     #[test]

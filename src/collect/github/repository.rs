@@ -12,7 +12,8 @@ use super::activity;
 use super::client::Client;
 use super::errors::{ApiError, Failure, Permission};
 use super::files::{ListError, RemoteTree};
-use super::rest::{self, IssueJson, RepoJson};
+use super::graphql::{self, QueryFailure};
+use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use crate::audit::{self, ExternalConfig};
 use crate::engine::RuleSet;
 use crate::engine::check::label_matches;
@@ -84,9 +85,22 @@ pub async fn collect_with(
     now: DateTime<Utc>,
     files: FilesFrom<'_>,
 ) -> Result<(Snapshot, RuleSet)> {
-    let meta = rest::repository(client, repo)
-        .await
-        .map_err(|e| e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous))?;
+    let overview = match client.uses_graphql() {
+        true => match graphql::overview::overview(client, repo).await {
+            Ok(found) => Some(found),
+            Err(QueryFailure::Unavailable) => None,
+            Err(QueryFailure::Api(e)) => {
+                return Err(e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous));
+            }
+        },
+        false => None,
+    };
+    let meta = match &overview {
+        Some(found) => found.meta.clone(),
+        None => rest::repository(client, repo)
+            .await
+            .map_err(|e| e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous))?,
+    };
     // A renamed repository answers under its new name; use it from here on.
     let repo = RepoRef::parse(&meta.full_name).unwrap_or_else(|_| repo.clone());
     let (mut snap, rules) = match files {
@@ -106,10 +120,20 @@ pub async fn collect_with(
         // First, as the most important thing a reader should know.
         snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
     }
-    collect_settings(client, &repo, &meta, &mut snap).await?;
-    collect_labels(client, &repo, &meta, &rules, &mut snap).await?;
-    collect_activity(client, &repo, opts, &mut snap).await?;
-    collect_inherited(client, &repo, &rules, &mut snap).await?;
+    let releases = overview.as_ref().map(|o| o.releases);
+    collect_settings(client, &repo, &meta, releases, &mut snap).await?;
+    let labels = match overview.as_ref() {
+        Some(found) => Ok(found.labels.clone()),
+        None => rest::labels(client, &repo).await,
+    };
+    let welcoming = collect_labels(client, labels, &meta, &rules, &mut snap)?;
+    let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    if !collect_activity_graphql(client, &repo, window_start, &welcoming, &mut snap).await? {
+        collect_welcoming(client, &repo, &welcoming, &mut snap).await?;
+        collect_activity(client, &repo, window_start, &mut snap).await?;
+    }
+    let dot_github = overview.map(|o| o.dot_github_branch);
+    collect_inherited(client, &repo, &rules, dot_github, &mut snap).await?;
     tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
     Ok((snap, rules))
 }
@@ -125,6 +149,10 @@ async fn remote_files(
 ) -> Result<(Snapshot, RuleSet)> {
     let mut snap = Snapshot::new(Some(repo.to_string()), now);
     snap.sources.git_ref = Some(git_ref.to_string());
+    if git_ref.is_empty() {
+        // GraphQL's way of saying what REST's 409 says: no commit, so no default branch yet.
+        return Err(ListError::Empty.into_error(repo, client));
+    }
     let tree = RemoteTree::list(client, repo, git_ref).await.map_err(|e| e.into_error(repo, client))?;
     if tree.tree.truncated {
         snap.sources.notes.push(format!(
@@ -167,7 +195,7 @@ pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOption
     read_files(&client, &tree, rules, &mut base).await?;
     // Files the head has may be missing from the base, where GitHub falls back to the owner's.
     if base.inherited.is_none() && !base.unavailable.contains_key(&DataKind::Inherited) {
-        collect_inherited(&client, &repo, rules, &mut base).await?;
+        collect_inherited(&client, &repo, rules, None, &mut base).await?;
     }
     Ok(base)
 }
@@ -179,13 +207,23 @@ async fn read_files(client: &Client, tree: &RemoteTree, rules: &RuleSet, snap: &
     tree.read_into(client, pointed, &mut snap.files).await
 }
 
-async fn collect_settings(client: &Client, repo: &RepoRef, meta: &RepoJson, snap: &mut Snapshot) -> Result<()> {
-    let releases = match optional(rest::release_count(client, repo).await, client, "releases", Permission::Contents)? {
-        Ok(n) => Some(n),
-        Err(reason) => {
-            snap.sources.notes.push(reason);
-            None
-        }
+/// The settings, with the release count when already known.
+async fn collect_settings(
+    client: &Client,
+    repo: &RepoRef,
+    meta: &RepoJson,
+    releases: Option<u64>,
+    snap: &mut Snapshot,
+) -> Result<()> {
+    let releases = match releases {
+        Some(n) => Some(n),
+        None => match optional(rest::release_count(client, repo).await, client, "releases", Permission::Contents)? {
+            Ok(n) => Some(n),
+            Err(reason) => {
+                snap.sources.notes.push(reason);
+                None
+            }
+        },
     };
     snap.settings = Some(RepoSettings {
         description: meta.description.clone(),
@@ -223,46 +261,53 @@ fn unavailable(e: ApiError, client: &Client, what: &str, permission: Permission)
     }
 }
 
-async fn collect_labels(
+/// Records the labels (or why they are unavailable) and returns the welcoming ones, whose open
+/// issues are wanted; none when the repository has issues turned off.
+fn collect_labels(
     client: &Client,
-    repo: &RepoRef,
+    labels: Result<Vec<LabelJson>, ApiError>,
     meta: &RepoJson,
     rules: &RuleSet,
     snap: &mut Snapshot,
-) -> Result<()> {
-    let labels = match optional(rest::labels(client, repo).await, client, "labels", Permission::Issues)? {
+) -> Result<Vec<String>> {
+    let labels = match optional(labels, client, "labels", Permission::Issues)? {
         Ok(labels) => labels,
         Err(reason) => {
             snap.unavailable.insert(DataKind::Labels, reason);
-            return Ok(());
+            return Ok(Vec::new());
         }
     };
-    let welcoming: Vec<&str> =
-        labels.iter().map(|l| l.name.as_str()).filter(|name| is_welcoming(rules, name)).collect();
-    let mut issues: BTreeMap<u64, IssueJson> = BTreeMap::new();
-    if meta.has_issues {
-        for label in welcoming {
-            let listed = rest::open_issues_labelled(client, repo, label, MAX_WELCOMING_PAGES).await;
-            match optional(listed, client, "issues", Permission::Issues)? {
-                Ok((found, _)) => {
-                    issues.extend(found.into_iter().filter(|i| i.pull_request.is_none()).map(|i| (i.number, i)))
-                }
-                Err(reason) => {
-                    snap.unavailable.insert(DataKind::Issues, reason);
-                    break;
-                }
-            }
-        }
-    }
-    if !snap.unavailable.contains_key(&DataKind::Issues) {
-        snap.welcoming_issues = Some(issues.into_values().rev().map(activity::item).collect());
-    }
+    let welcoming =
+        labels.iter().map(|l| l.name.clone()).filter(|name| meta.has_issues && is_welcoming(rules, name)).collect();
     snap.labels = Some(
         labels
             .into_iter()
             .map(|l| Label { name: l.name, description: l.description.filter(|d| !d.is_empty()) })
             .collect(),
     );
+    Ok(welcoming)
+}
+
+/// The open issues carrying any of the welcoming labels, one REST listing per label (REST's
+/// `labels` filter means all of them).
+async fn collect_welcoming(client: &Client, repo: &RepoRef, welcoming: &[String], snap: &mut Snapshot) -> Result<()> {
+    if snap.unavailable.contains_key(&DataKind::Labels) {
+        return Ok(());
+    }
+    let mut issues: BTreeMap<u64, IssueJson> = BTreeMap::new();
+    for label in welcoming {
+        let listed = rest::open_issues_labelled(client, repo, label, MAX_WELCOMING_PAGES).await;
+        match optional(listed, client, "issues", Permission::Issues)? {
+            Ok((found, _)) => {
+                issues.extend(found.into_iter().filter(|i| i.pull_request.is_none()).map(|i| (i.number, i)))
+            }
+            Err(reason) => {
+                snap.unavailable.insert(DataKind::Issues, reason);
+                return Ok(());
+            }
+        }
+    }
+    snap.welcoming_issues = Some(issues.into_values().rev().map(activity::item).collect());
     Ok(())
 }
 
@@ -278,11 +323,15 @@ fn is_welcoming(rules: &RuleSet, name: &str) -> bool {
     rules.rules.iter().filter(|r| r.responsibility == Responsibility::Welcoming).any(|r| matches(&r.check, name))
 }
 
-async fn collect_activity(client: &Client, repo: &RepoRef, opts: &GithubOptions, snap: &mut Snapshot) -> Result<()> {
+async fn collect_activity(
+    client: &Client,
+    repo: &RepoRef,
+    window_start: DateTime<Utc>,
+    snap: &mut Snapshot,
+) -> Result<()> {
     if snap.unavailable.contains_key(&DataKind::Issues) {
         return Ok(());
     }
-    let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
     let listed = rest::items_created_since(client, repo, window_start, MAX_ITEM_PAGES).await;
     let (issues, mut complete) = match optional(listed, client, "issues and pull requests", Permission::Issues)? {
         Ok(listed) => listed,
@@ -347,21 +396,22 @@ async fn author_history(
     window_start: DateTime<Utc>,
     snap: &mut Snapshot,
 ) -> Result<Option<Vec<String>>> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut candidates: Vec<String> = Vec::new();
-    // Oldest first: an author's first item in the window decides whether they need a look-up.
-    for item in items.iter().rev() {
-        let Some(author) = item.author.as_ref().filter(|a| !a.is_bot && !a.login.ends_with("[bot]")) else {
-            continue;
-        };
-        let login = author.login.to_ascii_lowercase();
-        if seen.insert(login) && matches!(item.author_association.as_str(), "NONE" | "CONTRIBUTOR") {
-            candidates.push(author.login.clone());
+    let candidates = history_candidates(items);
+    if client.uses_graphql() && candidates.len() <= graphql::history::MAX_AUTHORS {
+        match graphql::history::authors_with_earlier_items(client, repo, &candidates, window_start).await {
+            Ok(found) => return Ok(Some(found)),
+            Err(QueryFailure::Api(e)) => {
+                let reason = unavailable(e, client, "authors' earlier issues", Permission::Issues)?;
+                snap.sources.notes.push(reason);
+                return Ok(None);
+            }
+            Err(QueryFailure::Unavailable) => {}
         }
     }
-    if candidates.len() > MAX_HISTORY_LOOKUPS {
+    let most = if client.uses_graphql() { graphql::history::MAX_AUTHORS } else { MAX_HISTORY_LOOKUPS };
+    if candidates.len() > most {
         snap.sources.notes.push(format!(
-            "the earlier issues of {} possible newcomers were not looked up (more than {MAX_HISTORY_LOOKUPS}); they are counted as unconfirmed",
+            "the earlier issues of {} possible newcomers were not looked up (more than {most}); they are counted as unconfirmed",
             candidates.len()
         ));
         return Ok(None);
@@ -385,6 +435,72 @@ async fn author_history(
         }
     }
     Ok(Some(with_history))
+}
+
+/// The window's authors whose history is wanted: each human author once, by their first item in
+/// the window, when its association (`NONE`, `CONTRIBUTOR`) leaves open whether they are new.
+/// `FIRST_TIMER` and `FIRST_TIME_CONTRIBUTOR` need no look-up, nor does anyone with an earlier
+/// item in the window.
+fn history_candidates(items: &[Item]) -> Vec<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut candidates = Vec::new();
+    // Oldest first: an author's first item in the window decides whether they need a look-up.
+    for item in items.iter().rev() {
+        let Some(author) = item.author.as_ref().filter(|a| !a.is_bot && !a.login.ends_with("[bot]")) else {
+            continue;
+        };
+        if seen.insert(author.login.to_ascii_lowercase())
+            && matches!(item.author_association.as_str(), "NONE" | "CONTRIBUTOR")
+        {
+            candidates.push(author.login.clone());
+        }
+    }
+    candidates
+}
+
+/// Issues and pull requests of the window through GraphQL, with the open welcoming issues.
+/// Returns false when GraphQL is not to be used, and REST is to collect them instead.
+async fn collect_activity_graphql(
+    client: &Client,
+    repo: &RepoRef,
+    window_start: DateTime<Utc>,
+    welcoming: &[String],
+    snap: &mut Snapshot,
+) -> Result<bool> {
+    if !client.uses_graphql() {
+        return Ok(false);
+    }
+    let wanted = (!snap.unavailable.contains_key(&DataKind::Labels)).then_some(welcoming);
+    let collected = match graphql::activity::collect(client, repo, window_start, wanted).await {
+        Ok(collected) => collected,
+        Err(QueryFailure::Unavailable) => return Ok(false),
+        Err(QueryFailure::Api(e)) => {
+            let reason = unavailable(e, client, "issues and pull requests", Permission::Issues)?;
+            snap.unavailable.insert(DataKind::Issues, reason);
+            return Ok(true);
+        }
+    };
+    if !collected.complete {
+        snap.sources.notes.push(format!(
+            "only the newest {} issues and pull requests of the window were read",
+            collected.items.len()
+        ));
+    }
+    if collected.responses_cut > 0 {
+        snap.sources.notes.push(format!(
+            "{} items had more comments or reviews than were read, none of them a response yet",
+            collected.responses_cut
+        ));
+    }
+    snap.welcoming_issues = collected.welcoming;
+    let authors_with_earlier_items = author_history(client, repo, &collected.items, window_start, snap).await?;
+    snap.activity = Some(Activity {
+        window_start,
+        items: collected.items,
+        authors_with_earlier_items,
+        complete: collected.complete && collected.responses_cut == 0,
+    });
+    Ok(true)
 }
 
 /// Says when a listing's page cap cut it short; returns whether it was complete.
@@ -427,8 +543,15 @@ async fn collect_reviews(client: &Client, repo: &RepoRef, items: &mut [Item], sn
 }
 
 /// The owner's public `.github` repository, read only when a community file GitHub falls back
-/// for is missing from the repository itself.
-async fn collect_inherited(client: &Client, repo: &RepoRef, rules: &RuleSet, snap: &mut Snapshot) -> Result<()> {
+/// for is missing from the repository itself. `dot_github` is its default branch when already
+/// known (`Some(None)`: there is no public one).
+async fn collect_inherited(
+    client: &Client,
+    repo: &RepoRef,
+    rules: &RuleSet,
+    dot_github: Option<Option<String>>,
+    snap: &mut Snapshot,
+) -> Result<()> {
     let missing: BTreeMap<String, locate::DocumentKind> = rules
         .documents
         .iter()
@@ -440,18 +563,22 @@ async fn collect_inherited(client: &Client, repo: &RepoRef, rules: &RuleSet, sna
     }
     let from = RepoRef { owner: repo.owner.clone(), name: DOT_GITHUB.to_string() };
     let what = format!("the community files of {from}");
-    let meta = match rest::repository(client, &from).await {
-        // GitHub only falls back to a public `.github` repository; most owners have none.
-        Ok(meta) if !meta.private => meta,
-        Ok(_) => return Ok(()),
-        Err(e) if matches!(e.failure, Failure::NotFound { .. }) => return Ok(()),
-        Err(e) => {
-            let reason = unavailable(e, client, &what, Permission::Metadata)?;
-            snap.unavailable.insert(DataKind::Inherited, reason);
-            return Ok(());
-        }
+    let branch = match dot_github {
+        Some(Some(branch)) => branch,
+        Some(None) => return Ok(()),
+        None => match rest::repository(client, &from).await {
+            // GitHub only falls back to a public `.github` repository; most owners have none.
+            Ok(meta) if !meta.private => meta.default_branch,
+            Ok(_) => return Ok(()),
+            Err(e) if matches!(e.failure, Failure::NotFound { .. }) => return Ok(()),
+            Err(e) => {
+                let reason = unavailable(e, client, &what, Permission::Metadata)?;
+                snap.unavailable.insert(DataKind::Inherited, reason);
+                return Ok(());
+            }
+        },
     };
-    let tree = match RemoteTree::list(client, &from, &meta.default_branch).await {
+    let tree = match RemoteTree::list(client, &from, &branch).await {
         Ok(tree) => tree,
         Err(ListError::Empty) => return Ok(()),
         Err(ListError::Api(e)) => {

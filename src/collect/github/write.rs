@@ -11,7 +11,9 @@ use http::Uri;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::client::{Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, innermost, parse, path_of, read_capped};
+use super::client::{
+    Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, innermost, parse, path_of, read_capped, spent_budget,
+};
 use super::errors::{ApiError, Failure, RateLimit, classify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,19 +35,19 @@ impl Client {
     /// POSTs a JSON body and reads the JSON answer (the object created).
     pub async fn post_json<T: DeserializeOwned>(&self, uri: &str, body: &impl Serialize) -> Result<T, ApiError> {
         let answer = self.write(Method::Post, uri, body).await?;
-        parse(uri, &answer)
+        parse("POST", uri, &answer)
     }
 
     /// PATCHes a JSON body and reads the JSON answer (the object as updated).
     pub async fn patch_json<T: DeserializeOwned>(&self, uri: &str, body: &impl Serialize) -> Result<T, ApiError> {
         let answer = self.write(Method::Patch, uri, body).await?;
-        parse(uri, &answer)
+        parse("PATCH", uri, &answer)
     }
 
     async fn write(&self, method: Method, uri: &str, body: &impl Serialize) -> Result<Body, ApiError> {
         let mut attempt = 1;
         loop {
-            self.check_budget(uri)?;
+            spent_budget(&self.budget, method.name(), uri)?;
             let failure = match self.write_once(method, uri, body).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,

@@ -1,0 +1,434 @@
+//! Issues and pull requests of the window, a hundred of each a query, newest first, each with
+//! its first comments, submitted reviews and ready-for-review events: what REST needs a listing
+//! of every comment and a request per pull request for. The open issues carrying welcoming labels
+//! come with the first page. Items whose first few responses are all by their author or bots get
+//! more of them in follow-up queries.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Client, Connection, QueryFailure, literal};
+use crate::collect::github::activity::answered_by_another;
+use crate::collect::github::errors::ApiError;
+use crate::repo_ref::RepoRef;
+use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
+
+/// Pages of a hundred read at most, for issues and for pull requests each (as REST's cap).
+const MAX_PAGES: usize = 50;
+/// Pages of open welcoming issues read at most.
+const MAX_WELCOMING_PAGES: usize = 5;
+/// Items whose further responses are asked for in one follow-up query, and rounds of them.
+const FOLLOW_UPS_PER_QUERY: usize = 50;
+const MAX_FOLLOW_UP_ROUNDS: usize = 5;
+
+/// Shared selections; a query includes those it uses (GraphQL refuses unused fragments).
+const FRAGMENTS: &[(&str, &str)] = &[
+    ("Who", "fragment Who on Actor { __typename login }"),
+    (
+        "Comments",
+        "fragment Comments on IssueCommentConnection { pageInfo { hasNextPage endCursor } nodes { author { ...Who } authorAssociation createdAt } }",
+    ),
+    (
+        "Reviews",
+        "fragment Reviews on PullRequestReviewConnection { pageInfo { hasNextPage endCursor } nodes { author { ...Who } authorAssociation submittedAt } }",
+    ),
+    (
+        "IssueFields",
+        "fragment IssueFields on Issue { number title url createdAt updatedAt closedAt authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } }",
+    ),
+    (
+        "PullFields",
+        "fragment PullFields on PullRequest { number title url isDraft createdAt updatedAt closedAt authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { ...Reviews } timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } } } }",
+    ),
+];
+
+const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String, $withWelcoming: Boolean!, $welcomingLabels: [String!], $welcomingAfter: String) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 100, after: $issuesAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withPulls) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+    welcoming: issues(first: 100, after: $welcomingAfter, states: [OPEN], labels: $welcomingLabels, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withWelcoming) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+  }
+}"#;
+
+/// `query` followed by the fragments it uses, and those they use.
+fn with_fragments(query: &str) -> String {
+    let mut text = query.to_string();
+    let mut added = Vec::new();
+    loop {
+        let missing: Vec<&(&str, &str)> = FRAGMENTS
+            .iter()
+            .filter(|(name, _)| !added.contains(name) && text.contains(&format!("...{name} ")))
+            .collect();
+        if missing.is_empty() {
+            return text;
+        }
+        for (name, fragment) in missing {
+            added.push(name);
+            text.push('\n');
+            text.push_str(fragment);
+        }
+    }
+}
+
+/// The items of the window and the open welcoming issues.
+pub struct Collected {
+    /// Newest first.
+    pub items: Vec<Item>,
+    /// Whether every item of the window was read (no page cap reached).
+    pub complete: bool,
+    /// Items whose follow-up pages of responses were not all read.
+    pub responses_cut: usize,
+    /// Numbers descending, as REST's listing gives them; `None` when not asked for.
+    pub welcoming: Option<Vec<Item>>,
+}
+
+/// A connection's listing, page by page, until it is done or reaches past the window.
+struct Listing {
+    after: Option<String>,
+    pages: usize,
+    done: bool,
+}
+
+impl Listing {
+    fn new(wanted: bool) -> Listing {
+        Listing { after: None, pages: 0, done: !wanted }
+    }
+
+    /// Takes a page: its nodes, and whether to go on (more pages, still inside the window).
+    fn advance(&mut self, connection: Connection<ItemNode>, since: Option<DateTime<Utc>>, cap: usize) -> Vec<ItemNode> {
+        self.pages += 1;
+        self.after = connection.next();
+        let nodes: Vec<ItemNode> = connection.items().collect();
+        let inside = since.is_none_or(|s| nodes.last().is_some_and(|n| n.created_at >= s));
+        self.done = self.after.is_none() || !inside || self.pages >= cap;
+        nodes
+    }
+
+    /// Whether a page cap, not the window, ended it.
+    fn capped(&self, cap: usize) -> bool {
+        self.pages >= cap && self.after.is_some()
+    }
+
+    fn variables(&self, want: &str, after: &str, vars: &mut Value) {
+        vars[want] = json!(!self.done);
+        vars[after] = json!(self.after);
+    }
+}
+
+/// Reads the window's items (created at or after `since`) and, when `welcoming_labels` is not
+/// empty, the open issues carrying any of them.
+pub async fn collect(
+    client: &Client,
+    repo: &RepoRef,
+    since: DateTime<Utc>,
+    welcoming_labels: Option<&[String]>,
+) -> Result<Collected, QueryFailure> {
+    let query = with_fragments(ACTIVITY);
+    let mut issues = Listing::new(true);
+    let mut pulls = Listing::new(true);
+    let mut welcoming = Listing::new(welcoming_labels.is_some_and(|l| !l.is_empty()));
+    let mut items = Vec::new();
+    let mut open_welcoming = Vec::new();
+    while !(issues.done && pulls.done && welcoming.done) {
+        let mut vars = json!({ "owner": repo.owner, "name": repo.name, "welcomingLabels": welcoming_labels });
+        issues.variables("withIssues", "issuesAfter", &mut vars);
+        pulls.variables("withPulls", "pullsAfter", &mut vars);
+        welcoming.variables("withWelcoming", "welcomingAfter", &mut vars);
+        let mut answer = client.query("Activity", &query, vars).await?;
+        if let Some(e) = answer.failed("Activity", "repository") {
+            return Err(e.into());
+        }
+        let page: ActivityPage = answer.take("Activity", "repository")?.unwrap_or_default();
+        if let Some(c) = page.issues {
+            items.extend(issues.advance(c, Some(since), MAX_PAGES));
+        }
+        if let Some(c) = page.pull_requests {
+            items.extend(pulls.advance(c, Some(since), MAX_PAGES));
+        }
+        if let Some(c) = page.welcoming {
+            open_welcoming.extend(welcoming.advance(c, None, MAX_WELCOMING_PAGES));
+        }
+    }
+    items.retain(|i| i.created_at >= since);
+    let mut nodes: BTreeMap<u64, ItemNode> = items.into_iter().map(|n| (n.number, n)).collect();
+    let responses_cut = follow_up(client, repo, &mut nodes).await?;
+    let mut items: Vec<Item> = nodes.into_values().map(ItemNode::into_item).collect();
+    items.sort_by(|a, b| (b.created_at, b.number).cmp(&(a.created_at, a.number)));
+    let welcoming = welcoming_labels.map(|_| {
+        let mut open: Vec<Item> = open_welcoming.into_iter().map(ItemNode::into_item).collect();
+        open.sort_by(|a, b| b.number.cmp(&a.number));
+        open.dedup_by_key(|i| i.number);
+        open
+    });
+    Ok(Collected { items, complete: !issues.capped(MAX_PAGES) && !pulls.capped(MAX_PAGES), responses_cut, welcoming })
+}
+
+/// Asks for more comments and reviews of the items that have more and that no one but their
+/// author and bots answered in those read so far. Returns how many were left unsettled.
+async fn follow_up(client: &Client, repo: &RepoRef, nodes: &mut BTreeMap<u64, ItemNode>) -> Result<usize, ApiError> {
+    for _ in 0..MAX_FOLLOW_UP_ROUNDS {
+        let pending: Vec<(u64, String)> =
+            nodes.values().filter_map(|n| n.follow_up_selection().map(|s| (n.number, s))).collect();
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        for chunk in pending.chunks(FOLLOW_UPS_PER_QUERY) {
+            let fields: String = chunk
+                .iter()
+                .map(|(number, selection)| {
+                    format!("n{number}: issueOrPullRequest(number: {number}) {{ {selection} }}\n")
+                })
+                .collect();
+            let query = with_fragments(&format!(
+                "query MoreResponses($owner: String!, $name: String!) {{\n  repository(owner: $owner, name: $name) {{\n{fields}  }}\n}}"
+            ));
+            let mut answer =
+                match client.query("MoreResponses", &query, json!({ "owner": repo.owner, "name": repo.name })).await {
+                    Ok(answer) => answer,
+                    Err(QueryFailure::Unavailable) => return Ok(pending.len()),
+                    Err(QueryFailure::Api(e)) => return Err(e),
+                };
+            if let Some(e) = answer.failed("MoreResponses", "repository") {
+                return Err(e);
+            }
+            let mut more: BTreeMap<String, Option<MoreNode>> =
+                answer.take("MoreResponses", "repository")?.unwrap_or_default();
+            for (number, _) in chunk {
+                if let (Some(node), Some(Some(extra))) = (nodes.get_mut(number), more.remove(&format!("n{number}"))) {
+                    node.absorb(extra);
+                }
+            }
+        }
+    }
+    Ok(nodes.values().filter(|n| n.follow_up_selection().is_some()).count())
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActivityPage {
+    issues: Option<Connection<ItemNode>>,
+    pull_requests: Option<Connection<ItemNode>>,
+    welcoming: Option<Connection<ItemNode>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemNode {
+    number: u64,
+    title: String,
+    url: String,
+    created_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    author_association: String,
+    author: Option<ActorNode>,
+    labels: Option<Connection<NameNode>>,
+    assignees: Option<Connection<LoginNode>>,
+    comments: Connection<ResponseNode>,
+    /// Present on pull requests only.
+    is_draft: Option<bool>,
+    reviews: Option<Connection<ResponseNode>>,
+    timeline_items: Option<Connection<EventNode>>,
+}
+
+#[derive(Deserialize)]
+struct MoreNode {
+    comments: Option<Connection<ResponseNode>>,
+    reviews: Option<Connection<ResponseNode>>,
+}
+
+#[derive(Deserialize)]
+pub struct ActorNode {
+    #[serde(rename = "__typename")]
+    typename: String,
+    login: String,
+}
+
+#[derive(Deserialize)]
+struct NameNode {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct LoginNode {
+    login: String,
+}
+
+/// A comment (`createdAt`) or a submitted review (`submittedAt`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseNode {
+    author: Option<ActorNode>,
+    author_association: String,
+    created_at: Option<DateTime<Utc>>,
+    submitted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventNode {
+    #[serde(rename = "__typename")]
+    typename: String,
+    created_at: Option<DateTime<Utc>>,
+}
+
+/// GitHub shows a deleted account as `ghost` in places, as REST does.
+const DELETED_USER: &str = "ghost";
+
+impl ActorNode {
+    /// The actor as REST names it: GraphQL gives a bot's login without REST's `[bot]` suffix,
+    /// which configs and reports use.
+    pub fn actor(&self) -> Option<Actor> {
+        if self.login == DELETED_USER {
+            return None;
+        }
+        let is_bot = self.typename == "Bot" || self.login.ends_with("[bot]");
+        let login = match is_bot && !self.login.ends_with("[bot]") {
+            true => format!("{}[bot]", self.login),
+            false => self.login.clone(),
+        };
+        Some(Actor { login, is_bot })
+    }
+}
+
+impl ItemNode {
+    /// What to ask for next about this item: the comments or reviews past those read, when
+    /// there are more and none read so far answers it.
+    fn follow_up_selection(&self) -> Option<String> {
+        if answered_by_another(&self.author.as_ref().and_then(ActorNode::actor), &self.responses()) {
+            return None;
+        }
+        let comments = self
+            .comments
+            .next()
+            .map(|after| format!("comments(first: 100, after: {}) {{ ...Comments }}", literal(&after)));
+        let reviews = self.reviews.as_ref().and_then(Connection::next).map(|after| {
+            format!(
+                "reviews(first: 100, after: {}, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) {{ ...Reviews }}",
+                literal(&after)
+            )
+        });
+        match (comments, reviews) {
+            (None, None) => None,
+            (Some(c), None) => Some(format!("... on Issue {{ {c} }} ... on PullRequest {{ {c} }}")),
+            (c, Some(r)) => Some(format!("... on PullRequest {{ {} {r} }}", c.unwrap_or_default())),
+        }
+    }
+
+    /// Adds a follow-up's pages to those read.
+    fn absorb(&mut self, more: MoreNode) {
+        if let Some(c) = more.comments {
+            self.comments.page_info = c.page_info;
+            self.comments.nodes.extend(c.nodes);
+        }
+        if let (Some(mine), Some(r)) = (self.reviews.as_mut(), more.reviews) {
+            mine.page_info = r.page_info;
+            mine.nodes.extend(r.nodes);
+        }
+    }
+
+    fn responses(&self) -> Vec<Response> {
+        let response = |n: &ResponseNode, kind| {
+            Some(Response {
+                kind,
+                author: n.author.as_ref().and_then(ActorNode::actor),
+                author_association: n.author_association.clone(),
+                at: n.submitted_at.or(n.created_at)?,
+            })
+        };
+        let comments = self.comments.nodes.iter().flatten().filter_map(|n| response(n, ResponseKind::Comment));
+        let reviews = self.reviews.iter().flat_map(|r| r.nodes.iter().flatten());
+        let mut all: Vec<Response> =
+            comments.chain(reviews.filter_map(|n| response(n, ResponseKind::Review))).collect();
+        all.sort_by_key(|r| r.at);
+        all
+    }
+
+    fn into_item(self) -> Item {
+        let responses = self.responses();
+        let kind = if self.is_draft.is_some() { ItemKind::PullRequest } else { ItemKind::Issue };
+        let draft = self.is_draft.unwrap_or(false);
+        let (opened_as_draft, ready_for_review_at) = draft_history(draft, self.timeline_items);
+        Item {
+            kind,
+            number: self.number,
+            title: self.title,
+            url: self.url,
+            author: self.author.as_ref().and_then(ActorNode::actor),
+            author_association: self.author_association,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            closed_at: self.closed_at,
+            draft,
+            ready_for_review_at,
+            opened_as_draft,
+            labels: self.labels.map(|l| l.items().map(|n| n.name).collect()).unwrap_or_default(),
+            assignees: self.assignees.map(|a| a.items().map(|n| n.login).collect()).unwrap_or_default(),
+            responses,
+        }
+    }
+}
+
+/// Whether a pull request was opened as a draft, and when it was first marked ready: its first
+/// draft event tells. The first being "ready for review" means it was opened as a draft; the
+/// first being "converted to draft" means it was opened ready. Without either, it is as it was
+/// opened.
+fn draft_history(draft: bool, events: Option<Connection<EventNode>>) -> (bool, Option<DateTime<Utc>>) {
+    let mut events: Vec<EventNode> = events.map(|e| e.items().collect()).unwrap_or_default();
+    events.sort_by_key(|e| e.created_at);
+    match events.first() {
+        Some(first) if first.typename == "ReadyForReviewEvent" => (true, first.created_at),
+        Some(_) => (false, None),
+        None => (draft, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn events(list: &[(&str, &str)]) -> Option<Connection<EventNode>> {
+        let nodes = list
+            .iter()
+            .map(|(kind, when)| Some(EventNode { typename: kind.to_string(), created_at: Some(at(when)) }))
+            .collect();
+        Some(Connection { nodes, page_info: None })
+    }
+
+    #[test]
+    fn the_first_draft_event_says_how_a_pull_request_was_opened() {
+        let ready = events(&[
+            ("ConvertToDraftEvent", "2026-11-05T00:00:00Z"),
+            ("ReadyForReviewEvent", "2026-11-02T00:00:00Z"),
+            ("ReadyForReviewEvent", "2026-11-07T00:00:00Z"),
+        ]);
+        assert_eq!(draft_history(false, ready), (true, Some(at("2026-11-02T00:00:00Z"))));
+        let converted = events(&[("ConvertToDraftEvent", "2026-11-05T00:00:00Z")]);
+        assert_eq!(draft_history(true, converted), (false, None));
+        assert_eq!(draft_history(true, None), (true, None));
+        assert_eq!(draft_history(false, events(&[])), (false, None));
+    }
+
+    #[test]
+    fn a_bot_gets_rests_login_and_ghost_is_a_deleted_user() {
+        let bot = ActorNode { typename: "Bot".into(), login: "dependabot".into() };
+        assert_eq!(bot.actor(), Some(Actor { login: "dependabot[bot]".into(), is_bot: true }));
+        let person = ActorNode { typename: "User".into(), login: "ana".into() };
+        assert_eq!(person.actor(), Some(Actor { login: "ana".into(), is_bot: false }));
+        assert_eq!(ActorNode { typename: "User".into(), login: "ghost".into() }.actor(), None);
+    }
+
+    #[test]
+    fn fragments_follow_the_spreads_used() {
+        let q = with_fragments("query { x { ...Comments } }");
+        assert!(q.contains("fragment Comments") && q.contains("fragment Who"));
+        assert!(!q.contains("fragment Reviews") && !q.contains("fragment IssueFields"));
+    }
+}

@@ -1,0 +1,144 @@
+//! One query for what REST asks in five or more requests: the repository's settings, its
+//! topics, release count and labels, and whether its owner has a public `.github` repository to
+//! fall back on.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Client, Connection, QueryFailure};
+use crate::collect::github::errors::{ApiError, Failure};
+use crate::collect::github::rest::{LabelJson, RepoJson};
+use crate::repo_ref::RepoRef;
+
+const QUERY: &str = r#"query Overview($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    nameWithOwner description homepageUrl isArchived isFork isPrivate hasIssuesEnabled hasDiscussionsEnabled
+    defaultBranchRef { name }
+    repositoryTopics(first: 100) { nodes { topic { name } } }
+    releases { totalCount }
+    labels(first: 100) { pageInfo { hasNextPage endCursor } nodes { name description } }
+  }
+  dotGithub: repository(owner: $owner, name: ".github") { isPrivate defaultBranchRef { name } }
+}"#;
+
+const MORE_LABELS: &str = r#"query Labels($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    labels(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { name description } }
+  }
+}"#;
+
+/// Label pages read at most (a repository with more than 5,000 labels is cut there).
+const MAX_LABEL_PAGES: usize = 50;
+
+/// What the overview query found.
+pub struct Overview {
+    /// The repository's settings, shaped like REST's answer; `default_branch` is empty for a
+    /// repository without any commit.
+    pub meta: RepoJson,
+    pub releases: u64,
+    pub labels: Vec<LabelJson>,
+    /// The default branch of the owner's public `.github` repository, when there is one.
+    pub dot_github_branch: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RepositoryData {
+    name_with_owner: String,
+    description: Option<String>,
+    homepage_url: Option<String>,
+    is_archived: bool,
+    is_fork: bool,
+    is_private: bool,
+    has_issues_enabled: bool,
+    has_discussions_enabled: bool,
+    default_branch_ref: Option<BranchRef>,
+    repository_topics: Connection<TopicNode>,
+    releases: Count,
+    labels: Connection<LabelJson>,
+}
+
+#[derive(Deserialize)]
+struct BranchRef {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct TopicNode {
+    topic: Topic,
+}
+
+#[derive(Deserialize)]
+struct Topic {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Count {
+    total_count: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DotGithub {
+    is_private: bool,
+    default_branch_ref: Option<BranchRef>,
+}
+
+#[derive(Deserialize)]
+struct LabelsOnly {
+    labels: Connection<LabelJson>,
+}
+
+/// Runs the overview query (and more label pages when there are over 100 labels).
+pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, QueryFailure> {
+    let variables = json!({ "owner": repo.owner, "name": repo.name });
+    let mut answer = client.query("Overview", QUERY, variables.clone()).await?;
+    if let Some(e) = answer.failed("Overview", "repository") {
+        return Err(e.into());
+    }
+    let data: RepositoryData = answer.take("Overview", "repository")?.ok_or_else(|| not_found(repo))?;
+    // A missing `.github` is the usual case, and one the owner cannot see is as good as missing.
+    let dot_github: Option<DotGithub> = answer.take("Overview", "dotGithub").unwrap_or(None);
+    let mut next = data.labels.next();
+    let mut labels: Vec<LabelJson> = data.labels.items().collect();
+    for _ in 1..MAX_LABEL_PAGES {
+        let Some(after) = next.take() else { break };
+        let mut vars = variables.clone();
+        vars["after"] = json!(after);
+        let mut page = client.query("Labels", MORE_LABELS, vars).await?;
+        if let Some(e) = page.failed("Labels", "repository") {
+            return Err(e.into());
+        }
+        let Some(more) = page.take::<LabelsOnly>("Labels", "repository")? else { break };
+        next = more.labels.next();
+        labels.extend(more.labels.items());
+    }
+    Ok(Overview {
+        meta: RepoJson {
+            full_name: data.name_with_owner,
+            description: data.description,
+            homepage: data.homepage_url,
+            topics: data.repository_topics.items().map(|t| t.topic.name).collect(),
+            has_issues: data.has_issues_enabled,
+            has_discussions: data.has_discussions_enabled,
+            archived: data.is_archived,
+            fork: data.is_fork,
+            private: data.is_private,
+            default_branch: data.default_branch_ref.map(|b| b.name).unwrap_or_default(),
+        },
+        releases: data.releases.total_count,
+        labels,
+        dot_github_branch: dot_github.filter(|d| !d.is_private).and_then(|d| d.default_branch_ref).map(|b| b.name),
+    })
+}
+
+fn not_found(repo: &RepoRef) -> ApiError {
+    ApiError {
+        method: "POST",
+        uri: "/graphql (Overview query)".into(),
+        failure: Failure::NotFound { status: 404, message: format!("no repository {repo}") },
+        attempts: 1,
+    }
+}
