@@ -12,6 +12,7 @@ use super::activity;
 use super::client::Client;
 use super::errors::{ApiError, Failure, Permission};
 use super::files::{ListError, RemoteTree};
+use super::graphql::kept::Record;
 use super::graphql::{self, QueryFailure};
 use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use crate::audit::{self, ExternalConfig};
@@ -128,7 +129,13 @@ pub async fn collect_with(
     };
     let welcoming = collect_labels(client, labels, &meta, &rules, &mut snap)?;
     let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
-    if !collect_activity_graphql(client, &repo, window_start, &welcoming, &mut snap).await? {
+    let graphql_done = match overview.as_ref() {
+        Some(found) if client.uses_graphql() => {
+            collect_activity_graphql(client, &repo, window_start, &welcoming, found.latest_update, &mut snap).await?
+        }
+        _ => false,
+    };
+    if !graphql_done {
         collect_welcoming(client, &repo, &welcoming, &mut snap).await?;
         collect_activity(client, &repo, window_start, &mut snap).await?;
     }
@@ -397,23 +404,8 @@ async fn author_history(
     snap: &mut Snapshot,
 ) -> Result<Option<Vec<String>>> {
     let candidates = history_candidates(items);
-    if client.uses_graphql() && candidates.len() <= graphql::history::MAX_AUTHORS {
-        match graphql::history::authors_with_earlier_items(client, repo, &candidates, window_start).await {
-            Ok(found) => return Ok(Some(found)),
-            Err(QueryFailure::Api(e)) => {
-                let reason = unavailable(e, client, "authors' earlier issues", Permission::Issues)?;
-                snap.sources.notes.push(reason);
-                return Ok(None);
-            }
-            Err(QueryFailure::Unavailable) => {}
-        }
-    }
-    let most = if client.uses_graphql() { graphql::history::MAX_AUTHORS } else { MAX_HISTORY_LOOKUPS };
-    if candidates.len() > most {
-        snap.sources.notes.push(format!(
-            "the earlier issues of {} possible newcomers were not looked up (more than {most}); they are counted as unconfirmed",
-            candidates.len()
-        ));
+    if candidates.len() > MAX_HISTORY_LOOKUPS {
+        snap.sources.notes.push(unconfirmed_note(candidates.len(), MAX_HISTORY_LOOKUPS));
         return Ok(None);
     }
     let mut with_history = Vec::new();
@@ -458,49 +450,124 @@ fn history_candidates(items: &[Item]) -> Vec<String> {
     candidates
 }
 
-/// Issues and pull requests of the window through GraphQL, with the open welcoming issues.
+fn unconfirmed_note(candidates: usize, most: usize) -> String {
+    format!(
+        "the earlier issues of {candidates} possible newcomers were not looked up (more than {most}); they are counted as unconfirmed"
+    )
+}
+
+/// Issues and pull requests of the window through GraphQL, with the open welcoming issues and
+/// the authors' history. With a cache, what the last run kept is reused and only the items
+/// changed since its `latest_update` are asked for (src/collect/github/graphql/kept.rs).
 /// Returns false when GraphQL is not to be used, and REST is to collect them instead.
 async fn collect_activity_graphql(
     client: &Client,
     repo: &RepoRef,
     window_start: DateTime<Utc>,
     welcoming: &[String],
+    latest_update: Option<DateTime<Utc>>,
     snap: &mut Snapshot,
 ) -> Result<bool> {
-    if !client.uses_graphql() {
-        return Ok(false);
-    }
+    let what = "issues and pull requests";
     let wanted = (!snap.unavailable.contains_key(&DataKind::Labels)).then_some(welcoming);
-    let collected = match graphql::activity::collect(client, repo, window_start, wanted).await {
-        Ok(collected) => collected,
-        Err(QueryFailure::Unavailable) => return Ok(false),
-        Err(QueryFailure::Api(e)) => {
-            let reason = unavailable(e, client, "issues and pull requests", Permission::Issues)?;
-            snap.unavailable.insert(DataKind::Issues, reason);
-            return Ok(true);
+    let kept = client
+        .cache
+        .as_ref()
+        .and_then(|cache| Record::load(cache, repo))
+        .filter(|r| r.fits(window_start, welcoming) && r.welcoming.is_some() == wanted.is_some());
+    // Kept and brought up to date, the record is whole: only whole collections are kept.
+    let mut record = None;
+    if let Some(kept) = kept {
+        if kept.is_current(latest_update) {
+            let as_of = kept.as_of;
+            record = Some(kept.update(window_start, Vec::new(), as_of));
+        } else {
+            // Without a change then, there was no item then: every item is new.
+            let since = kept.as_of.unwrap_or(DateTime::<Utc>::MIN_UTC);
+            match graphql::activity::updated_since(client, repo, since).await {
+                Ok(Some(updated)) => record = Some(kept.update(window_start, updated, latest_update)),
+                Ok(None) => {}
+                Err(QueryFailure::Unavailable) => return Ok(false),
+                Err(QueryFailure::Api(e)) => {
+                    snap.unavailable.insert(DataKind::Issues, unavailable(e, client, what, Permission::Issues)?);
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    let (mut record, complete) = match record {
+        Some(record) => (record, true),
+        None => {
+            let collected = match graphql::activity::collect(client, repo, window_start, wanted).await {
+                Ok(collected) => collected,
+                Err(QueryFailure::Unavailable) => return Ok(false),
+                Err(QueryFailure::Api(e)) => {
+                    snap.unavailable.insert(DataKind::Issues, unavailable(e, client, what, Permission::Issues)?);
+                    return Ok(true);
+                }
+            };
+            if !collected.complete {
+                snap.sources.notes.push(format!(
+                    "only the newest {} issues and pull requests of the window were read",
+                    collected.items.len()
+                ));
+            }
+            if collected.responses_cut > 0 {
+                snap.sources.notes.push(format!(
+                    "{} items had more comments or reviews than were read, none of them a response yet",
+                    collected.responses_cut
+                ));
+            }
+            let whole = collected.complete && collected.responses_cut == 0;
+            let record = Record {
+                window_start,
+                as_of: latest_update,
+                welcoming_labels: welcoming.to_vec(),
+                items: collected.items,
+                welcoming: collected.welcoming,
+                history: BTreeMap::new(),
+            };
+            (record, whole)
         }
     };
-    if !collected.complete {
-        snap.sources.notes.push(format!(
-            "only the newest {} issues and pull requests of the window were read",
-            collected.items.len()
-        ));
+    let history = graphql_history(client, repo, &mut record, window_start, snap).await?;
+    if let Some(cache) = client.cache.as_ref().filter(|_| complete && history.is_some()) {
+        record.save(cache, repo);
     }
-    if collected.responses_cut > 0 {
-        snap.sources.notes.push(format!(
-            "{} items had more comments or reviews than were read, none of them a response yet",
-            collected.responses_cut
-        ));
-    }
-    snap.welcoming_issues = collected.welcoming;
-    let authors_with_earlier_items = author_history(client, repo, &collected.items, window_start, snap).await?;
-    snap.activity = Some(Activity {
-        window_start,
-        items: collected.items,
-        authors_with_earlier_items,
-        complete: collected.complete && collected.responses_cut == 0,
-    });
+    snap.welcoming_issues = record.welcoming;
+    snap.activity = Some(Activity { window_start, items: record.items, authors_with_earlier_items: history, complete });
     Ok(true)
+}
+
+/// The authors of `record`'s items who opened something before the window: those it knows,
+/// and the others looked up in bulk (and then known to it).
+async fn graphql_history(
+    client: &Client,
+    repo: &RepoRef,
+    record: &mut Record,
+    window_start: DateTime<Utc>,
+    snap: &mut Snapshot,
+) -> Result<Option<Vec<String>>> {
+    let candidates = history_candidates(&record.items);
+    let unknown: Vec<String> = candidates.iter().filter(|l| !record.history.contains_key(*l)).cloned().collect();
+    if unknown.len() > graphql::history::MAX_AUTHORS {
+        snap.sources.notes.push(unconfirmed_note(candidates.len(), graphql::history::MAX_AUTHORS));
+        return Ok(None);
+    }
+    match graphql::history::authors_with_earlier_items(client, repo, &unknown, window_start).await {
+        Ok(found) => {
+            for login in unknown {
+                let earlier = found.contains(&login);
+                record.history.insert(login, earlier);
+            }
+        }
+        Err(QueryFailure::Api(e)) => {
+            snap.sources.notes.push(unavailable(e, client, "authors' earlier issues", Permission::Issues)?);
+            return Ok(None);
+        }
+        Err(QueryFailure::Unavailable) => return Ok(None),
+    }
+    Ok(Some(candidates.into_iter().filter(|l| record.history.get(l) == Some(&true)).collect()))
 }
 
 /// Says when a listing's page cap cut it short; returns whether it was complete.

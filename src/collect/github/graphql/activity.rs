@@ -97,13 +97,18 @@ impl Listing {
         Listing { after: None, pages: 0, done: !wanted }
     }
 
-    /// Takes a page: its nodes, and whether to go on (more pages, still inside the window).
-    fn advance(&mut self, connection: Connection<ItemNode>, since: Option<DateTime<Utc>>, cap: usize) -> Vec<ItemNode> {
+    /// Takes a page and says whether to go on: while there are more pages, its last node is
+    /// still `inside` what is wanted (the window), and the cap is not reached.
+    fn advance(
+        &mut self,
+        connection: Connection<ItemNode>,
+        inside: impl Fn(&ItemNode) -> bool,
+        cap: usize,
+    ) -> Vec<ItemNode> {
         self.pages += 1;
         self.after = connection.next();
         let nodes: Vec<ItemNode> = connection.items().collect();
-        let inside = since.is_none_or(|s| nodes.last().is_some_and(|n| n.created_at >= s));
-        self.done = self.after.is_none() || !inside || self.pages >= cap;
+        self.done = self.after.is_none() || !nodes.last().is_some_and(inside) || self.pages >= cap;
         nodes
     }
 
@@ -142,14 +147,15 @@ pub async fn collect(
             return Err(e.into());
         }
         let page: ActivityPage = answer.take("Activity", "repository")?.unwrap_or_default();
+        let in_window = |n: &ItemNode| n.created_at >= since;
         if let Some(c) = page.issues {
-            items.extend(issues.advance(c, Some(since), MAX_PAGES));
+            items.extend(issues.advance(c, in_window, MAX_PAGES));
         }
         if let Some(c) = page.pull_requests {
-            items.extend(pulls.advance(c, Some(since), MAX_PAGES));
+            items.extend(pulls.advance(c, in_window, MAX_PAGES));
         }
         if let Some(c) = page.welcoming {
-            open_welcoming.extend(welcoming.advance(c, None, MAX_WELCOMING_PAGES));
+            open_welcoming.extend(welcoming.advance(c, |_| true, MAX_WELCOMING_PAGES));
         }
     }
     items.retain(|i| i.created_at >= since);
@@ -164,6 +170,50 @@ pub async fn collect(
         open
     });
     Ok(Collected { items, complete: !issues.capped(MAX_PAGES) && !pulls.capped(MAX_PAGES), responses_cut, welcoming })
+}
+
+const UPDATED: &str = r#"query Updated($owner: String!, $name: String!, $since: DateTime!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 100, after: $issuesAfter, filterBy: {since: $since}, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withPulls) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+  }
+}"#;
+
+/// The issues and pull requests updated at or after `since`, whenever created, with their
+/// responses; `None` when there are more than the page caps allow (collect them all again then).
+pub async fn updated_since(
+    client: &Client,
+    repo: &RepoRef,
+    since: DateTime<Utc>,
+) -> Result<Option<Vec<Item>>, QueryFailure> {
+    let query = with_fragments(UPDATED);
+    let mut issues = Listing::new(true);
+    let mut pulls = Listing::new(true);
+    let mut nodes = Vec::new();
+    while !(issues.done && pulls.done) {
+        let mut vars = json!({ "owner": repo.owner, "name": repo.name, "since": since });
+        issues.variables("withIssues", "issuesAfter", &mut vars);
+        pulls.variables("withPulls", "pullsAfter", &mut vars);
+        let mut answer = client.query("Updated", &query, vars).await?;
+        if let Some(e) = answer.failed("Updated", "repository") {
+            return Err(e.into());
+        }
+        let page: ActivityPage = answer.take("Updated", "repository")?.unwrap_or_default();
+        if let Some(c) = page.issues {
+            nodes.extend(issues.advance(c, |_| true, MAX_PAGES));
+        }
+        if let Some(c) = page.pull_requests {
+            // Pull requests have no `since` filter: newest updates first, down to `since`.
+            nodes.extend(pulls.advance(c, |n| n.updated_at.is_some_and(|u| u >= since), MAX_PAGES));
+        }
+    }
+    if issues.capped(MAX_PAGES) || pulls.capped(MAX_PAGES) {
+        return Ok(None);
+    }
+    let mut nodes: BTreeMap<u64, ItemNode> =
+        nodes.into_iter().filter(|n| n.updated_at.is_none_or(|u| u >= since)).map(|n| (n.number, n)).collect();
+    follow_up(client, repo, &mut nodes).await?;
+    Ok(Some(nodes.into_values().map(ItemNode::into_item).collect()))
 }
 
 /// Asks for more comments and reviews of the items that have more and that no one but their

@@ -12,6 +12,7 @@
 pub mod activity;
 pub mod blobs;
 pub mod history;
+pub mod kept;
 pub mod overview;
 
 use std::sync::atomic::Ordering;

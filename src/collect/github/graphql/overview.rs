@@ -2,6 +2,7 @@
 //! topics, release count and labels, and whether its owner has a public `.github` repository to
 //! fall back on.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -17,6 +18,8 @@ const QUERY: &str = r#"query Overview($owner: String!, $name: String!) {
     repositoryTopics(first: 100) { nodes { topic { name } } }
     releases { totalCount }
     labels(first: 100) { pageInfo { hasNextPage endCursor } nodes { name description } }
+    latestIssue: issues(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } }
+    latestPullRequest: pullRequests(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } }
   }
   dotGithub: repository(owner: $owner, name: ".github") { isPrivate defaultBranchRef { name } }
 }"#;
@@ -39,6 +42,9 @@ pub struct Overview {
     pub labels: Vec<LabelJson>,
     /// The default branch of the owner's public `.github` repository, when there is one.
     pub dot_github_branch: Option<String>,
+    /// The last time any issue or pull request changed (a comment, a review, a label...); `None`
+    /// without any. A run that kept what it collected asks only for what changed since.
+    pub latest_update: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +62,14 @@ struct RepositoryData {
     repository_topics: Connection<TopicNode>,
     releases: Count,
     labels: Connection<LabelJson>,
+    latest_issue: Connection<Updated>,
+    latest_pull_request: Connection<Updated>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Updated {
+    updated_at: DateTime<Utc>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +115,7 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
     let data: RepositoryData = answer.take("Overview", "repository")?.ok_or_else(|| not_found(repo))?;
     // A missing `.github` is the usual case, and one the owner cannot see is as good as missing.
     let dot_github: Option<DotGithub> = answer.take("Overview", "dotGithub").unwrap_or(None);
+    let latest_update = data.latest_issue.items().chain(data.latest_pull_request.items()).map(|u| u.updated_at).max();
     let mut next = data.labels.next();
     let mut labels: Vec<LabelJson> = data.labels.items().collect();
     for _ in 1..MAX_LABEL_PAGES {
@@ -131,6 +146,7 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
         releases: data.releases.total_count,
         labels,
         dot_github_branch: dot_github.filter(|d| !d.is_private).and_then(|d| d.default_branch_ref).map(|b| b.name),
+        latest_update,
     })
 }
 

@@ -1,0 +1,198 @@
+//! What a GraphQL run keeps in the cache for the next one: the items of its window, the open
+//! welcoming issues and the authors' history it looked up, with the time of the latest change to
+//! any issue or pull request then. A REST answer can be revalidated for free (`304`), a GraphQL
+//! query cannot; so the next run compares that time with the repository's latest change (read in
+//! the overview query it makes anyway) and asks only for the items changed since, or for nothing.
+//!
+//! Every change GitHub makes to an item (a comment, a review, a label, closing, marking ready)
+//! moves its `updatedAt`, so an item not changed since is as it was. What does not move it: an
+//! author's association changing (kept as it was when read), and an item deleted or transferred
+//! (kept until it leaves the window).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::collect::github::cache::Cache;
+use crate::repo_ref::RepoRef;
+use crate::snapshot::{Item, ItemKind};
+
+/// The cache key; a new layout changes its version, and old records are then ignored.
+fn key(repo: &RepoRef) -> String {
+    format!("graphql activity v1 {}", repo.to_string().to_ascii_lowercase())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub window_start: DateTime<Utc>,
+    /// The latest change to any issue or pull request when the record was collected.
+    pub as_of: Option<DateTime<Utc>>,
+    pub welcoming_labels: Vec<String>,
+    /// The window's items, newest first.
+    pub items: Vec<Item>,
+    pub welcoming: Option<Vec<Item>>,
+    /// Authors looked up, and whether they had opened anything before `window_start`.
+    pub history: BTreeMap<String, bool>,
+}
+
+impl Record {
+    pub fn load(cache: &Cache, repo: &RepoRef) -> Option<Record> {
+        serde_json::from_slice(&cache.kept(&key(repo))?).ok()
+    }
+
+    pub fn save(&self, cache: &Cache, repo: &RepoRef) {
+        if let Ok(bytes) = serde_json::to_vec(self) {
+            cache.keep(&key(repo), &bytes);
+        }
+    }
+
+    /// Whether the record can stand in for a collection of this window with these welcoming
+    /// labels: it must reach back at least as far.
+    pub fn fits(&self, window_start: DateTime<Utc>, welcoming_labels: &[String]) -> bool {
+        self.window_start <= window_start && self.welcoming_labels == welcoming_labels
+    }
+
+    /// Whether anything changed since the record, by the repository's latest change now.
+    pub fn is_current(&self, latest_update: Option<DateTime<Utc>>) -> bool {
+        latest_update.is_none_or(|now| self.as_of.is_some_and(|then| now <= then))
+    }
+
+    /// The record brought to a later window and up to date with the items `updated` since it:
+    /// they replace what it knew of them, new ones join, and the items now before the window
+    /// leave it. Open welcoming issues follow their labels and state.
+    pub fn update(mut self, window_start: DateTime<Utc>, updated: Vec<Item>, as_of: Option<DateTime<Utc>>) -> Record {
+        // Those who had an item before the old start still have; others may have one between
+        // the old start and the new, which the record's items show (before they leave it).
+        let history: BTreeMap<String, bool> = self
+            .history
+            .iter()
+            .map(|(login, earlier)| (login.clone(), *earlier || self.items_before(login, window_start)))
+            .collect();
+        self.history = history;
+        let changed: BTreeMap<u64, &Item> = updated.iter().map(|i| (i.number, i)).collect();
+        self.items.retain(|i| i.created_at >= window_start && !changed.contains_key(&i.number));
+        self.items.extend(updated.iter().filter(|i| i.created_at >= window_start).cloned());
+        self.items.sort_by(|a, b| (b.created_at, b.number).cmp(&(a.created_at, a.number)));
+        if let Some(open) = self.welcoming.as_mut() {
+            open.retain(|i| !changed.contains_key(&i.number));
+            open.extend(updated.iter().filter(|i| is_open_welcoming(i, &self.welcoming_labels)).cloned());
+            open.sort_by(|a, b| b.number.cmp(&a.number));
+        }
+        self.window_start = window_start;
+        self.as_of = as_of;
+        self
+    }
+
+    /// Whether `login` opened an item before `before` that the record knows of.
+    fn items_before(&self, login: &str, before: DateTime<Utc>) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.created_at < before && i.author.as_ref().is_some_and(|a| a.login.eq_ignore_ascii_case(login)))
+    }
+}
+
+/// An open issue carrying one of the welcoming labels.
+fn is_open_welcoming(item: &Item, labels: &[String]) -> bool {
+    item.kind == ItemKind::Issue
+        && item.closed_at.is_none()
+        && item.labels.iter().any(|l| labels.iter().any(|w| w.eq_ignore_ascii_case(l)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Actor;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn item(number: u64, by: &str, created: &str, labels: &[&str]) -> Item {
+        Item {
+            kind: ItemKind::Issue,
+            number,
+            title: format!("t{number}"),
+            url: String::new(),
+            author: Some(Actor { login: by.into(), is_bot: false }),
+            author_association: "NONE".into(),
+            created_at: at(created),
+            updated_at: None,
+            closed_at: None,
+            draft: false,
+            ready_for_review_at: None,
+            opened_as_draft: false,
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            assignees: Vec::new(),
+            responses: Vec::new(),
+        }
+    }
+
+    fn record() -> Record {
+        Record {
+            window_start: at("2026-08-01T00:00:00Z"),
+            as_of: Some(at("2026-11-01T00:00:00Z")),
+            welcoming_labels: vec!["good first issue".into()],
+            items: vec![
+                item(3, "cy", "2026-10-01T00:00:00Z", &[]),
+                item(2, "bea", "2026-08-10T00:00:00Z", &[]),
+                item(1, "ana", "2026-08-02T00:00:00Z", &["Good First Issue"]),
+            ],
+            welcoming: Some(vec![item(1, "ana", "2026-08-02T00:00:00Z", &["Good First Issue"])]),
+            history: BTreeMap::from([("bea".to_string(), false), ("cy".to_string(), false)]),
+        }
+    }
+
+    #[test]
+    fn a_record_stands_in_only_for_a_window_it_covers_and_while_nothing_changed() {
+        let r = record();
+        let labels = ["good first issue".to_string()];
+        assert!(r.fits(at("2026-08-05T00:00:00Z"), &labels));
+        assert!(!r.fits(at("2026-07-05T00:00:00Z"), &labels), "a wider window reaches past it");
+        assert!(!r.fits(at("2026-08-05T00:00:00Z"), &[]), "other welcoming labels");
+        assert!(r.is_current(Some(at("2026-11-01T00:00:00Z"))));
+        assert!(!r.is_current(Some(at("2026-11-01T00:00:01Z"))));
+        assert!(r.is_current(None));
+    }
+
+    #[test]
+    fn updates_replace_join_and_leave_with_the_window() {
+        let mut changed = item(3, "cy", "2026-10-01T00:00:00Z", &["good first issue"]);
+        changed.title = "edited".into();
+        let mut closed = item(1, "ana", "2026-08-02T00:00:00Z", &["good first issue"]);
+        closed.closed_at = Some(at("2026-11-10T00:00:00Z"));
+        let new = item(4, "dee", "2026-11-09T00:00:00Z", &[]);
+        let old_but_labelled = item(0, "eve", "2025-01-01T00:00:00Z", &["GOOD FIRST ISSUE"]);
+        let r = record().update(
+            at("2026-08-05T00:00:00Z"),
+            vec![changed, closed, new, old_but_labelled],
+            Some(at("2026-11-10T00:00:00Z")),
+        );
+        // Item 1 left with the window (created 2026-08-02, before the new start).
+        let numbers: Vec<u64> = r.items.iter().map(|i| i.number).collect();
+        assert_eq!(numbers, [4, 3, 2]);
+        assert_eq!(r.items[1].title, "edited");
+        let open: Vec<u64> = r.welcoming.as_ref().unwrap().iter().map(|i| i.number).collect();
+        assert_eq!(open, [3, 0], "1 was closed; 3 and 0 were labelled");
+        assert_eq!(r.as_of, Some(at("2026-11-10T00:00:00Z")));
+    }
+
+    #[test]
+    fn history_learns_from_items_the_window_left_behind() {
+        let r = record().update(at("2026-08-15T00:00:00Z"), Vec::new(), None);
+        // bea's item of 2026-08-10 is now before the window: bea is no longer new.
+        assert_eq!(r.history["bea"], true);
+        assert_eq!(r.history["cy"], false);
+    }
+
+    #[test]
+    fn saved_and_loaded_by_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path(), Some("t"));
+        let repo = RepoRef { owner: "Acme".into(), name: "W".into() };
+        record().save(&cache, &repo);
+        let same = RepoRef { owner: "acme".into(), name: "w".into() };
+        assert_eq!(Record::load(&cache, &same), Some(record()));
+        assert_eq!(Record::load(&cache, &RepoRef { owner: "acme".into(), name: "x".into() }), None);
+    }
+}
