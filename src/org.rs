@@ -45,6 +45,7 @@ pub async fn audit(
     now: DateTime<Utc>,
 ) -> Result<OrgReport> {
     let client = Client::new(github)?;
+    client.say_if_anonymous();
     let listed = github::repositories(&client, &opts.owner)
         .await
         .map_err(|e| e.into_error(opts.owner.name(), github::Permission::Metadata, client.anonymous))?;

@@ -112,6 +112,15 @@ impl Client {
         })
     }
 
+    /// Says once, on stderr, that the audit runs without a token, and what that limits.
+    pub fn say_if_anonymous(&self) {
+        if self.anonymous {
+            eprintln!(
+                "cm-audit: no token (--token, GITHUB_TOKEN or GH_TOKEN): auditing anonymously, within GitHub's 60 requests an hour"
+            );
+        }
+    }
+
     /// Requests sent so far, retries included.
     pub fn requests_sent(&self) -> usize {
         self.sent.load(Ordering::Relaxed)

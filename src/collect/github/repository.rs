@@ -68,11 +68,7 @@ pub async fn collect_files_from(
     files: FilesFrom<'_>,
 ) -> Result<(Snapshot, RuleSet)> {
     let client = Client::new(opts)?;
-    if client.anonymous {
-        eprintln!(
-            "cm-audit: no token (--token, GITHUB_TOKEN or GH_TOKEN): auditing anonymously, within GitHub's 60 requests an hour"
-        );
-    }
+    client.say_if_anonymous();
     collect_with(&client, repo, opts, external, now, files).await
 }
 
@@ -473,7 +469,8 @@ async fn collect_activity_graphql(
     let kept = client
         .cache
         .as_ref()
-        .and_then(|cache| Record::load(cache, repo))
+        .zip(client.graphql_url.as_deref())
+        .and_then(|(cache, endpoint)| Record::load(cache, endpoint, repo))
         .filter(|r| r.fits(window_start, welcoming) && r.welcoming.is_some() == wanted.is_some());
     // Kept and brought up to date, the record is whole: only whole collections are kept.
     let mut record = None;
@@ -531,8 +528,8 @@ async fn collect_activity_graphql(
         }
     };
     let history = graphql_history(client, repo, &mut record, window_start, snap).await?;
-    if let Some(cache) = client.cache.as_ref().filter(|_| complete && history.is_some()) {
-        record.save(cache, repo);
+    if let (Some(cache), Some(endpoint), true) = (&client.cache, &client.graphql_url, complete && history.is_some()) {
+        record.save(cache, endpoint, repo);
     }
     snap.welcoming_issues = record.welcoming;
     snap.activity = Some(Activity { window_start, items: record.items, authors_with_earlier_items: history, complete });

@@ -18,9 +18,10 @@ use crate::collect::github::cache::Cache;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Item, ItemKind};
 
-/// The cache key; a new layout changes its version, and old records are then ignored.
-fn key(repo: &RepoRef) -> String {
-    format!("graphql activity v1 {}", repo.to_string().to_ascii_lowercase())
+/// The cache key, per endpoint (a GitHub Enterprise server may have a repository of the same
+/// name); a new layout changes its version, and old records are then ignored.
+fn key(endpoint: &str, repo: &RepoRef) -> String {
+    format!("graphql activity v1 {endpoint} {}", repo.to_string().to_ascii_lowercase())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,13 +38,13 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn load(cache: &Cache, repo: &RepoRef) -> Option<Record> {
-        serde_json::from_slice(&cache.kept(&key(repo))?).ok()
+    pub fn load(cache: &Cache, endpoint: &str, repo: &RepoRef) -> Option<Record> {
+        serde_json::from_slice(&cache.kept(&key(endpoint, repo))?).ok()
     }
 
-    pub fn save(&self, cache: &Cache, repo: &RepoRef) {
+    pub fn save(&self, cache: &Cache, endpoint: &str, repo: &RepoRef) {
         if let Ok(bytes) = serde_json::to_vec(self) {
-            cache.keep(&key(repo), &bytes);
+            cache.keep(&key(endpoint, repo), &bytes);
         }
     }
 
@@ -190,9 +191,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), Some("t"));
         let repo = RepoRef { owner: "Acme".into(), name: "W".into() };
-        record().save(&cache, &repo);
+        let api = "https://api.github.com/graphql";
+        record().save(&cache, api, &repo);
         let same = RepoRef { owner: "acme".into(), name: "w".into() };
-        assert_eq!(Record::load(&cache, &same), Some(record()));
-        assert_eq!(Record::load(&cache, &RepoRef { owner: "acme".into(), name: "x".into() }), None);
+        assert_eq!(Record::load(&cache, api, &same), Some(record()));
+        assert_eq!(Record::load(&cache, "https://ghe.example/api/graphql", &same), None);
+        assert_eq!(Record::load(&cache, api, &RepoRef { owner: "acme".into(), name: "x".into() }), None);
     }
 }
