@@ -11,14 +11,25 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::Semaphore;
 
 use crate::audit::{self, ExternalConfig};
-use crate::collect::github::{self, Client, FilesFrom, GithubOptions, ListedRepo, Owner, RateLimit};
+use crate::collect::github::{self, Budgets, Client, FilesFrom, GithubOptions, ListedRepo, Owner, RateLimit};
 use crate::error::{Error, Result};
 use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
 
-/// Requests a repository of few open issues takes (docs/github.md, the request plan): the
-/// repository and its tree, some eight file bodies, releases, labels, two welcoming-label
+/// What a repository of few open issues costs (docs/github.md, the request plans). Through REST:
+/// the repository and its tree, some eight file bodies, releases, labels, two welcoming-label
 /// listings, a page each of items, comments and review comments, and the owner's `.github`.
-const REQUESTS_PER_REPOSITORY: u64 = 18;
+const REST_PLAN: Cost = Cost { rest: 18, graphql: 0 };
+/// Through GraphQL: REST lists the trees (the repository's and the owner's `.github`); GraphQL
+/// answers the overview, two rounds of file bodies, the activity, the authors' history and
+/// the `.github` bodies.
+const GRAPHQL_PLAN: Cost = Cost { rest: 2, graphql: 6 };
+
+/// Requests against each budget: REST's, and GraphQL's (points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    rest: u64,
+    graphql: u64,
+}
 
 /// Repositories audited at once by default: enough to hide the round trip, far below GitHub's
 /// secondary limit of about 100 concurrent requests.
@@ -98,8 +109,12 @@ fn choose(listed: Vec<ListedRepo>, opts: &OrgOptions) -> (Vec<ListedRepo>, Skipp
 }
 
 /// A repository's estimated cost: more pages of activity for a busier one.
-fn estimate(repo: &ListedRepo) -> u64 {
-    REQUESTS_PER_REPOSITORY + repo.open_issues_count / 100
+fn estimate(repo: &ListedRepo, graphql: bool) -> Cost {
+    let pages = repo.open_issues_count / 100;
+    match graphql {
+        true => Cost { graphql: GRAPHQL_PLAN.graphql + pages, ..GRAPHQL_PLAN },
+        false => Cost { rest: REST_PLAN.rest + pages, ..REST_PLAN },
+    }
 }
 
 async fn audit_one(
@@ -116,7 +131,7 @@ async fn audit_one(
         return Row::unscored(name, RowStatus::Failed, &error);
     };
     loop {
-        if let Err(error) = budget.reserve(client, estimate(listed)).await {
+        if let Err(error) = budget.reserve(client, estimate(listed, client.uses_graphql())).await {
             return Row::unscored(name, RowStatus::NotAudited, &error);
         }
         match github::collect_with(client, &repo, github, external, now, FilesFrom::DefaultBranch).await {
@@ -142,51 +157,96 @@ struct Budget {
 
 struct BudgetState {
     /// `None`: GitHub reports no limit (an Enterprise server with rate limiting off).
-    rate: Option<RateLimit>,
+    rest: Option<RateLimit>,
+    graphql: Option<RateLimit>,
     /// Set once the budget ran out without `--wait`: no audit starts after it.
     stopped: bool,
 }
 
+impl BudgetState {
+    fn set(&mut self, budgets: Option<Budgets>) {
+        self.rest = budgets.as_ref().map(|b| b.rest.clone());
+        self.graphql = budgets.and_then(|b| b.graphql);
+    }
+
+    /// Whether both budgets have what `need` takes (a budget not reported is no limit).
+    fn fits(&self, need: Cost) -> bool {
+        let fits = |rate: &Option<RateLimit>, n: u64| rate.as_ref().is_none_or(|r| r.remaining >= n);
+        fits(&self.rest, need.rest) && fits(&self.graphql, need.graphql)
+    }
+
+    /// Takes `need` from both budgets when both have it.
+    fn take(&mut self, need: Cost) -> bool {
+        if !self.fits(need) {
+            return false;
+        }
+        for (rate, n) in [(&mut self.rest, need.rest), (&mut self.graphql, need.graphql)] {
+            if let Some(rate) = rate {
+                rate.remaining -= n;
+            }
+        }
+        true
+    }
+
+    /// The budget that runs out first, to wait for or name.
+    fn spent(&self) -> Option<&RateLimit> {
+        [&self.rest, &self.graphql].into_iter().flatten().min_by_key(|r| r.remaining)
+    }
+}
+
 impl Budget {
     async fn start(client: &Client, chosen: &[ListedRepo], wait: bool) -> Budget {
-        let rate = github::rate_limit(client).await.ok();
-        let need: u64 = chosen.iter().map(estimate).sum();
-        if let Some(rate) = rate.as_ref().filter(|r| r.remaining < need) {
-            let then = if wait {
-                "waiting for the reset when it runs out (--wait)"
-            } else {
-                "auditing what fits, then listing the rest as not audited (--wait waits for the reset)"
-            };
+        let budgets = github::rate_limits(client).await.ok();
+        let graphql = client.uses_graphql();
+        let need = chosen
+            .iter()
+            .map(|r| estimate(r, graphql))
+            .fold(Cost { rest: 0, graphql: 0 }, |a, b| Cost { rest: a.rest + b.rest, graphql: a.graphql + b.graphql });
+        let then = if wait {
+            "waiting for the reset when it runs out (--wait)"
+        } else {
+            "auditing what fits, then listing the rest as not audited (--wait waits for the reset)"
+        };
+        if let Some(rate) = budgets.as_ref().map(|b| &b.rest).filter(|r| r.remaining < need.rest) {
             eprintln!(
-                "cm-audit: {} repositories need about {need} requests and the rate limit has {} left; {then}",
+                "cm-audit: {} repositories need about {} requests and the rate limit has {} left; {then}",
                 chosen.len(),
+                need.rest,
                 rate.remaining
             );
         }
-        Budget { state: Mutex::new(BudgetState { rate, stopped: false }), wait }
+        if let Some(rate) = budgets.as_ref().and_then(|b| b.graphql.as_ref()).filter(|r| r.remaining < need.graphql) {
+            eprintln!(
+                "cm-audit: {} repositories need about {} GraphQL points and that rate limit has {} left; {then}",
+                chosen.len(),
+                need.graphql,
+                rate.remaining
+            );
+        }
+        let mut state = BudgetState { rest: None, graphql: None, stopped: false };
+        state.set(budgets);
+        Budget { state: Mutex::new(state), wait }
     }
 
-    /// Takes `need` requests from the budget, asking GitHub for the true figure when the
-    /// estimate runs short, and waiting for the reset when allowed.
-    async fn reserve(&self, client: &Client, need: u64) -> Result<()> {
+    /// Takes `need` from the budgets, asking GitHub for the true figures when the estimates
+    /// run short, and waiting for the reset when allowed.
+    async fn reserve(&self, client: &Client, need: Cost) -> Result<()> {
         loop {
             {
                 let mut state = self.lock();
                 if state.stopped {
                     return Err(self.spent_error(&state));
                 }
-                match state.rate.as_mut() {
-                    None => return Ok(()),
-                    Some(rate) if rate.remaining >= need => {
-                        rate.remaining -= need;
-                        return Ok(());
-                    }
-                    Some(_) => {}
+                if state.take(need) {
+                    return Ok(());
                 }
             }
-            let fresh = github::rate_limit(client).await.ok();
-            let short = fresh.as_ref().is_some_and(|r| r.remaining < need);
-            self.lock().rate = fresh;
+            let fresh = github::rate_limits(client).await.ok();
+            let short = {
+                let mut state = self.lock();
+                state.set(fresh);
+                !state.fits(need)
+            };
             if short && !self.wait_for_reset(client).await {
                 self.stop();
                 return Err(self.spent_error(&self.lock()));
@@ -199,11 +259,12 @@ impl Budget {
         if !self.wait {
             return false;
         }
-        let reset = self.lock().rate.as_ref().and_then(|r| r.reset).or_else(|| client.rate_limit()?.reset);
+        let reset = self.lock().spent().and_then(|r| r.reset).or_else(|| client.rate_limit()?.reset);
         let seconds = reset.map_or(60, |r| (r - Utc::now().timestamp()).max(0) + 1);
         tracing::warn!("the rate limit is spent: waiting {seconds} s for its reset (--wait)");
         tokio::time::sleep(Duration::from_secs(seconds as u64)).await;
-        self.lock().rate = github::rate_limit(client).await.ok();
+        let fresh = github::rate_limits(client).await.ok();
+        self.lock().set(fresh);
         true
     }
 
@@ -212,7 +273,7 @@ impl Budget {
     }
 
     fn spent_error(&self, state: &BudgetState) -> Error {
-        let reset = state.rate.as_ref().and_then(|r| r.reset).and_then(|r| DateTime::<Utc>::from_timestamp(r, 0));
+        let reset = state.spent().and_then(|r| r.reset).and_then(|r| DateTime::<Utc>::from_timestamp(r, 0));
         Error::RateLimit(match reset {
             Some(at) => format!(
                 "not audited: the rate limit ran out; it resets at {} UTC (--wait waits for it)",
@@ -233,6 +294,19 @@ mod tests {
 
     fn listed(name: &str, fork: bool, archived: bool) -> ListedRepo {
         ListedRepo { full_name: name.into(), fork, archived, open_issues_count: 0 }
+    }
+
+    #[test]
+    fn a_reservation_needs_both_budgets() {
+        let rate = |remaining| Some(RateLimit { limit: Some(5000), remaining, reset: None });
+        let mut state = BudgetState { rest: rate(10), graphql: rate(7), stopped: false };
+        assert!(state.take(GRAPHQL_PLAN));
+        assert_eq!((state.rest.as_ref().unwrap().remaining, state.graphql.as_ref().unwrap().remaining), (8, 1));
+        assert!(!state.take(GRAPHQL_PLAN), "1 GraphQL point left");
+        assert_eq!(state.spent().unwrap().remaining, 1);
+        let mut no_graphql = BudgetState { rest: rate(18), graphql: None, stopped: false };
+        assert!(no_graphql.take(estimate(&listed("a/b", false, false), false)));
+        assert!(!no_graphql.take(REST_PLAN));
     }
 
     #[test]

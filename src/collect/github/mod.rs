@@ -20,7 +20,7 @@ use chrono::TimeDelta;
 pub use cache::Cache;
 pub use client::{Client, Page};
 pub use errors::{ApiError, Failure, Permission, RateLimit};
-pub use owner::{ListedRepo, Owner, rate_limit, repositories};
+pub use owner::{Budgets, ListedRepo, Owner, rate_limits, repositories};
 pub use repository::{FilesFrom, collect, collect_files_from, collect_with, with_files_at};
 
 /// The public API; GitHub Enterprise Server's is `https://HOST/api/v3`.

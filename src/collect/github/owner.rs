@@ -56,6 +56,15 @@ pub async fn repositories(client: &Client, owner: &Owner) -> Result<Vec<ListedRe
     }
 }
 
+/// The budgets left, REST's and GraphQL's (points), from `GET /rate_limit`, which counts against
+/// neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budgets {
+    pub rest: RateLimit,
+    /// `None` when the server does not report one (anonymous, or an older Enterprise server).
+    pub graphql: Option<RateLimit>,
+}
+
 #[derive(Deserialize)]
 struct RateLimitJson {
     resources: Resources,
@@ -63,19 +72,24 @@ struct RateLimitJson {
 
 #[derive(Deserialize)]
 struct Resources {
-    core: Core,
+    core: Resource,
+    graphql: Option<Resource>,
 }
 
 #[derive(Deserialize)]
-struct Core {
+struct Resource {
     limit: u64,
     remaining: u64,
     reset: i64,
 }
 
-/// The REST budget left, from `GET /rate_limit`, which does not count against it.
-pub async fn rate_limit(client: &Client) -> Result<RateLimit, ApiError> {
+impl From<Resource> for RateLimit {
+    fn from(r: Resource) -> RateLimit {
+        RateLimit { limit: Some(r.limit), remaining: r.remaining, reset: Some(r.reset) }
+    }
+}
+
+pub async fn rate_limits(client: &Client) -> Result<Budgets, ApiError> {
     let json: RateLimitJson = client.get_json("/rate_limit").await?;
-    let core = json.resources.core;
-    Ok(RateLimit { limit: Some(core.limit), remaining: core.remaining, reset: Some(core.reset) })
+    Ok(Budgets { rest: json.resources.core.into(), graphql: json.resources.graphql.map(RateLimit::from) })
 }
