@@ -1,6 +1,7 @@
 //! Keeps the fake GitHub honest: every JSON answer it serves in the API tests' scenarios must
 //! match the schema GitHub publishes for that route and status (`@octokit/openapi`, extracted
-//! to tests/data/openapi/routes.json by tests/data/openapi/extract.py).
+//! to tests/data/openapi/routes.json by tests/data/openapi/extract.py). GraphQL queries are held
+//! to GitHub's GraphQL schema as the fake answers them (tests/data/graphql/schema.graphql).
 
 mod support;
 
@@ -22,14 +23,21 @@ fn every_answer_matches_githubs_published_schema() {
     empty.empty = true;
     world = world.with(empty);
     let fake = FakeGithub::start(world);
-    cm_audit(&fake).arg("acme/widgets").assert().success();
-    cm_audit(&fake).arg("acme/empty").assert().code(4);
-    cm_audit(&fake).arg("acme/absent").assert().code(4);
+    for through in [["--rest-only"], ["--no-cache"]] {
+        cm_audit(&fake).arg("acme/widgets").args(through).assert().success();
+        cm_audit(&fake).arg("acme/empty").args(through).assert().code(4);
+        cm_audit(&fake).arg("acme/absent").args(through).assert().code(4);
+    }
+    assert!(fake.counts().contains_key(routes::GRAPHQL), "GraphQL was not exercised: {:?}", fake.counts());
+    assert!(fake.graphql_rejections().is_empty(), "{:#?}", fake.graphql_rejections());
 
     let spec = schemas();
     let mut checked = BTreeSet::new();
     for served in fake.served() {
         let (Some(route), Some(body)) = (served.route, &served.json) else { continue };
+        if route == routes::GRAPHQL {
+            continue;
+        }
         let status = served.status.to_string();
         let schema = &spec["routes"][format!("GET {route}")][&status];
         assert!(!schema.is_null(), "GitHub documents no JSON answer {status} for GET {route}");

@@ -1,11 +1,12 @@
-//! A fake GitHub REST API on 127.0.0.1, started by a test and run on its own thread.
+//! A fake GitHub REST and GraphQL API on 127.0.0.1, started by a test and run on its own thread.
 //!
 //! It serves the fixture repositories of a [`World`] the way GitHub does (`Link` pagination with
 //! absolute URLs at its own address, `x-ratelimit-*` headers, `ETag`s, 409 on the git endpoints
-//! of an empty repository), logs every request with the route it matched, and injects faults
-//! per route.
+//! of an empty repository; GraphQL queries validated against GitHub's schema, with their own rate
+//! limit), logs every request with the route it matched, and injects faults per route.
 
 pub mod action;
+mod graphql;
 pub mod model;
 mod render;
 
@@ -48,6 +49,8 @@ pub mod routes {
     pub const USER_REPOS: &str = "/users/{username}/repos";
     /// Free: GitHub does not count it against the rate limit.
     pub const RATE_LIMIT: &str = "/rate_limit";
+    /// GitHub's GraphQL API: POST only, never conditional, with its own rate limit.
+    pub const GRAPHQL: &str = "/graphql";
 }
 
 /// A fault to inject on a route.
@@ -79,6 +82,8 @@ pub struct Served {
     pub authorization: Option<String>,
     /// The `If-None-Match` sent: a conditional request.
     pub if_none_match: Option<String>,
+    /// The JSON body sent, if any: a GraphQL query and its variables, or a comment written.
+    pub request: Option<Value>,
     /// The JSON body answered, for schema checks.
     pub json: Option<Value>,
 }
@@ -103,6 +108,8 @@ struct Shared {
     writes: Mutex<model::Writes>,
     /// Every write is refused, as with a fork's pull request token.
     read_only: std::sync::atomic::AtomicBool,
+    /// The messages of the errors answered to GraphQL queries the fake refused.
+    graphql_rejections: Mutex<Vec<String>>,
 }
 
 pub struct FakeGithub {
@@ -125,6 +132,7 @@ impl FakeGithub {
             latency_ms: Default::default(),
             writes: Mutex::default(),
             read_only: Default::default(),
+            graphql_rejections: Mutex::default(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
@@ -156,7 +164,7 @@ impl FakeGithub {
         self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
     }
 
-    /// Counts `n` requests against the rate limit as if made elsewhere.
+    /// Counts `n` requests against the REST rate limit as if made elsewhere.
     pub fn spend(&self, n: u64) {
         self.shared.spent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
     }
@@ -166,7 +174,8 @@ impl FakeGithub {
         self.shared.latency_ms.store(latency.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Requests that count against the rate limit: all but `304 Not Modified` and `/rate_limit`.
+    /// Requests that count against a rate limit (REST's or GraphQL's): all but `304 Not Modified`,
+    /// `/rate_limit` and GraphQL queries without a token.
     pub fn counted(&self) -> usize {
         self.served().iter().filter(|s| counts_against_limit(s)).count()
     }
@@ -197,6 +206,25 @@ impl FakeGithub {
     pub fn total(&self) -> usize {
         self.served().len()
     }
+
+    /// The GraphQL requests sent: each one's query text and variables (`null` when none).
+    pub fn graphql_queries(&self) -> Vec<(String, Value)> {
+        self.served()
+            .into_iter()
+            .filter(|s| s.route == Some(routes::GRAPHQL))
+            .filter_map(|s| {
+                let request = s.request?;
+                Some((request["query"].as_str()?.to_string(), request["variables"].clone()))
+            })
+            .collect()
+    }
+
+    /// The messages of the errors the fake answered to GraphQL queries that GitHub would refuse
+    /// (invalid against its schema, unbounded or oversized pages) or that the fake does not
+    /// implement; a test asserts there are none. A repository not found is data, not a refusal.
+    pub fn graphql_rejections(&self) -> Vec<String> {
+        self.shared.graphql_rejections.lock().unwrap().clone()
+    }
 }
 
 impl Drop for FakeGithub {
@@ -211,7 +239,13 @@ impl Drop for FakeGithub {
 }
 
 fn counts_against_limit(served: &Served) -> bool {
-    served.status != 304 && served.route != Some(routes::RATE_LIMIT)
+    let anonymous_graphql = served.route == Some(routes::GRAPHQL) && served.authorization.is_none();
+    served.status != 304 && served.route != Some(routes::RATE_LIMIT) && !anonymous_graphql
+}
+
+/// The rate limit a route counts against: GitHub keeps GraphQL's apart from REST's (`core`).
+fn resource_of(route: Option<&str>) -> &'static str {
+    if route == Some(routes::GRAPHQL) { "graphql" } else { "core" }
 }
 
 /// A matched route and its path parameters, percent-decoded.
@@ -235,6 +269,7 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["orgs", o, "repos"] => (routes::ORG_REPOS, vec![o]),
         ["users", o, "repos"] => (routes::USER_REPOS, vec![o]),
         ["rate_limit"] => (routes::RATE_LIMIT, vec![]),
+        ["graphql"] => (routes::GRAPHQL, vec![]),
         _ => return None,
     };
     Some((template, params.into_iter().map(|p| p.to_string()).collect()))
@@ -300,9 +335,11 @@ async fn handle(
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let anonymous = !headers.contains_key(header::AUTHORIZATION);
-    let limit = limit_of(anonymous);
-    let free = route.as_ref().is_some_and(|(t, _)| *t == routes::RATE_LIMIT);
-    let mut remaining = limit.saturating_sub(used(&shared) + u64::from(!free));
+    let resource = resource_of(route.as_ref().map(|(t, _)| *t));
+    let graphql = resource == "graphql";
+    let limit = limit_of(resource, anonymous);
+    let free = route.as_ref().is_some_and(|(t, _)| *t == routes::RATE_LIMIT) || (graphql && anonymous);
+    let mut remaining = limit.saturating_sub(used(&shared, resource) + u64::from(!free));
     let reset = Utc::now().timestamp() + 1800;
 
     let mut extra = HeaderMap::new();
@@ -311,7 +348,13 @@ async fn handle(
         (Some(Fault::Status(code, message)), _) => Answer::Json(status(*code), render::error(message, *code), None),
         (Some(Fault::RateLimited { status: code }), _) => {
             remaining = 0;
-            Answer::Json(status(*code), render::error("API rate limit exceeded for 127.0.0.1.", *code), None)
+            // GitHub's GraphQL API says so in a GraphQL error, usually with HTTP 200.
+            let body = if graphql {
+                serde_json::json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]})
+            } else {
+                render::error("API rate limit exceeded for 127.0.0.1.", *code)
+            };
+            Answer::Json(status(*code), body, None)
         }
         (Some(Fault::SecondaryLimit { retry_after }), _) => {
             if let Some(secs) = retry_after {
@@ -335,7 +378,10 @@ async fn handle(
                 Some(Fault::MalformedJson) => Some(true),
                 _ => None,
             };
-            if method == Method::GET {
+            if *template == routes::GRAPHQL {
+                let budget = graphql::Budget { limit, remaining, reset };
+                graphql::answer(&shared, &method, &headers, &body, budget)
+            } else if method == Method::GET {
                 serve(&shared, template, params, &query_of(&uri), &headers)
             } else {
                 action::write(&shared, &method, template, params, &body)
@@ -373,10 +419,10 @@ async fn handle(
     };
 
     // A conditional request for an unchanged answer gets `304` and no body, as from GitHub, and
-    // leaves the rate limit as it was.
-    let etag = format!("W/\"{:x}\"", render::id_of(&bytes));
+    // leaves the rate limit as it was. GraphQL answers (to a POST) have no `ETag`.
+    let etag = (!graphql).then(|| format!("W/\"{:x}\"", render::id_of(&bytes)));
     let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (code, bytes, json) = if code == StatusCode::OK && if_none_match.as_deref() == Some(etag.as_str()) {
+    let (code, bytes, json) = if code == StatusCode::OK && etag.is_some() && if_none_match == etag {
         remaining = (remaining + u64::from(!free)).min(limit);
         (StatusCode::NOT_MODIFIED, Vec::new(), None)
     } else {
@@ -390,17 +436,20 @@ async fn handle(
         authorization: headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string),
         if_none_match,
         json,
+        request: serde_json::from_slice(&body).ok(),
     });
 
+    if let Some(etag) = etag {
+        extra.insert(header::ETAG, HeaderValue::from_str(&etag).unwrap());
+    }
     let mut response = Response::builder()
         .status(code)
         .header(header::CONTENT_TYPE, content_type)
-        .header(header::ETAG, etag)
         .header("x-ratelimit-limit", limit)
         .header("x-ratelimit-remaining", remaining)
         .header("x-ratelimit-used", limit - remaining)
         .header("x-ratelimit-reset", reset)
-        .header("x-ratelimit-resource", "core")
+        .header("x-ratelimit-resource", resource)
         .header("x-github-api-version-selected", "2022-11-28")
         .body(Body::from(bytes))
         .unwrap();
@@ -408,14 +457,22 @@ async fn handle(
     response
 }
 
-fn limit_of(anonymous: bool) -> u64 {
-    if anonymous { 60 } else { 5000 }
+/// The hourly limit of a resource: GraphQL has none without a token (it answers 401).
+fn limit_of(resource: &str, anonymous: bool) -> u64 {
+    match (resource, anonymous) {
+        ("graphql", true) => 0,
+        (_, true) => 60,
+        (_, false) => 5000,
+    }
 }
 
-/// Requests counted against the rate limit so far, the test's own and those spent elsewhere.
-fn used(shared: &Shared) -> u64 {
-    let own = shared.log.lock().unwrap().iter().filter(|s| counts_against_limit(s)).count() as u64;
-    own + shared.spent.load(std::sync::atomic::Ordering::Relaxed)
+/// Requests counted against a resource's rate limit so far: the test's own, and for REST those
+/// spent elsewhere.
+fn used(shared: &Shared, resource: &str) -> u64 {
+    let log = shared.log.lock().unwrap();
+    let own = log.iter().filter(|s| counts_against_limit(s) && resource_of(s.route) == resource).count() as u64;
+    let spent = if resource == "core" { shared.spent.load(std::sync::atomic::Ordering::Relaxed) } else { 0 };
+    own + spent
 }
 
 fn status(code: u16) -> StatusCode {
@@ -445,11 +502,16 @@ fn serve(
     let api = shared.base.as_str();
     match template {
         routes::RATE_LIMIT => {
-            let limit = limit_of(!headers.contains_key(header::AUTHORIZATION));
-            let used = used(shared).min(limit);
-            let core = serde_json::json!({"limit": limit, "used": used, "remaining": limit - used,
-                "reset": Utc::now().timestamp() + 1800, "resource": "core"});
-            return Answer::Json(StatusCode::OK, serde_json::json!({"resources": {"core": core}, "rate": core}), None);
+            let anonymous = !headers.contains_key(header::AUTHORIZATION);
+            let budget = |resource: &str| {
+                let limit = limit_of(resource, anonymous);
+                let used = used(shared, resource).min(limit);
+                serde_json::json!({"limit": limit, "used": used, "remaining": limit - used,
+                    "reset": Utc::now().timestamp() + 1800, "resource": resource})
+            };
+            let (core, graphql) = (budget("core"), budget("graphql"));
+            let resources = serde_json::json!({"core": core, "graphql": graphql});
+            return Answer::Json(StatusCode::OK, serde_json::json!({"resources": resources, "rate": core}), None);
         }
         routes::ORG_REPOS | routes::USER_REPOS => {
             let owned: Vec<Value> = shared
@@ -490,10 +552,12 @@ fn serve(
     match template {
         routes::REPO => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
         routes::TREE if repo.empty => empty(),
-        routes::TREE if params[2] != repo.default_branch => match repo.at_commit(&params[2]) {
-            Some(at) => Answer::Json(StatusCode::OK, render::tree(api, &at).0, None),
-            None => not_found(),
-        },
+        routes::TREE if params[2] != repo.default_branch && params[2] != render::head_commit(repo) => {
+            match repo.at_commit(&params[2]) {
+                Some(at) => Answer::Json(StatusCode::OK, render::tree(api, &at).0, None),
+                None => not_found(),
+            }
+        }
         routes::TREE => Answer::Json(StatusCode::OK, render::tree(api, repo).0, None),
         routes::BLOB if repo.empty => empty(),
         routes::BLOB => {

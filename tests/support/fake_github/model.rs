@@ -30,6 +30,9 @@ pub struct Issue {
     pub closed_at: Option<DateTime<Utc>>,
     pub pull_request: bool,
     pub draft: bool,
+    /// A pull request opened as a draft and marked ready for review at this time (then `draft` is
+    /// false). REST shows only `draft`; GraphQL has a `ReadyForReviewEvent` in its timeline.
+    pub ready_at: Option<DateTime<Utc>>,
     pub labels: Vec<String>,
     pub assignees: Vec<String>,
 }
@@ -164,6 +167,7 @@ impl Repo {
             closed_at: None,
             pull_request: kind == Kind::PullRequest,
             draft: false,
+            ready_at: None,
             labels: Vec::new(),
             assignees: Vec::new(),
         });
@@ -253,6 +257,13 @@ pub struct WrittenComment {
     pub edits: usize,
 }
 
+impl WrittenComment {
+    /// The comment as the model has it: the workflow's bot wrote it.
+    pub fn as_comment(&self) -> Comment {
+        Comment { number: self.number, user: bot("github-actions"), association: "NONE", created_at: self.created_at }
+    }
+}
+
 /// An issue the client opened (the Action's tracking issue).
 #[derive(Debug, Clone)]
 pub struct WrittenIssue {
@@ -261,6 +272,25 @@ pub struct WrittenIssue {
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub edits: usize,
+}
+
+impl WrittenIssue {
+    /// The issue as the model has it: open, unlabelled, opened by the workflow's bot.
+    pub fn as_issue(&self) -> Issue {
+        Issue {
+            number: self.number,
+            title: self.title.clone(),
+            user: bot("github-actions"),
+            association: "NONE",
+            created_at: self.created_at,
+            closed_at: None,
+            pull_request: false,
+            draft: false,
+            ready_at: None,
+            labels: Vec::new(),
+            assignees: Vec::new(),
+        }
+    }
 }
 
 /// What clients wrote, in the order they wrote it.

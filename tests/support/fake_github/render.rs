@@ -39,7 +39,7 @@ pub fn sha_of(bytes: &[u8]) -> String {
     format!("{a:014x}{b:013x}{c:013x}")
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
+pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -101,6 +101,11 @@ pub fn repository(api: &str, r: &Repo) -> Value {
     }
     v["organization"]["type"] = json!("Organization");
     v
+}
+
+/// The id of the default branch's last commit: its tree is the one [`tree`] lists.
+pub fn head_commit(r: &Repo) -> String {
+    sha_of(format!("{}@{}", r.full_name(), r.default_branch).as_bytes())
 }
 
 /// The recursive tree listing and the blobs it names, by id.
@@ -188,6 +193,9 @@ pub fn issue(api: &str, r: &Repo, i: &Issue) -> Value {
     v
 }
 
+/// What every fixture comment says.
+pub const COMMENT_BODY: &str = "Thanks!";
+
 pub fn comment(api: &str, r: &Repo, c: &Comment, index: usize) -> Value {
     let repo_api = format!("{api}/repos/{}", r.full_name());
     let id = id_of((r.id, "comment", index));
@@ -195,7 +203,7 @@ pub fn comment(api: &str, r: &Repo, c: &Comment, index: usize) -> Value {
         "id": id, "node_id": format!("IC_{id}"), "url": format!("{repo_api}/issues/comments/{id}"),
         "html_url": format!("{GITHUB_WEB}/{}/issues/{}#issuecomment-{id}", r.full_name(), c.number),
         "issue_url": format!("{repo_api}/issues/{}", c.number),
-        "body": "Thanks!", "user": maybe_user(api, &c.user), "author_association": c.association,
+        "body": COMMENT_BODY, "user": maybe_user(api, &c.user), "author_association": c.association,
         "created_at": stamp(c.created_at), "updated_at": stamp(c.created_at),
         "performed_via_github_app": null
     })
@@ -258,13 +266,7 @@ pub fn error(message: &str, status: u16) -> Value {
 
 /// The Action's own comment, as GitHub answers it (created by the workflow's bot).
 pub fn written_comment(api: &str, r: &Repo, w: &super::model::WrittenComment) -> Value {
-    let author = Comment {
-        number: w.number,
-        user: super::model::bot("github-actions"),
-        association: "NONE",
-        created_at: w.created_at,
-    };
-    let mut v = comment(api, r, &author, 0);
+    let mut v = comment(api, r, &w.as_comment(), 0);
     let repo_api = format!("{api}/repos/{}", r.full_name());
     v["id"] = json!(w.id);
     v["node_id"] = json!(format!("IC_{}", w.id));
@@ -276,19 +278,7 @@ pub fn written_comment(api: &str, r: &Repo, w: &super::model::WrittenComment) ->
 
 /// The Action's tracking issue, as GitHub answers it.
 pub fn written_issue(api: &str, r: &Repo, w: &super::model::WrittenIssue) -> Value {
-    let as_issue = Issue {
-        number: w.number,
-        title: w.title.clone(),
-        user: super::model::bot("github-actions"),
-        association: "NONE",
-        created_at: w.created_at,
-        closed_at: None,
-        pull_request: false,
-        draft: false,
-        labels: Vec::new(),
-        assignees: Vec::new(),
-    };
-    let mut v = issue(api, r, &as_issue);
+    let mut v = issue(api, r, &w.as_issue());
     v["body"] = json!(w.body);
     v
 }

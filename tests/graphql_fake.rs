@@ -1,0 +1,430 @@
+//! The fake GitHub's GraphQL API, as GitHub's behaves: every query validated against GitHub's
+//! schema, answered from the same model as the REST routes, with GitHub's pagination rules, errors
+//! and separate rate limit.
+//!
+//! The world: `acme/widgets` with
+//! - #1 alice's issue (FIRST_TIMER), 10 days ago, greeted by a bot, then answered by a maintainer;
+//! - #2 a pull request by `dependabot[bot]`, 9 days ago;
+//! - #3 an issue by a deleted user, 8 days ago, labelled `bug`;
+//! - #4 carol's pull request, opened as a draft 7 days ago, marked ready 6 days ago;
+//! - #5 erin's pull request, 5 days ago: a lone diff comment by maint after 2 h, and maint's
+//!   approving review (with a diff comment of its own) after 20 h;
+//! - #6 alice's issue, 4 days ago, closed a day later;
+//! - #7 hal's pull request, 3 days ago, still a draft.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use chrono::Duration;
+use serde_json::{Value, json};
+use support::fake_github::{FakeGithub, Fault, Kind, Repo, World, bot, routes, user};
+use support::{TOKEN, days_ago};
+
+fn world() -> World {
+    let mut r = Repo::new("acme/widgets")
+        .file("README.md", "# Widgets\n\nSmall widgets for dashboards.\n")
+        .bytes("docs/logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec())
+        .label("bug")
+        .label("good first issue");
+    r.description = Some("Small widgets for dashboards".into());
+    r.topics = vec!["science".into(), "python".into()];
+    r.releases = 3;
+    r.item(Kind::Issue, user("alice"), "FIRST_TIMER", days_ago(10));
+    r.comment(1, bot("greeter"), "NONE", days_ago(10) + Duration::minutes(1));
+    r.comment(1, user("maint"), "MEMBER", days_ago(10) + Duration::hours(6));
+    r.item(Kind::PullRequest, bot("dependabot"), "NONE", days_ago(9));
+    r.item(Kind::Issue, None, "NONE", days_ago(8)).labels = vec!["bug".into()];
+    r.item(Kind::PullRequest, user("carol"), "CONTRIBUTOR", days_ago(7)).ready_at = Some(days_ago(6));
+    r.item(Kind::PullRequest, user("erin"), "FIRST_TIME_CONTRIBUTOR", days_ago(5));
+    r.review_comment(5, user("maint"), "MEMBER", days_ago(5) + Duration::hours(2));
+    r.review_comment(5, user("maint"), "MEMBER", days_ago(5) + Duration::hours(20));
+    r.review(5, user("maint"), "MEMBER", "APPROVED", Some(days_ago(5) + Duration::hours(20)));
+    r.item(Kind::Issue, user("alice"), "FIRST_TIMER", days_ago(4)).closed_at = Some(days_ago(3));
+    r.item(Kind::PullRequest, user("hal"), "FIRST_TIME_CONTRIBUTOR", days_ago(3)).draft = true;
+    World::default().with(r)
+}
+
+/// An HTTP answer: its status, headers (names in lower case) and JSON body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request to the fake, as plain as a client can make it.
+fn request(fake: &FakeGithub, method: &str, path: &str, token: Option<&str>, body: &str) -> Reply {
+    let address = fake.url().trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Reply { status, headers, body: serde_json::from_str(body).unwrap_or(Value::Null) }
+}
+
+fn post(fake: &FakeGithub, query: &str, variables: Value) -> Reply {
+    let body = json!({"query": query, "variables": variables}).to_string();
+    request(fake, "POST", routes::GRAPHQL, Some(TOKEN), &body)
+}
+
+/// The `data` of a query GitHub answers without any error.
+fn data(fake: &FakeGithub, query: &str, variables: Value) -> Value {
+    let reply = post(fake, query, variables);
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.get("errors").is_none(), "{:#}", reply.body);
+    assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
+    reply.body["data"].clone()
+}
+
+fn numbers(nodes: &Value) -> Vec<u64> {
+    nodes.as_array().unwrap().iter().map(|n| n["number"].as_u64().unwrap()).collect()
+}
+
+const ISSUES_PAGE: &str = "query($after: String) { repository(owner: \"acme\", name: \"widgets\") {
+    issues(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      nodes { number } } } }";
+
+#[test]
+fn issues_are_paged_with_cursors_and_leave_pull_requests_out() {
+    let fake = FakeGithub::start(world());
+    let first = data(&fake, ISSUES_PAGE, json!({}));
+    let page = &first["repository"]["issues"];
+    assert_eq!(page["totalCount"], 3, "{page}");
+    assert_eq!(numbers(&page["nodes"]), [1, 3]);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], false);
+
+    let second = data(&fake, ISSUES_PAGE, json!({"after": page["pageInfo"]["endCursor"]}));
+    let page = &second["repository"]["issues"];
+    assert_eq!(numbers(&page["nodes"]), [6]);
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(page["pageInfo"]["startCursor"], page["pageInfo"]["endCursor"]);
+}
+
+#[test]
+fn pull_requests_are_listed_apart_and_ordered_as_asked() {
+    let fake = FakeGithub::start(world());
+    let query = "{ repository(owner: \"ACME\", name: \"Widgets\") {
+        asc: pullRequests(first: 10) { nodes { number } }
+        desc: pullRequests(first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number } }
+        open: issues(first: 10, states: [OPEN], orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number } }
+        bugs: issues(first: 10, labels: [\"BUG\", \"wontfix\"]) { nodes { number } } } }";
+    let repo = &data(&fake, query, json!({}))["repository"];
+    assert_eq!(numbers(&repo["asc"]["nodes"]), [2, 4, 5, 7]);
+    assert_eq!(numbers(&repo["desc"]["nodes"]), [7, 5, 4, 2]);
+    assert_eq!(numbers(&repo["open"]["nodes"]), [3, 1]);
+    assert_eq!(numbers(&repo["bugs"]["nodes"]), [3]);
+}
+
+#[test]
+fn a_bots_login_has_no_bot_suffix_and_a_deleted_author_is_null() {
+    let fake = FakeGithub::start(world());
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") {
+        pr: pullRequest(number: 2) { author { __typename login } }
+        deleted: issue(number: 3) { author { login } authorAssociation }
+        first: issue(number: 1) { author { __typename ... on User { login } }
+          comments(first: 5) { totalCount nodes { author { __typename login } authorAssociation createdAt body } } } } }";
+    let repo = &data(&fake, query, json!({}))["repository"];
+    assert_eq!(repo["pr"]["author"], json!({"__typename": "Bot", "login": "dependabot"}));
+    assert_eq!(repo["deleted"], json!({"author": null, "authorAssociation": "NONE"}));
+    assert_eq!(repo["first"]["author"], json!({"__typename": "User", "login": "alice"}));
+    let comments = &repo["first"]["comments"];
+    assert_eq!(comments["totalCount"], 2);
+    assert_eq!(comments["nodes"][0]["author"], json!({"__typename": "Bot", "login": "greeter"}));
+    assert_eq!(comments["nodes"][1]["authorAssociation"], "MEMBER");
+    assert_eq!(comments["nodes"][1]["createdAt"], "2026-11-10T18:00:00Z");
+    assert_eq!(comments["nodes"][1]["body"], "Thanks!");
+}
+
+#[test]
+fn a_lone_diff_comment_is_a_commented_review_and_one_inside_a_review_is_not() {
+    let fake = FakeGithub::start(world());
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { pullRequest(number: 5) {
+        reviews(first: 10) { totalCount nodes { author { login } state submittedAt } }
+        approvals: reviews(first: 10, states: [APPROVED]) { totalCount } } } }";
+    let pull = &data(&fake, query, json!({}))["repository"]["pullRequest"];
+    assert_eq!(
+        pull["reviews"]["nodes"],
+        json!([
+            {"author": {"login": "maint"}, "state": "COMMENTED", "submittedAt": "2026-11-15T14:00:00Z"},
+            {"author": {"login": "maint"}, "state": "APPROVED", "submittedAt": "2026-11-16T08:00:00Z"},
+        ])
+    );
+    assert_eq!(pull["approvals"]["totalCount"], 1);
+}
+
+#[test]
+fn a_draft_marked_ready_has_its_ready_for_review_event() {
+    let fake = FakeGithub::start(world());
+    let query = "fragment Pull on PullRequest { isDraft
+        timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) {
+          nodes { __typename ... on ReadyForReviewEvent { createdAt actor { login } } } } }
+      { repository(owner: \"acme\", name: \"widgets\") {
+          ready: pullRequest(number: 4) { ...Pull } draft: pullRequest(number: 7) { ...Pull } } }";
+    let repo = &data(&fake, query, json!({}))["repository"];
+    assert_eq!(repo["ready"]["isDraft"], false);
+    assert_eq!(
+        repo["ready"]["timelineItems"]["nodes"],
+        json!([{"__typename": "ReadyForReviewEvent", "createdAt": "2026-11-14T12:00:00Z", "actor": {"login": "carol"}}])
+    );
+    assert_eq!(repo["draft"], json!({"isDraft": true, "timelineItems": {"nodes": []}}));
+}
+
+#[test]
+fn graphql_and_rest_agree_on_every_items_times_and_state() {
+    let fake = FakeGithub::start(world());
+    let rest = request(&fake, "GET", "/repos/acme/widgets/issues?state=all&per_page=100", Some(TOKEN), "").body;
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") {
+        issues(first: 100) { nodes { number state createdAt updatedAt closedAt } }
+        pullRequests(first: 100) { nodes { number state createdAt updatedAt closedAt } } } }";
+    let repo = data(&fake, query, json!({}))["repository"].clone();
+    let graphql: Vec<&Value> =
+        ["issues", "pullRequests"].iter().flat_map(|c| repo[c]["nodes"].as_array().unwrap()).collect();
+    assert_eq!(graphql.len(), 7);
+    for item in graphql {
+        let twin = rest.as_array().unwrap().iter().find(|r| r["number"] == item["number"]).unwrap();
+        assert_eq!(item["createdAt"], twin["created_at"], "#{}", item["number"]);
+        assert_eq!(item["updatedAt"], twin["updated_at"], "#{}", item["number"]);
+        assert_eq!(item["closedAt"], twin["closed_at"], "#{}", item["number"]);
+        assert_eq!(item["state"].as_str().unwrap().to_lowercase(), twin["state"], "#{}", item["number"]);
+    }
+}
+
+#[test]
+fn search_counts_items_by_author_and_creation_time() {
+    let fake = FakeGithub::start(world());
+    let query = "query($q: String!) { all: search(type: ISSUE, query: \"repo:acme/widgets\") { issueCount }
+        alice: search(type: ISSUE, first: 1, query: $q) { issueCount }
+        bot: search(type: ISSUE, query: \"repo:acme/widgets author:app/dependabot is:pr\") { issueCount }
+        day: search(type: ISSUE, query: \"repo:acme/widgets created:<2026-11-12\") { issueCount } }";
+    let q = format!("repo:acme/widgets author:ALICE created:<{}", support::NOW);
+    let found = data(&fake, query, json!({"q": q}));
+    assert_eq!(found["all"]["issueCount"], 7);
+    assert_eq!(found["alice"]["issueCount"], 2);
+    assert_eq!(found["bot"]["issueCount"], 1);
+    assert_eq!(found["day"]["issueCount"], 2, "#1 and #2, opened on the 10th and 11th at noon");
+}
+
+#[test]
+fn a_missing_repository_is_null_with_an_error_and_the_rest_still_answers() {
+    let fake = FakeGithub::start(world());
+    let query = "{ a: repository(owner: \"acme\", name: \"widgets\") { nameWithOwner }
+        b: repository(owner: \"acme\", name: \"gone\") { nameWithOwner } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["data"], json!({"a": {"nameWithOwner": "acme/widgets"}, "b": null}));
+    let error = &reply.body["errors"][0];
+    assert_eq!(error["type"], "NOT_FOUND");
+    assert_eq!(error["path"], json!(["b"]));
+    assert_eq!(error["locations"][0]["line"], 2, "{error}");
+    assert_eq!(error["message"], "Could not resolve to a Repository with the name 'acme/gone'.");
+    assert!(fake.graphql_rejections().is_empty(), "data, not a refusal: {:?}", fake.graphql_rejections());
+}
+
+#[test]
+fn a_query_invalid_against_githubs_schema_is_refused_and_recorded() {
+    let fake = FakeGithub::start(world());
+    let reply = post(&fake, "{ repository(owner: \"acme\", name: \"widgets\") { name stars } }", json!({}));
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.body,
+        json!({"errors": [{"message": "type `Repository` does not have a field `stars`", "locations": [{"line": 1, "column": 53}]}]})
+    );
+    assert_eq!(fake.graphql_rejections(), ["type `Repository` does not have a field `stars`"]);
+}
+
+#[test]
+fn a_field_the_fake_does_not_implement_fails_loudly() {
+    let fake = FakeGithub::start(world());
+    let reply = post(&fake, "{ repository(owner: \"acme\", name: \"widgets\") { forkCount } }", json!({}));
+    let error = &reply.body["errors"][0];
+    assert_eq!(error["type"], "FAKE_UNSUPPORTED");
+    assert!(error["message"].as_str().unwrap().contains("`Repository.forkCount`"), "{error}");
+    assert_eq!(fake.graphql_rejections().len(), 1);
+}
+
+#[test]
+fn connections_need_first_and_at_most_a_hundred() {
+    let fake = FakeGithub::start(world());
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { issues { nodes { number } } } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(reply.body["data"], json!({"repository": null}));
+    let error = &reply.body["errors"][0];
+    assert_eq!(error["type"], "MISSING_PAGINATION_BOUNDARIES");
+    assert_eq!(error["path"], json!(["repository", "issues"]));
+    assert_eq!(
+        error["message"],
+        "You must provide a `first` or `last` value to properly paginate the `issues` connection."
+    );
+
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { labels(first: 101) { nodes { name } } } }";
+    let error = &post(&fake, query, json!({})).body["errors"][0];
+    assert_eq!(error["type"], "EXCESSIVE_PAGINATION");
+    assert_eq!(
+        error["message"],
+        "Requesting 101 records on the `labels` connection exceeds the `first` limit of 100 records."
+    );
+    assert_eq!(fake.graphql_rejections().len(), 2);
+
+    let counted = "{ repository(owner: \"acme\", name: \"widgets\") { issues { totalCount } } }";
+    let reply = post(&fake, counted, json!({}));
+    assert_eq!(reply.body, json!({"data": {"repository": {"issues": {"totalCount": 3}}}}), "a count needs no page");
+    assert_eq!(fake.graphql_rejections().len(), 2);
+}
+
+#[test]
+fn a_blob_listed_by_the_rest_tree_reads_by_its_oid() {
+    let fake = FakeGithub::start(world());
+    let tree = request(&fake, "GET", "/repos/acme/widgets/git/trees/main?recursive=1", Some(TOKEN), "").body;
+    let oid = |path: &str| tree["tree"].as_array().unwrap().iter().find(|e| e["path"] == path).unwrap()["sha"].clone();
+    let query = "query($readme: GitObjectID!, $logo: GitObjectID!) { repository(owner: \"acme\", name: \"widgets\") {
+        readme: object(oid: $readme) { __typename ... on Blob { text isBinary byteSize isTruncated } }
+        logo: object(oid: $logo) { ... on Blob { text isBinary } }
+        byPath: object(expression: \"main:README.md\") { oid }
+        defaultBranchRef { name target { oid } }
+        unknown: object(oid: \"0000000000000000000000000000000000000000\") { oid } } }";
+    let repo = &data(&fake, query, json!({"readme": oid("README.md"), "logo": oid("docs/logo.png")}))["repository"];
+    let text = "# Widgets\n\nSmall widgets for dashboards.\n";
+    assert_eq!(
+        repo["readme"],
+        json!({"__typename": "Blob", "text": text, "isBinary": false, "byteSize": text.len(), "isTruncated": false})
+    );
+    assert_eq!(repo["logo"], json!({"text": null, "isBinary": true}));
+    assert_eq!(repo["byPath"]["oid"], oid("README.md"));
+    assert_eq!(repo["unknown"], Value::Null);
+    let head = repo["defaultBranchRef"]["target"]["oid"].as_str().unwrap();
+    let at_head = request(&fake, "GET", &format!("/repos/acme/widgets/git/trees/{head}?recursive=1"), Some(TOKEN), "");
+    assert_eq!(at_head.body, tree, "the default branch's tree, by its last commit");
+}
+
+#[test]
+fn the_clients_representative_query_validates_and_runs() {
+    let fake = FakeGithub::start(world());
+    let query = r#"query Activity($owner: String!, $name: String!, $after: String, $readme: GitObjectID!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: 100, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number title url isDraft createdAt updatedAt closedAt authorAssociation
+        author { __typename login }
+        labels(first: 20) { nodes { name } }
+        assignees(first: 10) { nodes { login } }
+        comments(first: 10) { totalCount pageInfo { hasNextPage endCursor } nodes { author { __typename login } authorAssociation createdAt } }
+        reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { pageInfo { hasNextPage endCursor } nodes { author { __typename login } authorAssociation submittedAt } }
+        timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } } }
+      }
+    }
+    b0: object(oid: $readme) { ... on Blob { text isBinary byteSize isTruncated } }
+  }
+  h0: search(type: ISSUE, first: 1, query: "repo:acme/widgets author:alice created:<2026-08-25T00:00:00Z") { issueCount }
+  rateLimit { cost remaining resetAt }
+}"#;
+    let tree = request(&fake, "GET", "/repos/acme/widgets/git/trees/main?recursive=1", Some(TOKEN), "").body;
+    let readme = &tree["tree"][0]["sha"];
+    assert_eq!(tree["tree"][0]["path"], "README.md");
+    let variables = json!({"owner": "acme", "name": "widgets", "after": null, "readme": readme});
+    let got = data(&fake, query, variables.clone());
+    let pulls = &got["repository"]["pullRequests"];
+    assert_eq!(numbers(&pulls["nodes"]), [7, 5, 4, 2]);
+    assert_eq!(pulls["nodes"][3]["url"], "https://github.com/acme/widgets/pull/2");
+    assert_eq!(pulls["pageInfo"]["hasNextPage"], false);
+    assert_eq!(got["repository"]["b0"]["text"], "# Widgets\n\nSmall widgets for dashboards.\n");
+    assert_eq!(got["h0"]["issueCount"], 0);
+    assert_eq!(got["rateLimit"]["cost"], 1);
+    assert_eq!(got["rateLimit"]["remaining"], 4999);
+    assert_eq!(fake.graphql_queries(), [(query.to_string(), variables)]);
+}
+
+#[test]
+fn graphql_has_its_own_rate_limit() {
+    let fake = FakeGithub::start(world());
+    request(&fake, "GET", "/repos/acme/widgets", Some(TOKEN), "");
+    let reply = post(&fake, "{ rateLimit { limit used remaining nodeCount } }", json!({}));
+    assert_eq!(reply.body["data"]["rateLimit"], json!({"limit": 5000, "used": 1, "remaining": 4999, "nodeCount": 0}));
+    assert_eq!(reply.header("x-ratelimit-resource"), Some("graphql"));
+    assert_eq!(reply.header("x-ratelimit-remaining"), Some("4999"));
+    assert_eq!(reply.header("etag"), None, "a POST is never conditional");
+    let limits = request(&fake, "GET", "/rate_limit", Some(TOKEN), "").body;
+    assert_eq!(limits["resources"]["graphql"]["used"], 1);
+    assert_eq!(limits["resources"]["core"]["used"], 1);
+    assert_eq!(fake.counted(), 2);
+}
+
+#[test]
+fn nodes_requested_are_counted_as_github_counts_them() {
+    let fake = FakeGithub::start(world());
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { issues(first: 10) { nodes {
+        labels(first: 5) { totalCount } comments(first: 20) { totalCount } } } } rateLimit { nodeCount } }";
+    assert_eq!(data(&fake, query, json!({}))["rateLimit"]["nodeCount"], 10 + 10 * 5 + 10 * 20);
+}
+
+#[test]
+fn graphql_without_a_token_is_unauthorized() {
+    let fake = FakeGithub::start(world());
+    let body = json!({"query": "{ rateLimit { limit } }"}).to_string();
+    let reply = request(&fake, "POST", routes::GRAPHQL, None, &body);
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.body["message"], "This endpoint requires you to be authenticated.");
+    assert_eq!(fake.counted(), 0);
+}
+
+#[test]
+fn a_rate_limited_query_is_answered_in_a_graphql_error() {
+    let fake = FakeGithub::start(world());
+    fake.inject(routes::GRAPHQL, Fault::RateLimited { status: 200 }, Some(1));
+    let reply = post(&fake, "{ rateLimit { limit } }", json!({}));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        reply.body,
+        json!({"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]})
+    );
+    assert_eq!(post(&fake, "{ rateLimit { limit } }", json!({})).body["data"]["rateLimit"]["limit"], 5000);
+}
+
+#[test]
+fn a_large_blobs_text_stops_at_512_kib_and_never_inside_a_character() {
+    let big = "aé".repeat(200_000);
+    let fake = FakeGithub::start(World::default().with(Repo::new("acme/big").file("big.txt", &big)));
+    let query = "{ repository(owner: \"acme\", name: \"big\") {
+        object(expression: \"HEAD:big.txt\") { ... on Blob { byteSize isTruncated text } } } }";
+    let blob = &data(&fake, query, json!({}))["repository"]["object"];
+    assert_eq!(blob["byteSize"], 600_000);
+    assert_eq!(blob["isTruncated"], true);
+    // 512 KiB is 174,762 "aé" and an "a", then the first byte of an "é".
+    let text = blob["text"].as_str().unwrap();
+    assert!(text.len() == 174_762 * 3 + 1 && big.starts_with(text), "{} bytes", text.len());
+}
+
+#[test]
+fn faults_injected_on_graphql_are_served_as_on_any_route() {
+    let fake = FakeGithub::start(world());
+    fake.inject(routes::GRAPHQL, Fault::Status(502, "Server Error"), Some(1));
+    fake.inject(routes::GRAPHQL, Fault::TruncatedJson, Some(1));
+    assert_eq!(post(&fake, "{ rateLimit { limit } }", json!({})).status, 502);
+    let cut = post(&fake, "{ rateLimit { limit } }", json!({}));
+    assert_eq!((cut.status, cut.body), (200, Value::Null), "not JSON any more");
+    assert_eq!(fake.counts()[routes::GRAPHQL], 2);
+}
