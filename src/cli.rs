@@ -140,7 +140,7 @@ struct Common {
     #[arg(long, global = true)]
     no_cache: bool,
     /// Collect through the REST API only, without GraphQL (which needs a token, and has its own budget).
-    #[arg(long, global = true)]
+    #[arg(long, env = "CM_AUDIT_REST_ONLY", global = true)]
     rest_only: bool,
 }
 

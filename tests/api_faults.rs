@@ -1,5 +1,6 @@
 //! Bad input and faults: each gives one clear line, its own exit code, no panic, and no partial
-//! report presented as complete.
+//! report presented as complete. REST routes' faults are met with `--rest-only`; the same faults on
+//! the GraphQL endpoint, which a token uses by default, follow them.
 
 mod common;
 mod support;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use support::fake_github::{FakeGithub, Fault, Repo, World, routes};
-use support::{anonymous, cm_audit, community};
+use support::{anonymous, cm_audit, community, rest_only};
 
 const USAGE: i32 = 2;
 const NOT_FOUND: i32 = 4;
@@ -66,7 +67,7 @@ fn empty_repository_has_nothing_to_audit() {
 fn bad_token_is_an_auth_error() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::REPO, Fault::Status(401, "Bad credentials"), None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], AUTH);
+    let line = fails(rest_only(&fake), &["acme/widgets"], AUTH);
     assert!(line.contains("rejected the token (401: Bad credentials)") && line.contains("GITHUB_TOKEN"), "{line}");
     assert_eq!(fake.total(), 1, "a 401 is not retried");
 }
@@ -75,7 +76,7 @@ fn bad_token_is_an_auth_error() {
 fn forbidden_tree_names_the_missing_permission() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::TREE, Fault::Status(403, "Resource not accessible by personal access token"), None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], AUTH);
+    let line = fails(rest_only(&fake), &["acme/widgets"], AUTH);
     assert!(line.contains("Contents read permission"), "{line}");
 }
 
@@ -83,7 +84,7 @@ fn forbidden_tree_names_the_missing_permission() {
 fn forbidden_issues_are_skipped_and_the_rest_stands() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::ISSUES, Fault::Status(403, "Resource not accessible by personal access token"), None);
-    let out = cm_audit(&fake).args(["snapshot", "acme/widgets"]).output().unwrap();
+    let out = rest_only(&fake).args(["snapshot", "acme/widgets"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
@@ -94,7 +95,8 @@ fn forbidden_issues_are_skipped_and_the_rest_stands() {
     assert!(snap.get("activity").is_none() && snap.get("welcoming_issues").is_none());
     assert_eq!(snap["labels"].as_array().unwrap().len(), 3, "labels still collected");
     assert_eq!(count(&fake, routes::COMMENTS), 0, "no comments asked for once issues are refused");
-    let report = support::audit_json(&fake, "acme/widgets");
+    let out = rest_only(&fake).args(["acme/widgets", "--format", "json"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let unavailable = report["unavailable"].to_string();
     assert!(unavailable.contains("issues") && unavailable.contains("403"), "{unavailable}");
     assert_eq!(common::finding(&report, "welcoming-labels")["status"], "pass");
@@ -104,7 +106,8 @@ fn forbidden_issues_are_skipped_and_the_rest_stands() {
 fn forbidden_dot_github_leaves_inheritance_unavailable() {
     let fake = FakeGithub::start(community());
     fake.inject("/repos/acme/.github", Fault::Status(403, "Resource not accessible by integration"), None);
-    let report = support::audit_json(&fake, "acme/widgets");
+    let out = rest_only(&fake).args(["acme/widgets", "--format", "json"]).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let unavailable = report["unavailable"].to_string();
     assert!(unavailable.contains("inherited") && unavailable.contains("acme/.github"), "{unavailable}");
     assert_eq!(common::finding(&report, "coc-present")["status"], "fail", "nothing inherited, so no code of conduct");
@@ -115,7 +118,7 @@ fn forbidden_dot_github_leaves_inheritance_unavailable() {
 fn primary_rate_limit_says_when_it_resets_and_stops_asking() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::LABELS, Fault::RateLimited { status: 403 }, None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], RATE_LIMIT);
+    let line = fails(rest_only(&fake), &["acme/widgets"], RATE_LIMIT);
     assert!(line.contains("rate limit is spent (5000 requests an hour)") && line.contains("resets at"), "{line}");
     assert_eq!(count(&fake, routes::LABELS), 1, "not retried");
     let served = fake.served();
@@ -145,7 +148,7 @@ fn secondary_rate_limit_waits_as_asked_and_retries() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::ISSUES, Fault::SecondaryLimit { retry_after: Some(1) }, Some(1));
     let started = Instant::now();
-    let out = cm_audit(&fake).arg("acme/widgets").output().unwrap();
+    let out = rest_only(&fake).arg("acme/widgets").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() >= Duration::from_secs(1), "waited for retry-after");
     assert!(String::from_utf8_lossy(&out.stderr).contains("secondary rate limit"), "the wait is said");
@@ -158,13 +161,13 @@ fn secondary_rate_limit_waits_as_asked_and_retries() {
 fn secondary_rate_limit_is_bounded() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::LABELS, Fault::SecondaryLimit { retry_after: Some(1) }, None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], RATE_LIMIT);
+    let line = fails(rest_only(&fake), &["acme/widgets"], RATE_LIMIT);
     assert!(line.contains("secondary rate limit") && line.contains("3 tries"), "{line}");
     assert_eq!(count(&fake, routes::LABELS), 3);
 
     let fake = FakeGithub::start(community());
     fake.inject(routes::LABELS, Fault::SecondaryLimit { retry_after: Some(3600) }, None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], RATE_LIMIT);
+    let line = fails(rest_only(&fake), &["acme/widgets"], RATE_LIMIT);
     assert!(line.contains("it asks to wait 3600 s"), "{line}");
     assert_eq!(count(&fake, routes::LABELS), 1, "a wait longer than allowed is not sat through");
 }
@@ -173,12 +176,12 @@ fn secondary_rate_limit_is_bounded() {
 fn server_errors_are_retried_with_backoff() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::COMMENTS, Fault::Status(502, "Bad Gateway"), Some(2));
-    cm_audit(&fake).arg("acme/widgets").assert().success();
+    rest_only(&fake).arg("acme/widgets").assert().success();
     assert_eq!(count(&fake, routes::COMMENTS), 3);
 
     let fake = FakeGithub::start(community());
     fake.inject(routes::TREE, Fault::Status(500, "Server Error"), None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], NETWORK);
+    let line = fails(rest_only(&fake), &["acme/widgets"], NETWORK);
     assert!(line.contains("GitHub answered 500") && line.contains("3 tries"), "{line}");
     assert_eq!(count(&fake, routes::TREE), 3, "bounded");
 }
@@ -199,7 +202,7 @@ fn slow_answer_times_out() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::REPO, Fault::Slow(Duration::from_secs(5)), None);
     let started = Instant::now();
-    let line = fails(cm_audit(&fake), &["acme/widgets", "--timeout", "1"], NETWORK);
+    let line = fails(rest_only(&fake), &["acme/widgets", "--timeout", "1"], NETWORK);
     assert!(line.contains("no answer") && line.contains("3 tries"), "{line}");
     assert!(started.elapsed() < Duration::from_secs(10), "gave up after the timeouts");
 }
@@ -208,7 +211,7 @@ fn slow_answer_times_out() {
 fn truncated_json_is_a_network_error() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::LABELS, Fault::TruncatedJson, None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], NETWORK);
+    let line = fails(rest_only(&fake), &["acme/widgets"], NETWORK);
     assert!(line.contains("/labels") && line.contains("truncated"), "{line}");
 }
 
@@ -216,7 +219,7 @@ fn truncated_json_is_a_network_error() {
 fn malformed_json_is_a_network_error() {
     let fake = FakeGithub::start(community());
     fake.inject(routes::REPO, Fault::MalformedJson, None);
-    let line = fails(cm_audit(&fake), &["acme/widgets"], NETWORK);
+    let line = fails(rest_only(&fake), &["acme/widgets"], NETWORK);
     assert!(line.contains("GET /repos/acme/widgets is unusable"), "{line}");
 }
 
@@ -259,4 +262,57 @@ fn a_token_that_cannot_be_sent_is_refused_without_a_panic() {
     let line = fails(anonymous(&fake), &["acme/widgets", "--token", "abc\ndef"], USAGE);
     assert!(line.contains("token contains characters"), "{line}");
     assert_eq!(fake.total(), 0);
+}
+
+/// The faults above, met on the GraphQL endpoint: the same exit codes and one line each.
+#[test]
+fn graphql_faults_end_the_audit_as_rest_faults_do() {
+    let cases: [(Fault, Option<usize>, i32, &[&str], usize); 6] = [
+        (Fault::Status(401, "Bad credentials"), None, AUTH, &["rejected the token (401: Bad credentials)"], 1),
+        (Fault::RateLimited { status: 200 }, None, RATE_LIMIT, &["rate limit is spent", "resets at"], 1),
+        (Fault::SecondaryLimit { retry_after: Some(1) }, None, RATE_LIMIT, &["secondary rate limit", "3 tries"], 3),
+        (Fault::Status(502, "Bad Gateway"), None, NETWORK, &["GitHub answered 502 to POST /graphql", "3 tries"], 3),
+        (Fault::TruncatedJson, None, NETWORK, &["POST /graphql (Overview query) is unusable", "truncated"], 1),
+        (Fault::MalformedJson, None, NETWORK, &["POST /graphql (Overview query) is unusable"], 1),
+    ];
+    for (fault, times, code, words, tries) in cases {
+        let fake = FakeGithub::start(community());
+        fake.inject(routes::GRAPHQL, fault.clone(), times);
+        let line = fails(cm_audit(&fake), &["acme/widgets"], code);
+        assert!(words.iter().all(|w| line.contains(w)), "{fault:?}: {line}");
+        assert_eq!(count(&fake, routes::GRAPHQL), tries, "{fault:?}");
+        assert_eq!(fake.served().last().unwrap().route, Some(routes::GRAPHQL), "{fault:?}: nothing asked after");
+    }
+}
+
+#[test]
+fn graphql_server_errors_and_secondary_limits_are_retried() {
+    for fault in [Fault::Status(502, "Bad Gateway"), Fault::SecondaryLimit { retry_after: Some(1) }] {
+        let fake = FakeGithub::start(community());
+        fake.inject(routes::GRAPHQL, fault.clone(), Some(2));
+        let out = cm_audit(&fake).arg("acme/widgets").output().unwrap();
+        assert!(out.status.success(), "{fault:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let queries = fake.graphql_queries();
+        assert!(queries[..3].iter().all(|(q, _)| q.starts_with("query Overview")), "{fault:?}: the first query, thrice");
+        assert!(!queries[3].0.starts_with("query Overview"), "{fault:?}: then on");
+    }
+}
+
+#[test]
+fn a_forbidden_dot_github_tree_leaves_inheritance_unavailable_through_graphql() {
+    let fake = FakeGithub::start(community());
+    fake.inject("/repos/acme/.github/git/trees/main", Fault::Status(403, "Resource not accessible by integration"), None);
+    let report = support::audit_json(&fake, "acme/widgets");
+    let unavailable = report["unavailable"].to_string();
+    assert!(unavailable.contains("inherited") && unavailable.contains("acme/.github"), "{unavailable}");
+    assert_eq!(common::finding(&report, "coc-present")["status"], "fail");
+    assert!(fake.graphql_queries().iter().any(|(q, _)| q.contains("dotGithub")), "its existence came with the overview");
+}
+
+#[test]
+fn a_slow_graphql_answer_times_out() {
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::GRAPHQL, Fault::Slow(Duration::from_secs(5)), None);
+    let line = fails(cm_audit(&fake), &["acme/widgets", "--timeout", "1"], NETWORK);
+    assert!(line.contains("no answer") && line.contains("POST /graphql") && line.contains("3 tries"), "{line}");
 }

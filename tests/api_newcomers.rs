@@ -34,7 +34,7 @@ use chrono::Duration;
 use common::finding;
 use serde_json::Value;
 use support::fake_github::{FakeGithub, Kind, Repo, World, bot, user};
-use support::{audit_json, days_ago};
+use support::{audit_json, cm_audit, days_ago, rest_only};
 
 fn world() -> World {
     let mut r = Repo::new("acme/stars").file("README.md", "# Stars\n\nA catalogue of stars.\n");
@@ -65,11 +65,26 @@ fn figures(report: &Value) -> &Value {
     &report["newcomers"]["figures"]
 }
 
+/// The report of `acme/stars` in `world`, through GraphQL (the default with a token) or REST.
+fn report(world: World, rest: bool) -> (FakeGithub, Value) {
+    let fake = FakeGithub::start(world);
+    let cmd = if rest { rest_only(&fake) } else { cm_audit(&fake) };
+    let out = { cmd }.args(["acme/stars", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    (fake, report)
+}
+
 #[test]
 fn newcomer_figures_through_the_api_match_the_hand_computed_ones() {
-    let fake = FakeGithub::start(world());
-    let report = audit_json(&fake, "acme/stars");
-    let n = &figures(&report)["newcomers"]["all"];
+    for rest in [false, true] {
+        check_hand_computed_figures(&report(world(), rest).1);
+    }
+}
+
+fn check_hand_computed_figures(report: &Value) {
+    let n = &figures(report)["newcomers"]["all"];
     assert_eq!(n["count"], 7, "{n}"); // the six judged and #8, in draft
     assert_eq!(n["judged"], 6, "{n}");
     assert_eq!(n["answered"], 4, "{n}");
@@ -79,21 +94,83 @@ fn newcomer_figures_through_the_api_match_the_hand_computed_ones() {
     assert_eq!(n["closed_unanswered"], 1);
     assert_eq!(n["waiting"], 1);
     assert_eq!(n["in_draft"], 1);
-    let excluded = &figures(&report)["excluded"];
+    let excluded = &figures(report)["excluded"];
     assert_eq!(excluded["deleted_authors"], 1, "{excluded}");
     assert_eq!(excluded["maintainers"], 1);
     assert_eq!(excluded["unconfirmed"], 0);
-    assert_eq!(figures(&report)["history_checked"], true);
-    let regulars = &figures(&report)["regulars"]["all"];
+    assert_eq!(figures(report)["history_checked"], true);
+    let regulars = &figures(report)["regulars"]["all"];
     assert_eq!(regulars["count"], 1, "kate, with an issue before the window: {regulars}");
     assert_eq!(regulars["median_seconds"], 3600);
     assert_eq!(report["newcomers"]["waiting"][0]["number"], 9);
     assert_eq!(report["newcomers"]["waiting"][0]["age_seconds"], 12 * 86400);
 
-    assert_eq!(finding(&report, "newcomer-response")["status"], "warn", "{}", finding(&report, "newcomer-response"));
-    let waiting = finding(&report, "waiting-newcomers");
+    assert_eq!(finding(report, "newcomer-response")["status"], "warn", "{}", finding(report, "newcomer-response"));
+    let waiting = finding(report, "waiting-newcomers");
     assert_eq!(waiting["status"], "warn", "{waiting}");
     assert!(waiting["evidence"][0]["text"].as_str().unwrap().starts_with("#9 "), "{waiting}");
+}
+
+/// #13 liam (FIRST_TIME_CONTRIBUTOR) opens a pull request as a draft 9 days ago, marks it ready
+/// 24 h later, and a maintainer reviews it 12 h after that. GraphQL's timeline says when it was
+/// marked ready, so its clock starts then: answered after 12 h. The newcomers' answered times are
+/// then [6, 10, 12, 20, 30] h: the median (the 3rd of 5) is 12 h, the 90th percentile (the 5th)
+/// 30 h, and 5 of 7 judged (71%) were answered within 48 h.
+///
+/// REST cannot tell when a draft was marked ready: it times the pull request from its creation,
+/// 36 h, giving [6, 10, 20, 30, 36] h and a median of 20 h.
+#[test]
+fn a_draft_marked_ready_is_timed_from_then() {
+    let with_draft = || {
+        let mut world = world();
+        let r = world.repos.get_mut("acme/stars").unwrap();
+        let pr = r.item(Kind::PullRequest, user("liam"), "FIRST_TIME_CONTRIBUTOR", days_ago(9));
+        pr.ready_at = Some(days_ago(9) + Duration::hours(24));
+        let number = pr.number;
+        r.review(number, user("maint"), "MEMBER", "COMMENTED", Some(days_ago(9) + Duration::hours(36)));
+        world
+    };
+    let (_, graphql) = report(with_draft(), false);
+    let n = &figures(&graphql)["newcomers"]["all"];
+    assert_eq!((n["judged"].as_u64(), n["answered"].as_u64()), (Some(7), Some(5)), "{n}");
+    assert_eq!(n["median_seconds"], 12 * 3600, "{n}");
+    assert_eq!(n["p90_seconds"], 30 * 3600);
+    assert_eq!(n["answered_within_target"], 5);
+    let snap_item = |report: &Value| report["newcomers"]["figures"]["newcomers"]["pull_requests"]["median_seconds"].clone();
+    assert_eq!(snap_item(&graphql), 12 * 3600, "pull requests: [12, 30] h, the 1st of 2");
+
+    let (_, rest) = report(with_draft(), true);
+    assert_eq!(figures(&rest)["newcomers"]["all"]["median_seconds"], 20 * 3600);
+}
+
+/// 40 people open an issue each in the window, all with association NONE; 5 of them (new-0 to
+/// new-4) had opened one before the window. REST looks up at most 30 authors one by one, so all
+/// 40 stay unconfirmed; GraphQL asks for all 40 in one query of searches: 35 newcomers and 5
+/// regulars.
+#[test]
+fn many_possible_newcomers_are_confirmed_in_one_query() {
+    let many = || {
+        let mut r = Repo::new("acme/stars").file("README.md", "# Stars\n");
+        for i in 0..5 {
+            r.item(Kind::Issue, user(&format!("new-{i}")), "NONE", days_ago(300 + i));
+        }
+        for i in 0..40 {
+            r.item(Kind::Issue, user(&format!("new-{i}")), "NONE", days_ago(1 + i % 30));
+        }
+        World::default().with(r)
+    };
+    let (fake, graphql) = report(many(), false);
+    let f = figures(&graphql);
+    assert_eq!(f["history_checked"], true, "{f}");
+    assert_eq!(f["excluded"]["unconfirmed"], 0, "{f}");
+    assert_eq!((f["newcomers"]["all"]["count"].as_u64(), f["regulars"]["all"]["count"].as_u64()), (Some(35), Some(5)));
+    let searches: usize = fake.graphql_queries().iter().map(|(q, _)| q.matches("search(").count()).sum();
+    assert_eq!(searches, 40, "one search an author");
+    let history_queries = fake.graphql_queries().iter().filter(|(q, _)| q.starts_with("query History")).count();
+    assert_eq!(history_queries, 1);
+
+    let (_, rest) = report(many(), true);
+    assert_eq!(figures(&rest)["excluded"]["unconfirmed"], 40, "{}", figures(&rest));
 }
 
 #[test]

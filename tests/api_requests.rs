@@ -2,9 +2,11 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+
 use chrono::Duration;
 use support::fake_github::{FakeGithub, Kind, Repo, World, routes, user};
-use support::{cm_audit, days_ago, now};
+use support::{cm_audit, days_ago, now, rest_only};
 
 const IN_WINDOW: usize = 300;
 const BEFORE_WINDOW: usize = 40;
@@ -54,11 +56,59 @@ fn busy() -> (World, usize) {
     (World::default().with(repo).with(dot_github), comments)
 }
 
+/// The named queries sent, with how many of each.
+fn queries(fake: &FakeGithub) -> BTreeMap<String, usize> {
+    let mut named = BTreeMap::new();
+    for (query, _) in fake.graphql_queries() {
+        let name = query.trim_start().trim_start_matches("query ").split(['(', ' ', '{']).next().unwrap().to_string();
+        *named.entry(name).or_insert(0) += 1;
+    }
+    named
+}
+
 #[test]
-fn request_plan_for_a_few_hundred_items() {
-    let (world, comments) = busy();
+fn graphql_request_plan_for_a_few_hundred_items() {
+    let (world, _) = busy();
     let fake = FakeGithub::start(world);
     let out = cm_audit(&fake).args(["snapshot", "acme/busy"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), IN_WINDOW);
+    assert_eq!(snap["welcoming_issues"].as_array().unwrap().len(), OPEN_GOOD_FIRST_ISSUES);
+    assert_eq!(snap["activity"]["authors_with_earlier_items"], serde_json::json!([]), "all 300 authors looked up");
+    assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
+
+    let pages = |n: usize| n.div_ceil(100);
+    let issues_in_window = (0..IN_WINDOW).filter(|i| i % 3 != 0).count();
+    let expected: BTreeMap<String, usize> = [
+        // Settings, topics, releases, the labels' first page, the owner's `.github`.
+        ("Overview", 1),
+        // The labels past the overview's first hundred.
+        ("Labels", pages(LABELS + 2) - 1),
+        // The repository's four files, then the inherited code of conduct.
+        ("Blobs", 2),
+        // Pages of issues and of pull requests side by side, newest first, the first with the
+        // open welcoming issues: 200 issues fill two pages and the third reaches past the
+        // window; the 100 pull requests fit in one.
+        ("Activity", pages(issues_in_window) + 1),
+        // 300 possible newcomers (association NONE), 50 searches a query.
+        ("History", IN_WINDOW.div_ceil(50)),
+    ]
+    .into_iter()
+    .map(|(name, n)| (name.to_string(), n))
+    .collect();
+    assert_eq!(queries(&fake), expected);
+    let counts = fake.counts();
+    assert_eq!(counts.get(routes::TREE), Some(&2), "the trees of acme/busy and acme/.github: {counts:?}");
+    assert_eq!(fake.total(), 2 + expected.values().sum::<usize>(), "{counts:?}");
+    assert_eq!(fake.total(), 15, "the figure in docs/github.md");
+}
+
+#[test]
+fn rest_request_plan_for_a_few_hundred_items() {
+    let (world, comments) = busy();
+    let fake = FakeGithub::start(world);
+    let out = rest_only(&fake).args(["snapshot", "acme/busy"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), IN_WINDOW);

@@ -1,13 +1,14 @@
-//! The conditional-request cache: a second run revalidates every answer and GitHub's `304`s cost
-//! no rate limit; a damaged entry is refetched; `--no-cache` sends no conditional request; two
-//! runs at once leave the cache whole; the token is never written.
+//! The conditional-request cache: a second run revalidates every REST answer and GitHub's `304`s
+//! cost no rate limit; a GraphQL run keeps what it collected and the next asks only for what
+//! changed; a damaged entry is refetched; `--no-cache` sends no conditional request; two runs at
+//! once leave the cache whole; the token is never written.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 
 use support::fake_github::{FakeGithub, Fault, Kind, Repo, World, routes, user};
-use support::{TOKEN, cm_audit, days_ago};
+use support::{TOKEN, cm_audit, days_ago, rest_only};
 
 fn world() -> World {
     let mut repo = Repo::new("acme/app")
@@ -21,12 +22,24 @@ fn world() -> World {
     World::default().with(repo)
 }
 
-/// `cm-audit snapshot acme/app` with this cache folder; its stdout.
+/// `cm-audit snapshot acme/app` through REST only, with this cache folder; its stdout.
 fn snapshot(fake: &FakeGithub, cache: &Path, extra: &[&str]) -> String {
-    let out =
-        cm_audit(fake).env("CM_AUDIT_CACHE_DIR", cache).args(["snapshot", "acme/app"]).args(extra).output().unwrap();
+    run(rest_only(fake), cache, extra)
+}
+
+fn run(mut cmd: assert_cmd::Command, cache: &Path, extra: &[&str]) -> String {
+    let out = cmd.env("CM_AUDIT_CACHE_DIR", cache).args(["snapshot", "acme/app"]).args(extra).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The names of the GraphQL queries sent from the `from`th request on.
+fn queries_since(fake: &FakeGithub, from: usize) -> Vec<String> {
+    let before = fake.served()[..from].iter().filter(|s| s.route == Some(routes::GRAPHQL)).count();
+    fake.graphql_queries()[before..]
+        .iter()
+        .map(|(q, _)| q.trim_start_matches("query ").split(['(', ' ', '{']).next().unwrap().to_string())
+        .collect()
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -87,7 +100,7 @@ fn a_truncated_answer_is_not_kept() {
     let fake = FakeGithub::start(world());
     let cache = tempfile::tempdir().unwrap();
     fake.inject(routes::LABELS, Fault::TruncatedJson, Some(1));
-    let out = cm_audit(&fake).env("CM_AUDIT_CACHE_DIR", cache.path()).args(["snapshot", "acme/app"]).output().unwrap();
+    let out = rest_only(&fake).env("CM_AUDIT_CACHE_DIR", cache.path()).args(["snapshot", "acme/app"]).output().unwrap();
     assert!(!out.status.success());
     let before = fake.total();
     snapshot(&fake, cache.path(), &[]);
@@ -116,7 +129,7 @@ fn entries_are_per_token_and_never_hold_it() {
         assert!(!entry.display().to_string().contains(TOKEN));
     }
     let cold = fake.total();
-    let out = cm_audit(&fake)
+    let out = rest_only(&fake)
         .env("CM_AUDIT_CACHE_DIR", cache.path())
         .env("GITHUB_TOKEN", "ghp_another0123456789")
         .args(["snapshot", "acme/app"])
@@ -130,7 +143,7 @@ fn entries_are_per_token_and_never_hold_it() {
 fn two_runs_at_once_leave_the_cache_whole() {
     let fake = FakeGithub::start(world());
     let cache = tempfile::tempdir().unwrap();
-    let expected = snapshot(&fake, tempfile::tempdir().unwrap().path(), &[]);
+    let expected = run(cm_audit(&fake), tempfile::tempdir().unwrap().path(), &[]);
     // Four processes, started together, reading and writing the same entries.
     let children: Vec<_> = (0..4)
         .map(|_| {
@@ -153,6 +166,42 @@ fn two_runs_at_once_leave_the_cache_whole() {
     }
     assert!(files(cache.path()).iter().all(|f| !f.file_name().unwrap().to_string_lossy().starts_with(".tmp")));
     let before = fake.total();
-    assert_eq!(snapshot(&fake, cache.path(), &[]), expected);
-    assert!(fake.served()[before..].iter().all(|s| s.status == 304 || s.status == 404), "every entry whole and used");
+    assert_eq!(run(cm_audit(&fake), cache.path(), &[]), expected);
+    assert_eq!(queries_since(&fake, before), ["Overview"], "every entry whole and used");
+    assert!(fake.served()[before..].iter().all(|s| s.route == Some(routes::GRAPHQL) || s.status == 304));
+}
+
+#[test]
+fn a_warm_graphql_run_asks_for_the_overview_only() {
+    let fake = FakeGithub::start(world());
+    let cache = tempfile::tempdir().unwrap();
+    let first = run(cm_audit(&fake), cache.path(), &[]);
+    let cold = fake.total();
+    assert_eq!(queries_since(&fake, 0), ["Overview", "Blobs", "Activity", "History"], "{first}");
+
+    let second = run(cm_audit(&fake), cache.path(), &[]);
+    assert_eq!(second, first, "the kept activity and blobs give the same snapshot");
+    // The overview says nothing changed since the kept activity; the blobs are kept by their
+    // ids; the tree is revalidated (304, free).
+    assert_eq!(queries_since(&fake, cold), ["Overview"]);
+    let warm = &fake.served()[cold..];
+    let rest: Vec<_> = warm.iter().filter(|s| s.route != Some(routes::GRAPHQL)).collect();
+    assert!(rest.iter().all(|s| s.status == 304), "{rest:#?}");
+    assert_eq!(fake.counted(), cold + 1, "one query counts against a rate limit");
+}
+
+#[test]
+fn a_damaged_kept_record_is_collected_again() {
+    let fake = FakeGithub::start(world());
+    let cache = tempfile::tempdir().unwrap();
+    let first = run(cm_audit(&fake), cache.path(), &[]);
+    for entry in files(cache.path()) {
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x55;
+        std::fs::write(&entry, bytes).unwrap();
+    }
+    let cold = fake.total();
+    assert_eq!(run(cm_audit(&fake), cache.path(), &[]), first);
+    assert_eq!(queries_since(&fake, cold), ["Overview", "Blobs", "Activity", "History"]);
 }

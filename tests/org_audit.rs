@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::cm_audit;
+use support::{cm_audit, rest_only};
 use support::fake_github::{FakeGithub, Fault, Repo, World};
 
 /// acme: a well-kept repository, a bare one, a fork, an archived one, and one deleted mid-run.
@@ -25,7 +25,11 @@ fn acme() -> World {
 }
 
 fn run(fake: &FakeGithub, args: &[&str]) -> (Option<i32>, Value, String) {
-    let out = cm_audit(fake).args(args).args(["--format", "json"]).output().unwrap();
+    run_with(cm_audit(fake), args)
+}
+
+fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> (Option<i32>, Value, String) {
+    let out = cmd.args(args).args(["--format", "json"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
     (out.status.code(), doc, stderr)
@@ -37,9 +41,17 @@ fn names(doc: &Value) -> Vec<&str> {
 
 #[test]
 fn audits_every_repository_worst_first_and_reports_the_one_that_failed() {
-    let fake = FakeGithub::start(acme());
-    fake.inject("/repos/acme/gone", Fault::Status(404, "Not Found"), None);
-    let (code, doc, stderr) = run(&fake, &["--org", "acme"]);
+    for rest in [false, true] {
+        let fake = FakeGithub::start(acme());
+        // Deleted after the listing: REST's first request fails, GraphQL's first file listing.
+        fake.inject("/repos/acme/gone", Fault::Status(404, "Not Found"), None);
+        fake.inject("/repos/acme/gone/git/trees/main", Fault::Status(404, "Not Found"), None);
+        let cmd = if rest { rest_only(&fake) } else { cm_audit(&fake) };
+        check_rows_worst_first(run_with(cmd, &["--org", "acme"]));
+    }
+}
+
+fn check_rows_worst_first((code, doc, stderr): (Option<i32>, Value, String)) {
     assert_eq!(code, Some(4), "the failed repository's exit status: {stderr}");
     assert_eq!(doc["owner"], "acme");
     assert_eq!(names(&doc), ["acme/bare", "acme/kept", "acme/gone"]);
@@ -80,7 +92,7 @@ fn a_user_s_repositories_are_listed_from_the_user() {
 fn stops_cleanly_when_the_budget_is_spent_saying_what_was_not_audited() {
     let fake = FakeGithub::start(acme());
     fake.spend(4_990);
-    let (code, doc, stderr) = run(&fake, &["--org", "acme"]);
+    let (code, doc, stderr) = run_with(rest_only(&fake), &["--org", "acme"]);
     assert_eq!(code, Some(6), "{stderr}");
     assert!(stderr.contains("need about") && stderr.contains("left"), "{stderr}");
     let rows = doc["repositories"].as_array().unwrap();

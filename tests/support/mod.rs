@@ -29,6 +29,23 @@ pub fn cm_audit(fake: &FakeGithub) -> assert_cmd::Command {
     cmd
 }
 
+/// The same, collecting through REST only (`--rest-only`).
+pub fn rest_only(fake: &FakeGithub) -> assert_cmd::Command {
+    let mut cmd = cm_audit(fake);
+    cmd.env("CM_AUDIT_REST_ONLY", "true");
+    cmd
+}
+
+/// The cache folder of the runs against `fake`: apart from every other fake's, in this test run
+/// and in earlier ones (a port may be used again).
+pub fn cache_dir(fake: &FakeGithub) -> std::path::PathBuf {
+    static RUN: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    });
+    let port = fake.url().rsplit(':').next().unwrap_or("0");
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cm-audit-cache").join(format!("{}-{port}", *RUN))
+}
+
 /// The same without any token.
 pub fn anonymous(fake: &FakeGithub) -> assert_cmd::Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("cm-audit");
@@ -39,8 +56,8 @@ pub fn anonymous(fake: &FakeGithub) -> assert_cmd::Command {
         .env("CM_AUDIT_NOW", NOW)
         .env("CM_AUDIT_RETRY_BACKOFF_MS", "20")
         .env("CM_AUDIT_MAX_WAIT_SECS", "2")
-        // Never the user's cache; entries are keyed by the fake's URL, so tests do not share them.
-        .env("CM_AUDIT_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/cm-audit-cache"))
+        // Never the user's cache, and one per fake: runs against the same fake share it.
+        .env("CM_AUDIT_CACHE_DIR", cache_dir(fake))
         .env("NO_COLOR", "1");
     cmd
 }
