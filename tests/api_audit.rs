@@ -6,7 +6,7 @@ mod support;
 use common::finding;
 use serde_json::Value;
 use support::fake_github::{FakeGithub, Repo, World, routes};
-use support::{rest_only, TOKEN, anonymous, audit_json, cm_audit, community};
+use support::{TOKEN, anonymous, audit_json, cm_audit, community, rest_only};
 
 fn snapshot_of(fake: &FakeGithub, target: &str) -> Value {
     let out = cm_audit(fake).args(["snapshot", target]).output().unwrap();

@@ -136,7 +136,8 @@ fn a_draft_marked_ready_is_timed_from_then() {
     assert_eq!(n["median_seconds"], 12 * 3600, "{n}");
     assert_eq!(n["p90_seconds"], 30 * 3600);
     assert_eq!(n["answered_within_target"], 5);
-    let snap_item = |report: &Value| report["newcomers"]["figures"]["newcomers"]["pull_requests"]["median_seconds"].clone();
+    let snap_item =
+        |report: &Value| report["newcomers"]["figures"]["newcomers"]["pull_requests"]["median_seconds"].clone();
     assert_eq!(snap_item(&graphql), 12 * 3600, "pull requests: [12, 30] h, the 1st of 2");
 
     let (_, rest) = report(with_draft(), true);

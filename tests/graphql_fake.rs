@@ -61,12 +61,22 @@ impl Reply {
 
 /// One HTTP/1.1 request to the fake, as plain as a client can make it.
 fn request(fake: &FakeGithub, method: &str, path: &str, token: Option<&str>, body: &str) -> Reply {
+    send(fake, method, path, token, "", body)
+}
+
+/// A GET with the token that sends `If-None-Match`, as a client with this answer cached.
+fn get_if_none_match(fake: &FakeGithub, path: &str, etag: &str) -> Reply {
+    send(fake, "GET", path, Some(TOKEN), &format!("If-None-Match: {etag}\r\n"), "")
+}
+
+/// A request with extra header lines (each ending in CRLF).
+fn send(fake: &FakeGithub, method: &str, path: &str, token: Option<&str>, extra: &str, body: &str) -> Reply {
     let address = fake.url().trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}{extra}Content-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -427,4 +437,202 @@ fn faults_injected_on_graphql_are_served_as_on_any_route() {
     let cut = post(&fake, "{ rateLimit { limit } }", json!({}));
     assert_eq!((cut.status, cut.body), (200, Value::Null), "not JSON any more");
     assert_eq!(fake.counts()[routes::GRAPHQL], 2);
+}
+
+const ISSUE_ONE: &str = "{ repository(owner: \"acme\", name: \"widgets\") {
+    issue(number: 1) { updatedAt comments(first: 10) { totalCount } }
+    issues(first: 10) { nodes { number labels(first: 5) { nodes { name } } } } } }";
+
+#[test]
+fn the_world_changes_while_the_fake_runs_and_etags_follow_the_answers() {
+    let fake = FakeGithub::start(world());
+    let issues = "/repos/acme/widgets/issues?state=all&per_page=100";
+    let before = request(&fake, "GET", issues, Some(TOKEN), "");
+    let labels = request(&fake, "GET", "/repos/acme/widgets/labels", Some(TOKEN), "");
+    let etag = before.header("etag").unwrap().to_string();
+    assert_eq!(get_if_none_match(&fake, issues, &etag).status, 304, "unchanged yet");
+    let repo = &data(&fake, ISSUE_ONE, json!({}))["repository"];
+    assert_eq!(repo["issue"], json!({"updatedAt": "2026-11-10T18:00:00Z", "comments": {"totalCount": 2}}));
+
+    fake.update(|world| {
+        let r = world.repo_mut("ACME/widgets");
+        r.comment(1, user("alice"), "FIRST_TIMER", days_ago(1));
+        r.item(Kind::Issue, user("dave"), "NONE", days_ago(1));
+        r.issues[2].labels.push("good first issue".into());
+    });
+
+    let after = get_if_none_match(&fake, issues, &etag);
+    assert_eq!(after.status, 200, "changed, so no 304");
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
+    let listed = after.body.as_array().unwrap();
+    assert_eq!(listed[0]["number"], 8, "the new issue, newest first");
+    let one = listed.iter().find(|i| i["number"] == 1).unwrap();
+    assert_eq!((&one["comments"], &one["updated_at"]), (&json!(3), &json!("2026-11-19T12:00:00Z")));
+    let three = listed.iter().find(|i| i["number"] == 3).unwrap();
+    let names: Vec<&str> = three["labels"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bug", "good first issue"]);
+    let labels_etag = labels.header("etag").unwrap();
+    assert_eq!(get_if_none_match(&fake, "/repos/acme/widgets/labels", labels_etag).status, 304, "labels unchanged");
+
+    let repo = &data(&fake, ISSUE_ONE, json!({}))["repository"];
+    assert_eq!(repo["issue"], json!({"updatedAt": "2026-11-19T12:00:00Z", "comments": {"totalCount": 3}}));
+    assert_eq!(numbers(&repo["issues"]["nodes"]), [1, 3, 6, 8]);
+    assert_eq!(repo["issues"]["nodes"][1]["labels"]["nodes"], json!([{"name": "bug"}, {"name": "good first issue"}]));
+}
+
+#[test]
+fn a_submitted_review_and_marking_ready_move_updated_at_in_rest_and_graphql() {
+    let mut r = Repo::new("acme/widgets");
+    r.item(Kind::PullRequest, user("erin"), "CONTRIBUTOR", days_ago(5)).ready_at = Some(days_ago(4));
+    r.item(Kind::PullRequest, user("finn"), "CONTRIBUTOR", days_ago(5));
+    r.review(2, user("maint"), "MEMBER", "APPROVED", Some(days_ago(2)));
+    r.review(2, user("gus"), "NONE", "PENDING", None);
+    r.item(Kind::PullRequest, user("gus"), "CONTRIBUTOR", days_ago(5)).closed_at = Some(days_ago(3));
+    r.review(3, user("maint"), "MEMBER", "CHANGES_REQUESTED", Some(days_ago(1)));
+    let fake = FakeGithub::start(World::default().with(r));
+    let expected = [(1, "2026-11-16T12:00:00Z"), (2, "2026-11-18T12:00:00Z"), (3, "2026-11-19T12:00:00Z")];
+
+    let rest =
+        request(&fake, "GET", "/repos/acme/widgets/issues?state=all&sort=created&direction=asc", Some(TOKEN), "");
+    let rest: Vec<(u64, &str)> = rest
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["number"].as_u64().unwrap(), i["updated_at"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rest, expected);
+    let query =
+        "{ repository(owner: \"acme\", name: \"widgets\") { pullRequests(first: 10) { nodes { number updatedAt } } } }";
+    let pulls = &data(&fake, query, json!({}))["repository"]["pullRequests"]["nodes"];
+    let graphql: Vec<(u64, &str)> = pulls
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["number"].as_u64().unwrap(), p["updatedAt"].as_str().unwrap()))
+        .collect();
+    assert_eq!(graphql, expected);
+}
+
+#[test]
+fn a_token_without_the_issues_permission_is_refused_issues_but_reads_labels_and_pulls() {
+    let mut world = world();
+    world.repo_mut("acme/widgets").forbidden = vec!["issues"];
+    let fake = FakeGithub::start(world);
+    for path in
+        ["/repos/acme/widgets/issues", "/repos/acme/widgets/issues/comments", "/repos/acme/widgets/issues/1/comments"]
+    {
+        let reply = request(&fake, "GET", path, Some(TOKEN), "");
+        assert_eq!(reply.status, 403, "{path}");
+        assert_eq!(reply.body["message"], "Resource not accessible by personal access token", "{path}");
+        assert!(reply.body["documentation_url"].is_string());
+        assert_eq!(reply.header("x-ratelimit-resource"), Some("core"));
+        assert!(reply.header("x-ratelimit-remaining").unwrap().parse::<u64>().unwrap() > 0);
+    }
+    assert_eq!(request(&fake, "GET", "/repos/acme/widgets/labels", Some(TOKEN), "").status, 200);
+    assert_eq!(request(&fake, "GET", "/repos/acme/widgets/pulls/comments", Some(TOKEN), "").status, 200);
+    assert_eq!(request(&fake, "GET", "/repos/acme/widgets/pulls/5/reviews", Some(TOKEN), "").status, 200);
+
+    // `issues` is non-null in GitHub's schema: its null takes the repository with it.
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { name issues(first: 5) { totalCount } } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["data"], json!({"repository": null}));
+    assert_eq!(
+        reply.body["errors"],
+        json!([{"type": "FORBIDDEN", "path": ["repository", "issues"], "locations": [{"line": 1, "column": 53}],
+            "message": "Resource not accessible by personal access token"}])
+    );
+    // `issueOrPullRequest` is nullable: only it is null.
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { name issueOrPullRequest(number: 1) { __typename }
+        pullRequests(first: 10) { totalCount } } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(
+        reply.body["data"],
+        json!({"repository": {"name": "widgets", "issueOrPullRequest": null, "pullRequests": {"totalCount": 4}}})
+    );
+    assert_eq!(reply.body["errors"][0]["path"], json!(["repository", "issueOrPullRequest"]));
+    assert_eq!(reply.body["errors"][0]["type"], "FORBIDDEN");
+    assert!(fake.graphql_rejections().is_empty(), "an answer, not a refusal: {:?}", fake.graphql_rejections());
+}
+
+#[test]
+fn a_token_without_the_pull_requests_permission_is_refused_pulls_only() {
+    let mut world = world();
+    world.repo_mut("acme/widgets").forbidden = vec!["pulls"];
+    let fake = FakeGithub::start(world);
+    for path in ["/repos/acme/widgets/pulls/comments", "/repos/acme/widgets/pulls/5/reviews"] {
+        let reply = request(&fake, "GET", path, Some(TOKEN), "");
+        assert_eq!(
+            (reply.status, &reply.body["message"]),
+            (403, &json!("Resource not accessible by personal access token")),
+            "{path}"
+        );
+    }
+    assert_eq!(request(&fake, "GET", "/repos/acme/widgets/issues", Some(TOKEN), "").status, 200);
+
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { pullRequests(first: 5) { totalCount } } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(reply.body["data"], json!({"repository": null}));
+    assert_eq!(reply.body["errors"][0]["type"], "FORBIDDEN");
+    assert_eq!(reply.body["errors"][0]["path"], json!(["repository", "pullRequests"]));
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { issues(first: 5) { totalCount }
+        pull: issueOrPullRequest(number: 5) { __typename } issue: issueOrPullRequest(number: 1) { __typename } } }";
+    let reply = post(&fake, query, json!({}));
+    assert_eq!(
+        reply.body["data"],
+        json!({"repository": {"issues": {"totalCount": 3}, "pull": null, "issue": {"__typename": "Issue"}}})
+    );
+    assert_eq!(reply.body["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(reply.body["errors"][0]["path"], json!(["repository", "pull"]));
+}
+
+/// Seconds since the epoch, `d` from now, rounded up.
+fn epoch_after(d: std::time::Duration) -> i64 {
+    let at = std::time::SystemTime::now() + d;
+    let since = at.duration_since(std::time::UNIX_EPOCH).unwrap();
+    since.as_secs() as i64 + i64::from(since.subsec_nanos() > 0)
+}
+
+#[test]
+fn the_rate_limits_reset_when_told_and_their_budgets_refill() {
+    let fake = FakeGithub::start(world());
+    let limits = request(&fake, "GET", "/rate_limit", Some(TOKEN), "").body;
+    let in_half_an_hour = epoch_after(std::time::Duration::from_secs(1800));
+    assert!((in_half_an_hour - 1..=in_half_an_hour).contains(&limits["rate"]["reset"].as_i64().unwrap()), "{limits}");
+
+    fake.spend(10);
+    fake.spend_graphql(7);
+    let soon = std::time::Duration::from_millis(400);
+    let earliest = epoch_after(soon);
+    fake.reset_after(soon);
+    let latest = epoch_after(soon);
+    let rest = request(&fake, "GET", "/repos/acme/widgets", Some(TOKEN), "");
+    let reset: i64 = rest.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    assert!((earliest..=latest).contains(&reset), "{reset} not in {earliest}..={latest}");
+    assert_eq!(rest.header("x-ratelimit-remaining"), Some("4989"));
+    let reply = post(&fake, "{ rateLimit { used remaining resetAt } }", json!({}));
+    assert_eq!(reply.header("x-ratelimit-reset"), Some(reset.to_string().as_str()));
+    let reset_at = chrono::DateTime::from_timestamp(reset, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert_eq!(reply.body["data"]["rateLimit"], json!({"used": 8, "remaining": 4992, "resetAt": reset_at}));
+    let limits = request(&fake, "GET", "/rate_limit", Some(TOKEN), "").body;
+    assert_eq!(
+        (&limits["resources"]["core"]["used"], &limits["resources"]["graphql"]["used"]),
+        (&json!(11), &json!(8))
+    );
+    assert_eq!(limits["resources"]["core"]["reset"], reset);
+
+    std::thread::sleep(soon + std::time::Duration::from_millis(100));
+    let limits = request(&fake, "GET", "/rate_limit", Some(TOKEN), "").body;
+    assert_eq!((&limits["resources"]["core"]["used"], &limits["resources"]["graphql"]["used"]), (&json!(0), &json!(0)));
+    let next = limits["resources"]["core"]["reset"].as_i64().unwrap();
+    assert!((reset + 3599..=reset + 3600).contains(&next), "an hour later: {next} after {reset}");
+    let rest = request(&fake, "GET", "/repos/acme/widgets", Some(TOKEN), "");
+    assert_eq!(rest.header("x-ratelimit-remaining"), Some("4999"));
+    let reply = post(&fake, "{ rateLimit { remaining } }", json!({}));
+    assert_eq!(reply.header("x-ratelimit-remaining"), Some("4999"));
+    fake.spend(100);
+    let rest = request(&fake, "GET", "/repos/acme/widgets", Some(TOKEN), "");
+    assert_eq!(rest.header("x-ratelimit-remaining"), Some("4898"), "spending counts in the new window");
+    assert_eq!(fake.counted(), 5, "every request counted, across windows");
 }

@@ -4,8 +4,8 @@
 mod support;
 
 use serde_json::Value;
-use support::{cm_audit, rest_only};
 use support::fake_github::{FakeGithub, Fault, Repo, World};
+use support::{cm_audit, rest_only};
 
 /// acme: a well-kept repository, a bare one, a fork, an archived one, and one deleted mid-run.
 fn acme() -> World {

@@ -7,7 +7,7 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::model::{Repo, WrittenComment, WrittenIssue};
-use super::{Answer, Shared, not_found, paginate, render, routes, template_path};
+use super::{Answer, Shared, forbidden, not_found, paginate, render, routes, template_path};
 
 /// GitHub's answer to a write with the read-only token of a fork's pull request.
 pub const READ_ONLY_MESSAGE: &str = "Resource not accessible by integration";
@@ -39,9 +39,13 @@ pub(super) fn written_issues(shared: &Shared, repo: &Repo) -> Vec<Value> {
 /// A POST or PATCH on one of the Action's routes.
 pub(super) fn write(shared: &Shared, method: &Method, template: &str, params: &[String], body: &[u8]) -> Answer {
     let api = shared.base.as_str();
-    let Some(repo) = shared.world.repo(&params[0], &params[1]) else {
+    let world = shared.world.read().unwrap();
+    let Some(repo) = world.repo(&params[0], &params[1]) else {
         return not_found();
     };
+    if let Some(refused) = forbidden(repo, template) {
+        return refused;
+    }
     if shared.read_only.load(std::sync::atomic::Ordering::Relaxed) {
         return Answer::Json(StatusCode::FORBIDDEN, render::error(READ_ONLY_MESSAGE, 403), None);
     }

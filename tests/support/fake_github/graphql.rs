@@ -21,9 +21,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use super::model::{Comment, Issue, Repo, Review, User};
+use super::model::{Comment, Issue, Repo, Review, User, World};
 use super::render::{self, GITHUB_WEB, stamp};
-use super::{Answer, Shared, not_found};
+use super::{Answer, FORBIDDEN_MESSAGE, Shared, not_found};
 
 static SCHEMA: LazyLock<Valid<Schema>> = LazyLock::new(|| {
     let text = include_str!("../../data/graphql/schema.graphql");
@@ -70,7 +70,8 @@ pub(super) fn answer(shared: &Shared, method: &Method, headers: &HeaderMap, body
         return Answer::Json(StatusCode::BAD_REQUEST, render::error("Problems parsing JSON", 400), None);
     };
     let response = respond(shared, &request, budget);
-    let refused = response["errors"].as_array().into_iter().flatten().filter(|e| e["type"] != "NOT_FOUND");
+    let errors = response["errors"].as_array().into_iter().flatten();
+    let refused = errors.filter(|e| e["type"] != "NOT_FOUND" && e["type"] != "FORBIDDEN");
     shared.graphql_rejections.lock().unwrap().extend(refused.map(|e| e["message"].as_str().unwrap_or("").to_string()));
     Answer::Json(StatusCode::OK, response, None)
 }
@@ -99,8 +100,10 @@ fn respond(shared: &Shared, request: &Value, budget: Budget) -> Value {
         Err(e) => return request_error(e),
     };
     let writes = shared.writes.lock().unwrap().clone();
+    let world = shared.world.read().unwrap();
     let ctx = Ctx {
         shared,
+        world: &world,
         written_issues: writes.issues.iter().map(|w| w.as_issue()).collect(),
         written_comments: writes.comments.iter().map(|w| (w.as_comment(), w.body.clone())).collect(),
         node_count: node_count(&document, &operation.selection_set, &variables, 1),
@@ -252,6 +255,8 @@ fn state(item: &Issue) -> &'static str {
 /// What the resolvers read: the model, and how things stand at this request.
 struct Ctx<'a> {
     shared: &'a Shared,
+    /// The world as it is for the whole query.
+    world: &'a World,
     /// The issues the client opened, listed with every repository's (as REST lists them).
     written_issues: Vec<Issue>,
     /// The comments the client wrote, and what they say.
@@ -442,7 +447,7 @@ impl<'c> ObjectValue for Obj<'c> {
         Ok(match (&self.node, field) {
             (Node::Query, "repository") => {
                 let (owner, name) = (text(args, "owner").unwrap_or(""), text(args, "name").unwrap_or(""));
-                let world = &ctx.shared.world;
+                let world = ctx.world;
                 let follow = args.get("followRenames") == Some(&JsonValue::Bool(true));
                 let renamed = world.renamed.get(&format!("{owner}/{name}").to_ascii_lowercase()).filter(|_| follow);
                 let moved = renamed.and_then(|new| new.split_once('/')).and_then(|(o, n)| world.repo(o, n));
@@ -488,6 +493,12 @@ impl<'c> ObjectValue for Obj<'c> {
                 "repositoryTopics" => page(repo.topics.iter().map(|t| Node::RepositoryTopic(t)).collect())?,
                 "releases" => page((0..repo.releases).map(|_| Node::Release).collect())?,
                 "labels" => page(labels(repo, repo.labels.iter().map(|(name, _)| name.as_str()), args))?,
+                "issues" | "issue" | "issueOrPullRequest" if repo.forbids("issues") => {
+                    return Err(fail("FORBIDDEN", FORBIDDEN_MESSAGE));
+                }
+                "pullRequests" | "pullRequest" if repo.forbids("pulls") => {
+                    return Err(fail("FORBIDDEN", FORBIDDEN_MESSAGE));
+                }
                 "issues" | "pullRequests" => page(self.issues_or_pulls(repo, field == "pullRequests", args)?)?,
                 "issue" | "pullRequest" | "issueOrPullRequest" => {
                     let number = args.get("number").and_then(JsonValue::as_u64).unwrap_or(0);
@@ -498,6 +509,9 @@ impl<'c> ObjectValue for Obj<'c> {
                     };
                     let mut items = ctx.items(repo).filter(|i| kind.is_none_or(|pull| i.pull_request == pull));
                     match items.find(|i| i.number == number) {
+                        Some(item) if item.pull_request && repo.forbids("pulls") => {
+                            return Err(fail("FORBIDDEN", FORBIDDEN_MESSAGE));
+                        }
                         Some(item) => object(Node::Item(repo, item)),
                         None => {
                             return Err(fail(
@@ -739,7 +753,7 @@ impl<'c> Obj<'c> {
                 _ => return Err(refused()),
             }
         }
-        let world = &ctx.shared.world;
+        let world = ctx.world;
         let searched = world
             .repos
             .values()

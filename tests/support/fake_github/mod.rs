@@ -3,7 +3,9 @@
 //! It serves the fixture repositories of a [`World`] the way GitHub does (`Link` pagination with
 //! absolute URLs at its own address, `x-ratelimit-*` headers, `ETag`s, 409 on the git endpoints
 //! of an empty repository; GraphQL queries validated against GitHub's schema, with their own rate
-//! limit), logs every request with the route it matched, and injects faults per route.
+//! limit), logs every request with the route it matched, and injects faults per route. A test may
+//! change the world while the fake runs, take read permissions away (`Repo::forbidden`) and make
+//! the rate limits reset soon.
 
 pub mod action;
 mod graphql;
@@ -12,9 +14,9 @@ mod render;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Body;
@@ -58,7 +60,8 @@ pub mod routes {
 pub enum Fault {
     /// Answer with this status and GitHub's error body, with the usual rate-limit headers.
     Status(u16, &'static str),
-    /// The primary rate limit: `x-ratelimit-remaining: 0` and a reset in half an hour.
+    /// The primary rate limit: `x-ratelimit-remaining: 0` and the limits' reset (in half an hour
+    /// unless [`FakeGithub::reset_after`] said otherwise).
     RateLimited { status: u16 },
     /// A secondary rate limit, with `retry-after` seconds when given.
     SecondaryLimit { retry_after: Option<u64> },
@@ -96,10 +99,11 @@ struct Injected {
 }
 
 struct Shared {
-    world: World,
+    /// Read by every answer; changed by [`FakeGithub::update`].
+    world: RwLock<World>,
     base: String,
-    /// Requests counted against the rate limit before the test's own (another tool's, say).
-    spent: std::sync::atomic::AtomicU64,
+    /// The rate limits' window: when it resets, and what was spent in it elsewhere.
+    window: Mutex<Window>,
     log: Mutex<Vec<Served>>,
     faults: Mutex<Vec<Injected>>,
     /// Waited before every answer, standing in for the real API's round trip (milliseconds).
@@ -111,6 +115,23 @@ struct Shared {
     /// The messages of the errors answered to GraphQL queries the fake refused.
     graphql_rejections: Mutex<Vec<String>>,
 }
+
+/// The current window of the rate limits.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    /// When the limits reset and the budgets refill; `None`: half an hour after every answer, and
+    /// never refilled.
+    reset_at: Option<SystemTime>,
+    /// The log entries before this one were counted in an earlier window.
+    first_served: usize,
+    /// Requests counted against REST's limit, and points against GraphQL's, before the test's own
+    /// (another tool's, say).
+    spent_core: u64,
+    spent_graphql: u64,
+}
+
+/// How long GitHub's rate-limit window lasts: the budget refills an hour after the last refill.
+const WINDOW: Duration = Duration::from_secs(3600);
 
 pub struct FakeGithub {
     shared: Arc<Shared>,
@@ -124,9 +145,9 @@ impl FakeGithub {
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr: SocketAddr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
-            world,
+            world: RwLock::new(world),
             base: format!("http://{addr}"),
-            spent: Default::default(),
+            window: Mutex::default(),
             log: Mutex::default(),
             faults: Mutex::default(),
             latency_ms: Default::default(),
@@ -164,9 +185,31 @@ impl FakeGithub {
         self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
     }
 
-    /// Counts `n` requests against the REST rate limit as if made elsewhere.
+    /// Changes the world from now on, as the repository changes between two runs against the same
+    /// fake (same URL, so same cache): a new comment, a new issue, a label added. Answers that
+    /// change get a new `ETag`.
+    pub fn update(&self, change: impl FnOnce(&mut World)) {
+        change(&mut self.shared.world.write().unwrap());
+    }
+
+    /// Counts `n` requests against the REST rate limit as if made elsewhere, in this window.
     pub fn spend(&self, n: u64) {
-        self.shared.spent.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        window(&self.shared);
+        self.shared.window.lock().unwrap().spent_core += n;
+    }
+
+    /// Counts `n` points against the GraphQL rate limit as if spent elsewhere, in this window.
+    pub fn spend_graphql(&self, n: u64) {
+        window(&self.shared);
+        self.shared.window.lock().unwrap().spent_graphql += n;
+    }
+
+    /// Makes the rate limits (REST's and GraphQL's) reset `d` from now: `x-ratelimit-reset`,
+    /// `/rate_limit` and GraphQL's `resetAt` say so (in epoch seconds, rounded up), and once that
+    /// instant has passed the budgets are whole again, then refill every hour after.
+    pub fn reset_after(&self, d: Duration) {
+        window(&self.shared);
+        self.shared.window.lock().unwrap().reset_at = Some(SystemTime::now() + d);
     }
 
     /// Waits this long before every answer from now on.
@@ -221,7 +264,8 @@ impl FakeGithub {
 
     /// The messages of the errors the fake answered to GraphQL queries that GitHub would refuse
     /// (invalid against its schema, unbounded or oversized pages) or that the fake does not
-    /// implement; a test asserts there are none. A repository not found is data, not a refusal.
+    /// implement; a test asserts there are none. A repository not found, or data the token may
+    /// not read, is an answer, not a refusal.
     pub fn graphql_rejections(&self) -> Vec<String> {
         self.shared.graphql_rejections.lock().unwrap().clone()
     }
@@ -339,8 +383,9 @@ async fn handle(
     let graphql = resource == "graphql";
     let limit = limit_of(resource, anonymous);
     let free = route.as_ref().is_some_and(|(t, _)| *t == routes::RATE_LIMIT) || (graphql && anonymous);
-    let mut remaining = limit.saturating_sub(used(&shared, resource) + u64::from(!free));
-    let reset = Utc::now().timestamp() + 1800;
+    let window = window(&shared);
+    let mut remaining = limit.saturating_sub(used(&shared, &window, resource) + u64::from(!free));
+    let reset = window.reset();
 
     let mut extra = HeaderMap::new();
     let mut cut = None;
@@ -466,12 +511,38 @@ fn limit_of(resource: &str, anonymous: bool) -> u64 {
     }
 }
 
-/// Requests counted against a resource's rate limit so far: the test's own, and for REST those
+/// The rate limits' window as it stands now: once its reset has passed, the next one, with nothing
+/// used yet.
+fn window(shared: &Shared) -> Window {
+    let mut window = shared.window.lock().unwrap();
+    let now = SystemTime::now();
+    if let Some(mut at) = window.reset_at.filter(|at| *at <= now) {
+        while at <= now {
+            at += WINDOW;
+        }
+        *window = Window { reset_at: Some(at), first_served: shared.log.lock().unwrap().len(), ..Window::default() };
+    }
+    *window
+}
+
+impl Window {
+    /// When the limits reset, in epoch seconds (rounded up), as `x-ratelimit-reset` says it.
+    fn reset(&self) -> i64 {
+        let Some(at) = self.reset_at else {
+            return Utc::now().timestamp() + 1800;
+        };
+        let since_epoch = at.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+        (since_epoch.as_secs() + u64::from(since_epoch.subsec_nanos() > 0)) as i64
+    }
+}
+
+/// Requests counted against a resource's rate limit in this window: the test's own, and those
 /// spent elsewhere.
-fn used(shared: &Shared, resource: &str) -> u64 {
+fn used(shared: &Shared, window: &Window, resource: &str) -> u64 {
     let log = shared.log.lock().unwrap();
-    let own = log.iter().filter(|s| counts_against_limit(s) && resource_of(s.route) == resource).count() as u64;
-    let spent = if resource == "core" { shared.spent.load(std::sync::atomic::Ordering::Relaxed) } else { 0 };
+    let this_window = log.get(window.first_served..).unwrap_or_default();
+    let own = this_window.iter().filter(|s| counts_against_limit(s) && resource_of(s.route) == resource).count() as u64;
+    let spent = if resource == "core" { window.spent_core } else { window.spent_graphql };
     own + spent
 }
 
@@ -492,6 +563,20 @@ fn not_found() -> Answer {
     Answer::Json(StatusCode::NOT_FOUND, render::error("Not Found", 404), None)
 }
 
+/// GitHub's answer to a token without the permission a repository's data needs.
+pub const FORBIDDEN_MESSAGE: &str = "Resource not accessible by personal access token";
+
+/// GitHub's 403 on a route of issues (`/repos/{owner}/{repo}/issues…`) or of pull requests
+/// (`…/pulls…`) of a repository whose token may not read them; labels stay readable.
+fn forbidden(repo: &Repo, template: &str) -> Option<Answer> {
+    let kind = match template.strip_prefix(routes::REPO)?.split('/').nth(1)? {
+        "issues" => "issues",
+        "pulls" => "pulls",
+        _ => return None,
+    };
+    repo.forbids(kind).then(|| Answer::Json(StatusCode::FORBIDDEN, render::error(FORBIDDEN_MESSAGE, 403), None))
+}
+
 fn serve(
     shared: &Shared,
     template: &str,
@@ -500,22 +585,23 @@ fn serve(
     headers: &HeaderMap,
 ) -> Answer {
     let api = shared.base.as_str();
+    let world = shared.world.read().unwrap();
     match template {
         routes::RATE_LIMIT => {
             let anonymous = !headers.contains_key(header::AUTHORIZATION);
+            let window = window(shared);
             let budget = |resource: &str| {
                 let limit = limit_of(resource, anonymous);
-                let used = used(shared, resource).min(limit);
+                let used = used(shared, &window, resource).min(limit);
                 serde_json::json!({"limit": limit, "used": used, "remaining": limit - used,
-                    "reset": Utc::now().timestamp() + 1800, "resource": resource})
+                    "reset": window.reset(), "resource": resource})
             };
             let (core, graphql) = (budget("core"), budget("graphql"));
             let resources = serde_json::json!({"core": core, "graphql": graphql});
             return Answer::Json(StatusCode::OK, serde_json::json!({"resources": resources, "rate": core}), None);
         }
         routes::ORG_REPOS | routes::USER_REPOS => {
-            let owned: Vec<Value> = shared
-                .world
+            let owned: Vec<Value> = world
                 .repos
                 .values()
                 .filter(|r| r.owner.eq_ignore_ascii_case(&params[0]))
@@ -530,18 +616,21 @@ fn serve(
         _ => {}
     }
     if template == routes::REPO_BY_ID {
-        return match shared.world.repos.values().find(|r| r.id.to_string() == params[0]) {
+        return match world.repos.values().find(|r| r.id.to_string() == params[0]) {
             Some(repo) => Answer::Json(StatusCode::OK, render::repository(api, repo), None),
             None => not_found(),
         };
     }
-    if let Some(new) = shared.world.renamed.get(&format!("{}/{}", params[0], params[1]).to_ascii_lowercase()) {
-        let id = shared.world.repos[&new.to_ascii_lowercase()].id;
+    if let Some(new) = world.renamed.get(&format!("{}/{}", params[0], params[1]).to_ascii_lowercase()) {
+        let id = world.repos[&new.to_ascii_lowercase()].id;
         return Answer::Moved(format!("{api}/repositories/{id}"));
     }
-    let Some(repo) = shared.world.repo(&params[0], &params[1]) else {
+    let Some(repo) = world.repo(&params[0], &params[1]) else {
         return not_found();
     };
+    if let Some(refused) = forbidden(repo, template) {
+        return refused;
+    }
     let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let since = param("since").and_then(|s| s.parse::<DateTime<Utc>>().ok());
     let empty = || Answer::Json(StatusCode::CONFLICT, render::error("Git Repository is empty.", 409), None);

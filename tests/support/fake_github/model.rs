@@ -85,6 +85,10 @@ pub struct Repo {
     pub comments: Vec<Comment>,
     pub review_comments: Vec<Comment>,
     pub reviews: Vec<Review>,
+    /// The kinds of data the token may not read here, as a fine-grained token without the Issues
+    /// or Pull requests permission: `"issues"`, `"pulls"`. REST answers 403 on their routes;
+    /// GraphQL resolves their fields to `null` with a `FORBIDDEN` error.
+    pub forbidden: Vec<&'static str>,
 }
 
 impl Repo {
@@ -114,6 +118,7 @@ impl Repo {
             comments: Vec::new(),
             review_comments: Vec::new(),
             reviews: Vec::new(),
+            forbidden: Vec::new(),
         }
     }
 
@@ -201,17 +206,25 @@ impl Repo {
         self.reviews.push(Review { number, user: by, association, state, submitted_at });
     }
 
-    /// The time of an item's last change, as GitHub's `updated_at` would say.
+    /// The time of an item's last change, as GitHub's `updated_at` would say: a minute after it
+    /// was opened (its first edits), or its last comment, diff comment, submitted review, marking
+    /// ready for review or closing.
     pub fn updated_at(&self, issue: &Issue) -> DateTime<Utc> {
-        self.comments
-            .iter()
-            .chain(&self.review_comments)
-            .filter(|c| c.number == issue.number)
+        let comments = self.comments.iter().chain(&self.review_comments).filter(|c| c.number == issue.number);
+        let reviews = self.reviews.iter().filter(|r| r.number == issue.number).filter_map(|r| r.submitted_at);
+        comments
             .map(|c| c.created_at)
+            .chain(reviews)
             .chain([issue.created_at + Duration::minutes(1)])
+            .chain(issue.ready_at)
             .chain(issue.closed_at)
             .max()
             .unwrap_or(issue.created_at)
+    }
+
+    /// Whether the token may not read this kind of data here (`"issues"`, `"pulls"`).
+    pub fn forbids(&self, kind: &str) -> bool {
+        self.forbidden.contains(&kind)
     }
 }
 
@@ -242,6 +255,12 @@ impl World {
 
     pub fn repo(&self, owner: &str, name: &str) -> Option<&Repo> {
         self.repos.get(&format!("{owner}/{name}").to_ascii_lowercase())
+    }
+
+    /// A repository to change, by `owner/name` (case-insensitive); panics when there is none, as a
+    /// test's typo should.
+    pub fn repo_mut(&mut self, full_name: &str) -> &mut Repo {
+        self.repos.get_mut(&full_name.to_ascii_lowercase()).unwrap_or_else(|| panic!("no repository {full_name}"))
     }
 }
 

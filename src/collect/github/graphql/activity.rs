@@ -4,6 +4,7 @@
 //! come with the first page. Items whose first few responses are all by their author or bots get
 //! more of them in follow-up queries.
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -162,10 +163,10 @@ pub async fn collect(
     let mut nodes: BTreeMap<u64, ItemNode> = items.into_iter().map(|n| (n.number, n)).collect();
     let responses_cut = follow_up(client, repo, &mut nodes).await?;
     let mut items: Vec<Item> = nodes.into_values().map(ItemNode::into_item).collect();
-    items.sort_by(|a, b| (b.created_at, b.number).cmp(&(a.created_at, a.number)));
+    newest_first(&mut items);
     let welcoming = welcoming_labels.map(|_| {
         let mut open: Vec<Item> = open_welcoming.into_iter().map(ItemNode::into_item).collect();
-        open.sort_by(|a, b| b.number.cmp(&a.number));
+        open.sort_by_key(|i| Reverse(i.number));
         open.dedup_by_key(|i| i.number);
         open
     });
@@ -214,6 +215,11 @@ pub async fn updated_since(
         nodes.into_iter().filter(|n| n.updated_at.is_none_or(|u| u >= since)).map(|n| (n.number, n)).collect();
     follow_up(client, repo, &mut nodes).await?;
     Ok(Some(nodes.into_values().map(ItemNode::into_item).collect()))
+}
+
+/// Items newest first, as REST's listing gives them (the higher number first at the same time).
+pub fn newest_first(items: &mut [Item]) {
+    items.sort_by_key(|i| Reverse((i.created_at, i.number)));
 }
 
 /// Asks for more comments and reviews of the items that have more and that no one but their

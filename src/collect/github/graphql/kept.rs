@@ -9,11 +9,13 @@
 //! author's association changing (kept as it was when read), and an item deleted or transferred
 //! (kept until it leaves the window).
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::activity::newest_first;
 use crate::collect::github::cache::Cache;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Item, ItemKind};
@@ -74,11 +76,11 @@ impl Record {
         let changed: BTreeMap<u64, &Item> = updated.iter().map(|i| (i.number, i)).collect();
         self.items.retain(|i| i.created_at >= window_start && !changed.contains_key(&i.number));
         self.items.extend(updated.iter().filter(|i| i.created_at >= window_start).cloned());
-        self.items.sort_by(|a, b| (b.created_at, b.number).cmp(&(a.created_at, a.number)));
+        newest_first(&mut self.items);
         if let Some(open) = self.welcoming.as_mut() {
             open.retain(|i| !changed.contains_key(&i.number));
             open.extend(updated.iter().filter(|i| is_open_welcoming(i, &self.welcoming_labels)).cloned());
-            open.sort_by(|a, b| b.number.cmp(&a.number));
+            open.sort_by_key(|i| Reverse(i.number));
         }
         self.window_start = window_start;
         self.as_of = as_of;
@@ -182,8 +184,8 @@ mod tests {
     fn history_learns_from_items_the_window_left_behind() {
         let r = record().update(at("2026-08-15T00:00:00Z"), Vec::new(), None);
         // bea's item of 2026-08-10 is now before the window: bea is no longer new.
-        assert_eq!(r.history["bea"], true);
-        assert_eq!(r.history["cy"], false);
+        assert!(r.history["bea"]);
+        assert!(!r.history["cy"]);
     }
 
     #[test]
