@@ -161,6 +161,8 @@ struct BudgetState {
     graphql: Option<RateLimit>,
     /// Set once the budget ran out without `--wait`: no audit starts after it.
     stopped: bool,
+    /// The reset the audits are waiting for, said once.
+    waiting_for: Option<i64>,
 }
 
 impl BudgetState {
@@ -223,7 +225,7 @@ impl Budget {
                 rate.remaining
             );
         }
-        let mut state = BudgetState { rest: None, graphql: None, stopped: false };
+        let mut state = BudgetState { rest: None, graphql: None, stopped: false, waiting_for: None };
         state.set(budgets);
         Budget { state: Mutex::new(state), wait }
     }
@@ -261,7 +263,10 @@ impl Budget {
         }
         let reset = self.lock().spent().and_then(|r| r.reset).or_else(|| client.rate_limit()?.reset);
         let seconds = reset.map_or(60, |r| (r - Utc::now().timestamp()).max(0) + 1);
-        tracing::warn!("the rate limit is spent: waiting {seconds} s for its reset (--wait)");
+        let said = std::mem::replace(&mut self.lock().waiting_for, reset) == reset && reset.is_some();
+        if !said {
+            tracing::warn!("the rate limit is spent: waiting {seconds} s for its reset (--wait)");
+        }
         tokio::time::sleep(Duration::from_secs(seconds as u64)).await;
         let fresh = github::rate_limits(client).await.ok();
         self.lock().set(fresh);
@@ -299,12 +304,12 @@ mod tests {
     #[test]
     fn a_reservation_needs_both_budgets() {
         let rate = |remaining| Some(RateLimit { limit: Some(5000), remaining, reset: None });
-        let mut state = BudgetState { rest: rate(10), graphql: rate(7), stopped: false };
+        let mut state = BudgetState { rest: rate(10), graphql: rate(7), stopped: false, waiting_for: None };
         assert!(state.take(GRAPHQL_PLAN));
         assert_eq!((state.rest.as_ref().unwrap().remaining, state.graphql.as_ref().unwrap().remaining), (8, 1));
         assert!(!state.take(GRAPHQL_PLAN), "1 GraphQL point left");
         assert_eq!(state.spent().unwrap().remaining, 1);
-        let mut no_graphql = BudgetState { rest: rate(18), graphql: None, stopped: false };
+        let mut no_graphql = BudgetState { rest: rate(18), graphql: None, stopped: false, waiting_for: None };
         assert!(no_graphql.take(estimate(&listed("a/b", false, false), false)));
         assert!(!no_graphql.take(REST_PLAN));
     }

@@ -327,3 +327,33 @@ fn a_slow_graphql_answer_times_out() {
     let line = fails(cm_audit(&fake), &["acme/widgets", "--timeout", "1"], NETWORK);
     assert!(line.contains("no answer") && line.contains("POST /graphql") && line.contains("3 tries"), "{line}");
 }
+
+#[test]
+fn a_token_without_the_issues_permission_is_refused_them_through_graphql_and_the_rest_stands() {
+    let mut world = community();
+    world.repo_mut("acme/widgets").forbidden = vec!["issues"];
+    let fake = FakeGithub::start(world);
+    let out = cm_audit(&fake).args(["snapshot", "acme/widgets"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = snap["unavailable"]["issues"].as_str().unwrap();
+    assert!(reason.contains("Issues read permission") && reason.contains("Resource not accessible"), "{reason}");
+    assert!(snap.get("activity").is_none() && snap.get("welcoming_issues").is_none());
+    assert_eq!(snap["labels"].as_array().unwrap().len(), 3, "labels and settings still collected");
+    assert!(snap["settings"]["topics"].as_array().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn a_token_without_the_pull_requests_permission_still_reads_the_issues() {
+    let mut world = community();
+    world.repo_mut("acme/widgets").forbidden = vec!["pulls"];
+    let fake = FakeGithub::start(world);
+    let out = cm_audit(&fake).args(["snapshot", "acme/widgets"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = snap["activity"]["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|i| i["kind"] == "issue"), "{items:?}");
+    assert_eq!(snap["activity"]["complete"], false, "the pull requests are missing");
+    let notes = snap["sources"]["notes"].to_string();
+    assert!(notes.contains("pull requests:") && notes.contains("Pull requests read permission"), "{notes}");
+}

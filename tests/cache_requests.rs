@@ -205,3 +205,37 @@ fn a_damaged_kept_record_is_collected_again() {
     assert_eq!(run(cm_audit(&fake), cache.path(), &[]), first);
     assert_eq!(queries_since(&fake, cold), ["Overview", "Blobs", "Activity", "History"]);
 }
+
+/// After a run, a maintainer answers issue #1, a newcomer opens #6, and #2 gets the `good first
+/// issue` label with a comment (the fake dates changes by comments; GitHub moves `updatedAt` on a
+/// label alone too). The next run's overview shows the repository changed, so it asks for the items
+/// changed since the last run, and for the history of the one new author: the snapshot is the
+/// one a run without any cache takes.
+#[test]
+fn a_warm_graphql_run_asks_only_for_what_changed() {
+    let fake = FakeGithub::start(world());
+    let cache = tempfile::tempdir().unwrap();
+    run(cm_audit(&fake), cache.path(), &[]);
+    fake.update(|w| {
+        let app = w.repo_mut("acme/app");
+        app.comment(1, user("dee"), "NONE", days_ago(1));
+        app.item(Kind::Issue, user("new-9"), "NONE", days_ago(1));
+        app.issues.iter_mut().find(|i| i.number == 2).unwrap().labels.push("good first issue".into());
+        app.comment(2, user("maint"), "MEMBER", days_ago(1));
+    });
+    let before = fake.total();
+    let warm = run(cm_audit(&fake), cache.path(), &[]);
+    assert_eq!(queries_since(&fake, before), ["Overview", "Updated", "History"]);
+    let searches = fake.graphql_queries().last().unwrap().0.matches("search(").count();
+    assert_eq!(searches, 1, "only new-9 is looked up");
+
+    let snap: serde_json::Value = serde_json::from_str(&warm).unwrap();
+    let items = snap["activity"]["items"].as_array().unwrap();
+    assert_eq!(items[0]["number"], 6, "the new issue, newest");
+    let first = items.iter().find(|i| i["number"] == 1).unwrap();
+    assert_eq!(first["responses"].as_array().unwrap().len(), 2, "{first}");
+    let open: Vec<u64> =
+        snap["welcoming_issues"].as_array().unwrap().iter().map(|i| i["number"].as_u64().unwrap()).collect();
+    assert_eq!(open, [2]);
+    assert_eq!(warm, run(cm_audit(&fake), cache.path(), &["--no-cache"]), "as a run without the cache sees it");
+}

@@ -110,3 +110,38 @@ fn markdown_and_html_give_the_same_table() {
         assert!(out.status.success() && text.contains(needle) && text.contains("Conflict resolution"), "{text}");
     }
 }
+
+#[test]
+fn graphql_points_are_budgeted_too() {
+    let fake = FakeGithub::start(acme());
+    fake.spend_graphql(4_990);
+    let (code, doc, stderr) = run(&fake, &["--org", "acme", "--jobs", "1"]);
+    assert_eq!(code, Some(6), "{stderr}");
+    assert!(stderr.contains("GraphQL points and that rate limit has 10 left"), "{stderr}");
+    let statuses: Vec<&str> =
+        doc["repositories"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    // Estimated at 6 points each, one fits in 10; the true figure, asked for then, may let a
+    // second through; not all three.
+    assert!(statuses.contains(&"audited") && statuses.contains(&"not-audited"), "{statuses:?}");
+}
+
+#[test]
+fn wait_sits_out_the_reset_and_audits_every_repository() {
+    let fake = FakeGithub::start(acme());
+    fake.spend_graphql(4_995);
+    fake.reset_after(std::time::Duration::from_secs(2));
+    let started = std::time::Instant::now();
+    let (code, doc, stderr) = run(&fake, &["--org", "acme", "--wait"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "waited for the reset");
+    assert_eq!(stderr.matches("waiting").count(), 2, "the estimate, then the wait, said once: {stderr}");
+    let audited = doc["repositories"].as_array().unwrap().iter().filter(|r| r["status"] == "audited").count();
+    assert_eq!(audited, 3, "{doc:#}");
+
+    let fake = FakeGithub::start(acme());
+    fake.spend_graphql(4_995);
+    fake.reset_after(std::time::Duration::from_secs(2));
+    let (code, doc, _) = run(&fake, &["--org", "acme"]);
+    assert_eq!(code, Some(6));
+    assert!(doc["repositories"].as_array().unwrap().iter().all(|r| r["status"] == "not-audited"), "{doc:#}");
+}

@@ -454,86 +454,114 @@ fn unconfirmed_note(candidates: usize, most: usize) -> String {
 
 /// Issues and pull requests of the window through GraphQL, with the open welcoming issues and
 /// the authors' history. With a cache, what the last run kept is reused and only the items
-/// changed since its `latest_update` are asked for (src/collect/github/graphql/kept.rs).
-/// Returns false when GraphQL is not to be used, and REST is to collect them instead.
+/// changed since the repository's `latest_update` then are asked for
+/// (src/collect/github/graphql/kept.rs). Returns false when GraphQL is not to be used, and REST
+/// is to collect them instead.
 async fn collect_activity_graphql(
     client: &Client,
     repo: &RepoRef,
     window_start: DateTime<Utc>,
     welcoming: &[String],
-    latest_update: Option<DateTime<Utc>>,
+    latest_update: Option<Option<DateTime<Utc>>>,
     snap: &mut Snapshot,
 ) -> Result<bool> {
-    let what = "issues and pull requests";
     let wanted = (!snap.unavailable.contains_key(&DataKind::Labels)).then_some(welcoming);
-    let kept = client
-        .cache
-        .as_ref()
-        .zip(client.graphql_url.as_deref())
-        .and_then(|(cache, endpoint)| Record::load(cache, endpoint, repo))
-        .filter(|r| r.fits(window_start, welcoming) && r.welcoming.is_some() == wanted.is_some());
-    // Kept and brought up to date, the record is whole: only whole collections are kept.
-    let mut record = None;
-    if let Some(kept) = kept {
-        if kept.is_current(latest_update) {
-            let as_of = kept.as_of;
-            record = Some(kept.update(window_start, Vec::new(), as_of));
-        } else {
-            // Without a change then, there was no item then: every item is new.
-            let since = kept.as_of.unwrap_or(DateTime::<Utc>::MIN_UTC);
-            match graphql::activity::updated_since(client, repo, since).await {
-                Ok(Some(updated)) => record = Some(kept.update(window_start, updated, latest_update)),
-                Ok(None) => {}
-                Err(QueryFailure::Unavailable) => return Ok(false),
-                Err(QueryFailure::Api(e)) => {
-                    snap.unavailable.insert(DataKind::Issues, unavailable(e, client, what, Permission::Issues)?);
-                    return Ok(true);
-                }
-            }
-        }
-    }
-    let (mut record, complete) = match record {
+    let kept = match latest_update {
+        Some(latest) => kept_activity(client, repo, window_start, welcoming, wanted.is_some(), latest).await,
+        // Changes the token may not see cannot tell a kept record is current.
+        None => Ok(None),
+    };
+    let kept = match kept {
+        Ok(kept) => kept,
+        Err(QueryFailure::Unavailable) => return Ok(false),
+        Err(QueryFailure::Api(e)) => return refused(e, client, snap),
+    };
+    let (mut record, whole) = match kept {
         Some(record) => (record, true),
-        None => {
-            let collected = match graphql::activity::collect(client, repo, window_start, wanted).await {
-                Ok(collected) => collected,
-                Err(QueryFailure::Unavailable) => return Ok(false),
-                Err(QueryFailure::Api(e)) => {
-                    snap.unavailable.insert(DataKind::Issues, unavailable(e, client, what, Permission::Issues)?);
-                    return Ok(true);
-                }
-            };
-            if !collected.complete {
-                snap.sources.notes.push(format!(
-                    "only the newest {} issues and pull requests of the window were read",
-                    collected.items.len()
-                ));
-            }
-            if collected.responses_cut > 0 {
-                snap.sources.notes.push(format!(
-                    "{} items had more comments or reviews than were read, none of them a response yet",
-                    collected.responses_cut
-                ));
-            }
-            let whole = collected.complete && collected.responses_cut == 0;
-            let record = Record {
-                window_start,
-                as_of: latest_update,
-                welcoming_labels: welcoming.to_vec(),
-                items: collected.items,
-                welcoming: collected.welcoming,
-                history: BTreeMap::new(),
-            };
-            (record, whole)
-        }
+        None => match graphql::activity::collect(client, repo, window_start, wanted).await {
+            Ok(collected) => fresh_record(collected, window_start, welcoming, latest_update.flatten(), snap),
+            Err(QueryFailure::Unavailable) => return Ok(false),
+            Err(QueryFailure::Api(e)) => return refused(e, client, snap),
+        },
     };
     let history = graphql_history(client, repo, &mut record, window_start, snap).await?;
-    if let (Some(cache), Some(endpoint), true) = (&client.cache, &client.graphql_url, complete && history.is_some()) {
+    let keep = whole && history.is_some() && latest_update.is_some();
+    if let (Some(cache), Some(endpoint), true) = (&client.cache, &client.graphql_url, keep) {
         record.save(cache, endpoint, repo);
     }
     snap.welcoming_issues = record.welcoming;
-    snap.activity = Some(Activity { window_start, items: record.items, authors_with_earlier_items: history, complete });
+    let items = record.items;
+    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items: history, complete: whole });
     Ok(true)
+}
+
+/// Issues refused: their data is unavailable, with GraphQL's reason (or the audit stops).
+fn refused(e: ApiError, client: &Client, snap: &mut Snapshot) -> Result<bool> {
+    let reason = unavailable(e, client, "issues and pull requests", Permission::Issues)?;
+    snap.unavailable.insert(DataKind::Issues, reason);
+    Ok(true)
+}
+
+/// The record the last run kept, brought up to date, when it fits this run: nothing is asked
+/// when nothing changed since (`latest` is the repository's latest change now), else only the
+/// items changed since. `None`: collect afresh.
+async fn kept_activity(
+    client: &Client,
+    repo: &RepoRef,
+    window_start: DateTime<Utc>,
+    welcoming: &[String],
+    welcoming_wanted: bool,
+    latest: Option<DateTime<Utc>>,
+) -> Result<Option<Record>, QueryFailure> {
+    let (Some(cache), Some(endpoint)) = (&client.cache, &client.graphql_url) else { return Ok(None) };
+    let Some(kept) = Record::load(cache, endpoint, repo)
+        .filter(|r| r.fits(window_start, welcoming) && r.welcoming.is_some() == welcoming_wanted)
+    else {
+        return Ok(None);
+    };
+    if kept.is_current(latest) {
+        let as_of = kept.as_of;
+        return Ok(Some(kept.update(window_start, Vec::new(), as_of)));
+    }
+    // Without a change then, there was no item then: every item is new.
+    let since = kept.as_of.unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let updated = graphql::activity::updated_since(client, repo, since).await?;
+    Ok(updated.map(|updated| kept.update(window_start, updated, latest)))
+}
+
+/// A record of a fresh collection, saying in the notes what it could not read. Returns it with
+/// whether it is whole (then worth keeping).
+fn fresh_record(
+    collected: graphql::activity::Collected,
+    window_start: DateTime<Utc>,
+    welcoming: &[String],
+    as_of: Option<DateTime<Utc>>,
+    snap: &mut Snapshot,
+) -> (Record, bool) {
+    if let Some(reason) = &collected.pulls_refused {
+        snap.sources.notes.push(format!("pull requests: {reason}"));
+    } else if !collected.complete {
+        snap.sources.notes.push(format!(
+            "only the newest {} issues and pull requests of the window were read",
+            collected.items.len()
+        ));
+    }
+    if collected.responses_cut > 0 {
+        snap.sources.notes.push(format!(
+            "{} items had more comments or reviews than were read, none of them a response yet",
+            collected.responses_cut
+        ));
+    }
+    let whole = collected.complete && collected.responses_cut == 0;
+    let record = Record {
+        window_start,
+        as_of,
+        welcoming_labels: welcoming.to_vec(),
+        items: collected.items,
+        welcoming: collected.welcoming,
+        history: BTreeMap::new(),
+    };
+    (record, whole)
 }
 
 /// The authors of `record`'s items who opened something before the window: those it knows,

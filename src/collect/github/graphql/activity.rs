@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::{Client, Connection, QueryFailure, literal};
 use crate::collect::github::activity::answered_by_another;
-use crate::collect::github::errors::ApiError;
+use crate::collect::github::errors::{ApiError, Permission};
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
@@ -46,11 +46,15 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ),
 ];
 
-const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String, $withWelcoming: Boolean!, $welcomingLabels: [String!], $welcomingAfter: String) {
-  repository(owner: $owner, name: $name) {
+/// Issues and pull requests under two aliases of the repository: a token without the Pull
+/// requests permission is refused the second alone, and the issues still stand.
+const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $withIssueSide: Boolean!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String, $withWelcoming: Boolean!, $welcomingLabels: [String!], $welcomingAfter: String) {
+  issueSide: repository(owner: $owner, name: $name) @include(if: $withIssueSide) {
     issues(first: 100, after: $issuesAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
-    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withPulls) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
     welcoming: issues(first: 100, after: $welcomingAfter, states: [OPEN], labels: $welcomingLabels, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withWelcoming) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+  }
+  pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
+    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
   }
 }"#;
 
@@ -84,6 +88,8 @@ pub struct Collected {
     pub responses_cut: usize,
     /// Numbers descending, as REST's listing gives them; `None` when not asked for.
     pub welcoming: Option<Vec<Item>>,
+    /// Why pull requests could not be read (a token without the Pull requests permission).
+    pub pulls_refused: Option<String>,
 }
 
 /// A connection's listing, page by page, until it is done or reaches past the window.
@@ -138,24 +144,32 @@ pub async fn collect(
     let mut welcoming = Listing::new(welcoming_labels.is_some_and(|l| !l.is_empty()));
     let mut items = Vec::new();
     let mut open_welcoming = Vec::new();
+    let mut pulls_refused = None;
     while !(issues.done && pulls.done && welcoming.done) {
         let mut vars = json!({ "owner": repo.owner, "name": repo.name, "welcomingLabels": welcoming_labels });
+        vars["withIssueSide"] = json!(!(issues.done && welcoming.done));
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
         welcoming.variables("withWelcoming", "welcomingAfter", &mut vars);
         let mut answer = client.query("Activity", &query, vars).await?;
-        if let Some(e) = answer.failed("Activity", "repository") {
+        if let Some(e) = answer.failed("Activity", "issueSide") {
             return Err(e.into());
         }
-        let page: ActivityPage = answer.take("Activity", "repository")?.unwrap_or_default();
+        if let Some(e) = answer.failed("Activity", "pullSide") {
+            let Some(reason) = e.unavailable_reason(Permission::PullRequests) else { return Err(e.into()) };
+            pulls.done = true;
+            pulls_refused = Some(reason);
+        }
+        let issue_side: IssueSide = answer.take("Activity", "issueSide")?.unwrap_or_default();
+        let pull_side: PullSide = answer.take("Activity", "pullSide")?.unwrap_or_default();
         let in_window = |n: &ItemNode| n.created_at >= since;
-        if let Some(c) = page.issues {
+        if let Some(c) = issue_side.issues {
             items.extend(issues.advance(c, in_window, MAX_PAGES));
         }
-        if let Some(c) = page.pull_requests {
+        if let Some(c) = pull_side.pull_requests {
             items.extend(pulls.advance(c, in_window, MAX_PAGES));
         }
-        if let Some(c) = page.welcoming {
+        if let Some(c) = issue_side.welcoming {
             open_welcoming.extend(welcoming.advance(c, |_| true, MAX_WELCOMING_PAGES));
         }
     }
@@ -170,13 +184,21 @@ pub async fn collect(
         open.dedup_by_key(|i| i.number);
         open
     });
-    Ok(Collected { items, complete: !issues.capped(MAX_PAGES) && !pulls.capped(MAX_PAGES), responses_cut, welcoming })
+    Ok(Collected {
+        items,
+        complete: !issues.capped(MAX_PAGES) && !pulls.capped(MAX_PAGES) && pulls_refused.is_none(),
+        responses_cut,
+        welcoming,
+        pulls_refused,
+    })
 }
 
 const UPDATED: &str = r#"query Updated($owner: String!, $name: String!, $since: DateTime!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
-  repository(owner: $owner, name: $name) {
-    issues(first: 100, after: $issuesAfter, filterBy: {since: $since}, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
-    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $withPulls) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+  issueSide: repository(owner: $owner, name: $name) @include(if: $withIssues) {
+    issues(first: 100, after: $issuesAfter, filterBy: {since: $since}, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+  }
+  pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
+    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
   }
 }"#;
 
@@ -196,14 +218,17 @@ pub async fn updated_since(
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
         let mut answer = client.query("Updated", &query, vars).await?;
-        if let Some(e) = answer.failed("Updated", "repository") {
-            return Err(e.into());
+        for side in ["issueSide", "pullSide"] {
+            if let Some(e) = answer.failed("Updated", side) {
+                return Err(e.into());
+            }
         }
-        let page: ActivityPage = answer.take("Updated", "repository")?.unwrap_or_default();
-        if let Some(c) = page.issues {
+        let issue_side: IssueSide = answer.take("Updated", "issueSide")?.unwrap_or_default();
+        let pull_side: PullSide = answer.take("Updated", "pullSide")?.unwrap_or_default();
+        if let Some(c) = issue_side.issues {
             nodes.extend(issues.advance(c, |_| true, MAX_PAGES));
         }
-        if let Some(c) = page.pull_requests {
+        if let Some(c) = pull_side.pull_requests {
             // Pull requests have no `since` filter: newest updates first, down to `since`.
             nodes.extend(pulls.advance(c, |n| n.updated_at.is_some_and(|u| u >= since), MAX_PAGES));
         }
@@ -263,11 +288,15 @@ async fn follow_up(client: &Client, repo: &RepoRef, nodes: &mut BTreeMap<u64, It
 }
 
 #[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ActivityPage {
+struct IssueSide {
     issues: Option<Connection<ItemNode>>,
-    pull_requests: Option<Connection<ItemNode>>,
     welcoming: Option<Connection<ItemNode>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PullSide {
+    pull_requests: Option<Connection<ItemNode>>,
 }
 
 #[derive(Deserialize)]

@@ -18,6 +18,8 @@ const QUERY: &str = r#"query Overview($owner: String!, $name: String!) {
     repositoryTopics(first: 100) { nodes { topic { name } } }
     releases { totalCount }
     labels(first: 100) { pageInfo { hasNextPage endCursor } nodes { name description } }
+  }
+  updates: repository(owner: $owner, name: $name) {
     latestIssue: issues(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } }
     latestPullRequest: pullRequests(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { updatedAt } }
   }
@@ -42,9 +44,10 @@ pub struct Overview {
     pub labels: Vec<LabelJson>,
     /// The default branch of the owner's public `.github` repository, when there is one.
     pub dot_github_branch: Option<String>,
-    /// The last time any issue or pull request changed (a comment, a review, a label...); `None`
-    /// without any. A run that kept what it collected asks only for what changed since.
-    pub latest_update: Option<DateTime<Utc>>,
+    /// The last time any issue or pull request changed (a comment, a review, a label...), the
+    /// inner `None` when there is none; the outer `None` when the token may not see them. A run
+    /// that kept what it collected asks only for what changed since.
+    pub latest_update: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +65,13 @@ struct RepositoryData {
     repository_topics: Connection<TopicNode>,
     releases: Count,
     labels: Connection<LabelJson>,
+}
+
+/// Apart from the repository's other fields: a token without the Issues or Pull requests
+/// permission is refused these alone.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Updates {
     latest_issue: Connection<Updated>,
     latest_pull_request: Connection<Updated>,
 }
@@ -115,7 +125,9 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
     let data: RepositoryData = answer.take("Overview", "repository")?.ok_or_else(|| not_found(repo))?;
     // A missing `.github` is the usual case, and one the owner cannot see is as good as missing.
     let dot_github: Option<DotGithub> = answer.take("Overview", "dotGithub").unwrap_or(None);
-    let latest_update = data.latest_issue.items().chain(data.latest_pull_request.items()).map(|u| u.updated_at).max();
+    let updates: Option<Updates> = answer.take("Overview", "updates").unwrap_or(None);
+    let latest_update =
+        updates.map(|u| u.latest_issue.items().chain(u.latest_pull_request.items()).map(|u| u.updated_at).max());
     let mut next = data.labels.next();
     let mut labels: Vec<LabelJson> = data.labels.items().collect();
     for _ in 1..MAX_LABEL_PAGES {
