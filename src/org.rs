@@ -19,10 +19,13 @@ use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
 /// the repository and its tree, some eight file bodies, releases, labels, two welcoming-label
 /// listings, a page each of items, comments and review comments, and the owner's `.github`.
 const REST_PLAN: Cost = Cost { rest: 18, graphql: 0 };
-/// Through GraphQL: REST lists the trees (the repository's and the owner's `.github`); GraphQL
-/// answers the overview, two rounds of file bodies, the activity, the authors' history and
-/// the `.github` bodies.
-const GRAPHQL_PLAN: Cost = Cost { rest: 2, graphql: 6 };
+/// Through GraphQL: REST lists the trees (the repository's and the owner's `.github`). GraphQL
+/// charges a query by its nested connections (a hundred a point, one point at least): the
+/// overview, the file bodies, the authors' history and the `.github` bodies a point each, and the
+/// first page of activity 11 (a hundred issues, pull requests and welcoming issues, each with
+/// their comments, labels, reviews...); each further page of a hundred items 5 at most.
+const GRAPHQL_PLAN: Cost = Cost { rest: 2, graphql: 15 };
+const GRAPHQL_POINTS_PER_PAGE: u64 = 5;
 
 /// Requests against each budget: REST's, and GraphQL's (points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +115,7 @@ fn choose(listed: Vec<ListedRepo>, opts: &OrgOptions) -> (Vec<ListedRepo>, Skipp
 fn estimate(repo: &ListedRepo, graphql: bool) -> Cost {
     let pages = repo.open_issues_count / 100;
     match graphql {
-        true => Cost { graphql: GRAPHQL_PLAN.graphql + pages, ..GRAPHQL_PLAN },
+        true => Cost { graphql: GRAPHQL_PLAN.graphql + pages * GRAPHQL_POINTS_PER_PAGE, ..GRAPHQL_PLAN },
         false => Cost { rest: REST_PLAN.rest + pages, ..REST_PLAN },
     }
 }
@@ -304,7 +307,7 @@ mod tests {
     #[test]
     fn a_reservation_needs_both_budgets() {
         let rate = |remaining| Some(RateLimit { limit: Some(5000), remaining, reset: None });
-        let mut state = BudgetState { rest: rate(10), graphql: rate(7), stopped: false, waiting_for: None };
+        let mut state = BudgetState { rest: rate(10), graphql: rate(16), stopped: false, waiting_for: None };
         assert!(state.take(GRAPHQL_PLAN));
         assert_eq!((state.rest.as_ref().unwrap().remaining, state.graphql.as_ref().unwrap().remaining), (8, 1));
         assert!(!state.take(GRAPHQL_PLAN), "1 GraphQL point left");
