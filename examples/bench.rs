@@ -117,8 +117,18 @@ fn main() {
     print("1. one repository, 300 items, 2,000 comments, cold", &cold, "<= 16 requests, < 1.5 s");
     let routes: Vec<String> = one.counts().iter().map(|(route, n)| format!("{n} {route}")).collect();
     println!("   by route: {}", routes.join(", "));
+    let mut queries = std::collections::BTreeMap::new();
+    for (query, _) in one.graphql_queries() {
+        let name = query.trim_start_matches("query ").split(['(', ' ', '{']).next().unwrap_or("").to_string();
+        *queries.entry(name).or_insert(0) += 1;
+    }
+    let queries: Vec<String> = queries.iter().map(|(name, n)| format!("{n} {name}")).collect();
+    println!("   by query: {}", queries.join(", "));
     let warm = run(binary, &one, cache.path(), &["acme/busy", "--format", "json"]);
     print("2. the same, warm cache", &warm, "<= 2 counted");
+    let rest_cache = tempfile::tempdir().expect("a temporary folder");
+    let rest = run(binary, &one, rest_cache.path(), &["acme/busy", "--format", "json", "--rest-only"]);
+    print("1 again through REST only (--rest-only), cold", &rest, "for comparison");
 
     let mut world = World::default();
     for i in 0..100 {
