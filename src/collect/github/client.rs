@@ -254,25 +254,10 @@ impl Client {
         cached: Option<&Entry>,
     ) -> Result<(Body, Fresh), Failure> {
         self.sent.fetch_add(1, Ordering::Relaxed);
-        let response = match self.octo._get_with_headers(uri, Some(headers)).await {
-            Ok(r) => r,
-            Err(e) => {
-                let why = innermost(&e);
-                tracing::info!("GET {} -> failed: {why}", path_of(uri));
-                return Err(Failure::Transport(why));
-            }
-        };
+        let request = format!("GET {}", path_of(uri));
+        let response = self.octo._get_with_headers(uri, Some(headers)).await.map_err(|e| no_answer(&request, &e))?;
         let status = response.status();
-        let rate = RateLimit::from_headers(response.headers());
-        tracing::info!(
-            "GET {} -> {} (rate limit remaining: {})",
-            path_of(uri),
-            status.as_u16(),
-            rate.as_ref().map_or("not sent".to_string(), |r| r.remaining.to_string())
-        );
-        if let Some(rate) = &rate {
-            *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate.clone());
-        }
+        note_answer(&request, status, response.headers(), &self.budget, "rate limit");
         if status == StatusCode::NOT_MODIFIED {
             let Some(entry) = cached else {
                 return Err(Failure::Malformed("304 Not Modified to a request that was not conditional".into()));
@@ -314,6 +299,31 @@ pub(super) fn spent_budget(budget: &Mutex<Option<RateLimit>>, method: &'static s
         }
         _ => Ok(()),
     }
+}
+
+/// The failure of a request that got no answer, logged.
+pub(super) fn no_answer(request: &str, e: &octocrab::Error) -> Failure {
+    let why = innermost(e);
+    tracing::info!("{request} -> failed: {why}");
+    Failure::Transport(why)
+}
+
+/// Logs an answer (`-v`) and keeps the rate-limit state it reports in `budget`, REST's or
+/// GraphQL's (`unit` names it in the log).
+pub(super) fn note_answer(
+    request: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    budget: &Mutex<Option<RateLimit>>,
+    unit: &str,
+) -> Option<RateLimit> {
+    let rate = RateLimit::from_headers(headers);
+    let left = rate.as_ref().map_or("not sent".to_string(), |r| r.remaining.to_string());
+    tracing::info!("{request} -> {} ({unit} remaining: {left})", status.as_u16());
+    if let Some(rate) = &rate {
+        *budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate.clone());
+    }
+    rate
 }
 
 /// The header that asks "changed since this answer?": `If-None-Match` when there is an ETag (the

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::client::{
-    Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, innermost, parse, path_of, read_capped, spent_budget,
+    Body, Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, no_answer, note_answer, parse, path_of, read_capped, spent_budget,
 };
-use super::errors::{ApiError, Failure, RateLimit, classify};
+use super::errors::{ApiError, Failure, classify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Method {
@@ -63,20 +63,10 @@ impl Client {
             Method::Post => self.octo._post(target, Some(body)).await,
             Method::Patch => self.octo._patch(target, Some(body)).await,
         };
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) => {
-                let why = innermost(&e);
-                tracing::info!("{} {} -> failed: {why}", method.name(), path_of(uri));
-                return Err(Failure::Transport(why));
-            }
-        };
+        let request = format!("{} {}", method.name(), path_of(uri));
+        let response = sent.map_err(|e| no_answer(&request, &e))?;
         let status = response.status();
-        let rate = RateLimit::from_headers(response.headers());
-        tracing::info!("{} {} -> {}", method.name(), path_of(uri), status.as_u16());
-        if let Some(rate) = rate {
-            *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate);
-        }
+        note_answer(&request, status, response.headers(), &self.budget, "rate limit");
         let headers = response.headers().clone();
         let limit = if status.is_success() { MAX_JSON_BYTES } else { MAX_ERROR_BYTES };
         let (bytes, capped) = read_capped(response.into_body(), limit).await.map_err(Failure::Transport)?;

@@ -23,7 +23,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::client::{Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, innermost, path_of, read_capped, spent_budget};
+use super::client::{
+    Client, MAX_ERROR_BYTES, MAX_JSON_BYTES, no_answer, note_answer, path_of, read_capped, spent_budget,
+};
 use super::errors::{ApiError, Failure, RateLimit, classify};
 
 /// A query's answer: its data, and the errors of the parts that failed.
@@ -145,26 +147,11 @@ impl Client {
 
     async fn query_once(&self, url: &str, name: &str, body: &Value) -> Result<Answer, Failure> {
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let request = format!("POST {} ({name} query)", path_of(url));
         let target: Uri = url.parse().map_err(|e| Failure::Transport(format!("{url} is not a URI: {e}")))?;
-        let response = match self.octo._post(target, Some(body)).await {
-            Ok(r) => r,
-            Err(e) => {
-                let why = innermost(&e);
-                tracing::info!("POST {} ({name}) -> failed: {why}", path_of(url));
-                return Err(Failure::Transport(why));
-            }
-        };
+        let response = self.octo._post(target, Some(body)).await.map_err(|e| no_answer(&request, &e))?;
         let status = response.status();
-        let rate = RateLimit::from_headers(response.headers());
-        tracing::info!(
-            "POST {} ({name} query) -> {} (GraphQL points remaining: {})",
-            path_of(url),
-            status.as_u16(),
-            rate.as_ref().map_or("not sent".to_string(), |r| r.remaining.to_string())
-        );
-        if let Some(rate) = &rate {
-            *self.graphql_budget.lock().unwrap_or_else(|p| p.into_inner()) = Some(rate.clone());
-        }
+        let rate = note_answer(&request, status, response.headers(), &self.graphql_budget, "GraphQL points");
         let headers = response.headers().clone();
         let limit = if status.is_success() { MAX_JSON_BYTES } else { MAX_ERROR_BYTES };
         let (bytes, capped) = read_capped(response.into_body(), limit).await.map_err(Failure::Transport)?;
