@@ -128,9 +128,18 @@ impl Client {
             spent_budget(&self.graphql_budget, "POST", &label)?;
             let failure = match self.query_once(url, name, &body).await {
                 Ok(answer) => return Ok(answer),
-                Err(Failure::NotFound { .. } | Failure::Rejected { status: 405 | 501, .. }) if attempt == 1 => {
+                Err(Failure::NotFound { .. }) if attempt == 1 => {
                     // An old or partial server (or a test double) without GraphQL: REST will do.
                     tracing::info!("no GraphQL endpoint at {}: collecting through REST", path_of(url));
+                    self.graphql_absent.store(true, Ordering::Relaxed);
+                    return Err(QueryFailure::Unavailable);
+                }
+                Err(Failure::Rejected { status, message }) => {
+                    // A query this server does not take (an older Enterprise Server's schema, say):
+                    // REST collects what GraphQL would have.
+                    tracing::warn!(
+                        "GraphQL refused the {name} query ({status}: {message}); collecting through REST instead"
+                    );
                     self.graphql_absent.store(true, Ordering::Relaxed);
                     return Err(QueryFailure::Unavailable);
                 }
@@ -171,10 +180,7 @@ impl Client {
         }
         // Errors without a path concern the whole query (GitHub could not run it); data is then null.
         if let Some(whole) = answer.errors.iter().find(|e| e.path.is_empty()) {
-            return Err(Failure::Rejected {
-                status: StatusCode::OK.as_u16(),
-                message: format!("GitHub could not run the {name} query: {}", whole.message),
-            });
+            return Err(Failure::Rejected { status: StatusCode::OK.as_u16(), message: whole.message.clone() });
         }
         Ok(answer)
     }
