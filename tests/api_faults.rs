@@ -357,3 +357,28 @@ fn a_token_without_the_pull_requests_permission_still_reads_the_issues() {
     let notes = snap["sources"]["notes"].to_string();
     assert!(notes.contains("pull requests:") && notes.contains("Pull requests read permission"), "{notes}");
 }
+
+#[test]
+fn a_server_that_refuses_the_queries_is_audited_through_rest() {
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::GRAPHQL, Fault::Status(400, "Problems parsing JSON"), None);
+    let out = cm_audit(&fake).args(["acme/widgets", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("collecting through REST instead").count(), 1, "{stderr}");
+    assert!(stderr.contains("GraphQL refused the Overview query (400: Problems parsing JSON)"), "{stderr}");
+    assert_eq!(count(&fake, routes::GRAPHQL), 1, "no query after the first was refused");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["newcomers"]["figures"]["history_checked"], true, "REST collected the activity");
+    assert!(count(&fake, routes::COMMENTS) > 0);
+}
+
+#[test]
+fn a_server_without_graphql_is_audited_through_rest() {
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::GRAPHQL, Fault::Status(404, "Not Found"), None);
+    let report = support::audit_json(&fake, "acme/widgets");
+    assert_eq!(report["repository"], "acme/widgets");
+    assert_eq!(count(&fake, routes::GRAPHQL), 1);
+    assert_eq!(count(&fake, routes::REPO), 2, "acme/widgets and the owner's acme/.github, through REST");
+}
