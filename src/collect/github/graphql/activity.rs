@@ -11,16 +11,20 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Client, Connection, QueryFailure, literal};
+use super::{Answer, Client, Connection, QueryFailure, literal};
 use crate::collect::github::activity::answered_by_another;
-use crate::collect::github::errors::{ApiError, Permission};
+use crate::collect::github::errors::{ApiError, Failure, Permission};
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
-/// Pages of a hundred read at most, for issues and for pull requests each (as REST's cap).
-const MAX_PAGES: usize = 50;
-/// Pages of open welcoming issues read at most.
-const MAX_WELCOMING_PAGES: usize = 5;
+/// Items read at most, issues and pull requests each (REST's cap: 50 pages of 100).
+const MAX_ITEMS: usize = 5_000;
+/// Open welcoming issues read at most.
+const MAX_WELCOMING: usize = 500;
+/// Items a page: GitHub's most. A page that times out on GitHub's side (a `502` after the
+/// retries) is asked for again at half the size, down to the least.
+const PAGE_SIZE: usize = 100;
+const LEAST_PAGE_SIZE: usize = 25;
 /// Items whose further responses are asked for in one follow-up query, and rounds of them.
 const FOLLOW_UPS_PER_QUERY: usize = 50;
 const MAX_FOLLOW_UP_ROUNDS: usize = 5;
@@ -48,13 +52,13 @@ const FRAGMENTS: &[(&str, &str)] = &[
 
 /// Issues and pull requests under two aliases of the repository: a token without the Pull
 /// requests permission is refused the second alone, and the issues still stand.
-const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $withIssueSide: Boolean!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String, $withWelcoming: Boolean!, $welcomingLabels: [String!], $welcomingAfter: String) {
+const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $pageSize: Int!, $withIssueSide: Boolean!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String, $withWelcoming: Boolean!, $welcomingLabels: [String!], $welcomingAfter: String) {
   issueSide: repository(owner: $owner, name: $name) @include(if: $withIssueSide) {
-    issues(first: 100, after: $issuesAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
-    welcoming: issues(first: 100, after: $welcomingAfter, states: [OPEN], labels: $welcomingLabels, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withWelcoming) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+    issues(first: $pageSize, after: $issuesAfter, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withIssues) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+    welcoming: issues(first: $pageSize, after: $welcomingAfter, states: [OPEN], labels: $welcomingLabels, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withWelcoming) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
   }
   pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
-    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+    pullRequests(first: $pageSize, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
   }
 }"#;
 
@@ -95,33 +99,33 @@ pub struct Collected {
 /// A connection's listing, page by page, until it is done or reaches past the window.
 struct Listing {
     after: Option<String>,
-    pages: usize,
+    read: usize,
     done: bool,
 }
 
 impl Listing {
     fn new(wanted: bool) -> Listing {
-        Listing { after: None, pages: 0, done: !wanted }
+        Listing { after: None, read: 0, done: !wanted }
     }
 
     /// Takes a page and says whether to go on: while there are more pages, its last node is
-    /// still `inside` what is wanted (the window), and the cap is not reached.
+    /// still `inside` what is wanted (the window), and fewer than `cap` items were read.
     fn advance(
         &mut self,
         connection: Connection<ItemNode>,
         inside: impl Fn(&ItemNode) -> bool,
         cap: usize,
     ) -> Vec<ItemNode> {
-        self.pages += 1;
         self.after = connection.next();
         let nodes: Vec<ItemNode> = connection.items().collect();
-        self.done = self.after.is_none() || !nodes.last().is_some_and(inside) || self.pages >= cap;
+        self.read += nodes.len();
+        self.done = self.after.is_none() || !nodes.last().is_some_and(inside) || self.read >= cap;
         nodes
     }
 
     /// Whether a page cap, not the window, ended it.
     fn capped(&self, cap: usize) -> bool {
-        self.pages >= cap && self.after.is_some()
+        self.read >= cap && self.after.is_some()
     }
 
     fn variables(&self, want: &str, after: &str, vars: &mut Value) {
@@ -151,7 +155,7 @@ pub async fn collect(
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
         welcoming.variables("withWelcoming", "welcomingAfter", &mut vars);
-        let mut answer = client.query("Activity", &query, vars).await?;
+        let mut answer = query_shrinking("Activity", client, &query, vars).await?;
         if let Some(e) = answer.failed("Activity", "issueSide") {
             return Err(e.into());
         }
@@ -164,13 +168,13 @@ pub async fn collect(
         let pull_side: PullSide = answer.take("Activity", "pullSide")?.unwrap_or_default();
         let in_window = |n: &ItemNode| n.created_at >= since;
         if let Some(c) = issue_side.issues {
-            items.extend(issues.advance(c, in_window, MAX_PAGES));
+            items.extend(issues.advance(c, in_window, MAX_ITEMS));
         }
         if let Some(c) = pull_side.pull_requests {
-            items.extend(pulls.advance(c, in_window, MAX_PAGES));
+            items.extend(pulls.advance(c, in_window, MAX_ITEMS));
         }
         if let Some(c) = issue_side.welcoming {
-            open_welcoming.extend(welcoming.advance(c, |_| true, MAX_WELCOMING_PAGES));
+            open_welcoming.extend(welcoming.advance(c, |_| true, MAX_WELCOMING));
         }
     }
     items.retain(|i| i.created_at >= since);
@@ -186,19 +190,19 @@ pub async fn collect(
     });
     Ok(Collected {
         items,
-        complete: !issues.capped(MAX_PAGES) && !pulls.capped(MAX_PAGES) && pulls_refused.is_none(),
+        complete: !issues.capped(MAX_ITEMS) && !pulls.capped(MAX_ITEMS) && pulls_refused.is_none(),
         responses_cut,
         welcoming,
         pulls_refused,
     })
 }
 
-const UPDATED: &str = r#"query Updated($owner: String!, $name: String!, $since: DateTime!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
+const UPDATED: &str = r#"query Updated($owner: String!, $name: String!, $pageSize: Int!, $since: DateTime!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
   issueSide: repository(owner: $owner, name: $name) @include(if: $withIssues) {
-    issues(first: 100, after: $issuesAfter, filterBy: {since: $since}, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
+    issues(first: $pageSize, after: $issuesAfter, filterBy: {since: $since}, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...IssueFields } }
   }
   pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
-    pullRequests(first: 100, after: $pullsAfter, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+    pullRequests(first: $pageSize, after: $pullsAfter, orderBy: {field: UPDATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
   }
 }"#;
 
@@ -217,7 +221,7 @@ pub async fn updated_since(
         let mut vars = json!({ "owner": repo.owner, "name": repo.name, "since": since });
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
-        let mut answer = client.query("Updated", &query, vars).await?;
+        let mut answer = query_shrinking("Updated", client, &query, vars).await?;
         for side in ["issueSide", "pullSide"] {
             if let Some(e) = answer.failed("Updated", side) {
                 return Err(e.into());
@@ -226,20 +230,36 @@ pub async fn updated_since(
         let issue_side: IssueSide = answer.take("Updated", "issueSide")?.unwrap_or_default();
         let pull_side: PullSide = answer.take("Updated", "pullSide")?.unwrap_or_default();
         if let Some(c) = issue_side.issues {
-            nodes.extend(issues.advance(c, |_| true, MAX_PAGES));
+            nodes.extend(issues.advance(c, |_| true, MAX_ITEMS));
         }
         if let Some(c) = pull_side.pull_requests {
             // Pull requests have no `since` filter: newest updates first, down to `since`.
-            nodes.extend(pulls.advance(c, |n| n.updated_at.is_some_and(|u| u >= since), MAX_PAGES));
+            nodes.extend(pulls.advance(c, |n| n.updated_at.is_some_and(|u| u >= since), MAX_ITEMS));
         }
     }
-    if issues.capped(MAX_PAGES) || pulls.capped(MAX_PAGES) {
+    if issues.capped(MAX_ITEMS) || pulls.capped(MAX_ITEMS) {
         return Ok(None);
     }
     let mut nodes: BTreeMap<u64, ItemNode> =
         nodes.into_iter().filter(|n| n.updated_at.is_none_or(|u| u >= since)).map(|n| (n.number, n)).collect();
     follow_up(client, repo, &mut nodes).await?;
     Ok(Some(nodes.into_values().map(ItemNode::into_item).collect()))
+}
+
+/// Runs a page query at GitHub's largest page size, and again at half the size while GitHub
+/// fails it on its side (a query too heavy to answer in time ends in a `502`).
+async fn query_shrinking(name: &str, client: &Client, query: &str, mut vars: Value) -> Result<Answer, QueryFailure> {
+    let mut size = PAGE_SIZE;
+    loop {
+        vars["pageSize"] = json!(size);
+        match client.query(name, query, vars.clone()).await {
+            Err(QueryFailure::Api(e)) if matches!(e.failure, Failure::Server { .. }) && size > LEAST_PAGE_SIZE => {
+                size /= 2;
+                tracing::warn!("GitHub failed the {name} query; asking for {size} items a page instead");
+            }
+            answered => return answered,
+        }
+    }
 }
 
 /// Items newest first, as REST's listing gives them (the higher number first at the same time).
