@@ -1,6 +1,7 @@
 //! The benchmark of issue 7 (bench/README.md): runs the release binary against the fake GitHub of
 //! the tests, with a latency per request, and prints per scenario the requests made, those that
-//! count against the rate limit, the wall time and the peak memory (from `/usr/bin/time -v`).
+//! count against the rate limit, the GraphQL points they cost (as GitHub calculates a query's
+//! cost), the wall time and the peak memory (from `/usr/bin/time -v`).
 //!
 //! `bash bench/run.sh` builds the binary and runs this; by hand:
 //! `cargo run --release --example bench -- BINARY [LATENCY_MS]`.
@@ -62,12 +63,14 @@ fn busy_repo(name: &str, items: usize, comments: usize) -> Repo {
 struct Figures {
     requests: usize,
     counted: usize,
+    /// Points charged against the GraphQL rate limit.
+    points: u64,
     wall: Duration,
     peak_kib: Option<u64>,
 }
 
 fn run(binary: &Path, fake: &FakeGithub, cache: &Path, args: &[&str]) -> Figures {
-    let (before, counted_before) = (fake.total(), fake.counted());
+    let (before, counted_before, points_before) = (fake.total(), fake.counted(), fake.graphql_points());
     let started = Instant::now();
     let out = Command::new("/usr/bin/time")
         .arg("-v")
@@ -88,15 +91,22 @@ fn run(binary: &Path, fake: &FakeGithub, cache: &Path, args: &[&str]) -> Figures
         .lines()
         .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
         .and_then(|n| n.trim().parse().ok());
-    Figures { requests: fake.total() - before, counted: fake.counted() - counted_before, wall, peak_kib }
+    Figures {
+        requests: fake.total() - before,
+        counted: fake.counted() - counted_before,
+        points: fake.graphql_points() - points_before,
+        wall,
+        peak_kib,
+    }
 }
 
 fn print(scenario: &str, f: &Figures, target: &str) {
     let peak = f.peak_kib.map_or_else(|| "?".to_string(), |k| format!("{:.1} MB", k as f64 / 1024.0));
     println!(
-        "{scenario:<44} {:>8} {:>9} {:>9.2} s {:>10}   {target}",
+        "{scenario:<44} {:>8} {:>9} {:>7} {:>9.2} s {:>10}   {target}",
         f.requests,
         f.counted,
+        f.points,
         f.wall.as_secs_f64(),
         peak
     );
@@ -108,7 +118,10 @@ fn main() {
     let latency = Duration::from_millis(args.next().map_or(50, |ms| ms.parse().expect("a latency in ms")));
     let binary = Path::new(&binary);
     println!("latency per request: {} ms", latency.as_millis());
-    println!("{:<44} {:>8} {:>9} {:>11} {:>10}   target", "scenario", "requests", "counted", "wall", "peak RSS");
+    println!(
+        "{:<44} {:>8} {:>9} {:>7} {:>11} {:>10}   target",
+        "scenario", "requests", "counted", "points", "wall", "peak RSS"
+    );
 
     let one = FakeGithub::start(World::default().with(busy_repo("acme/busy", 300, 2_000)));
     one.set_latency(latency);

@@ -362,8 +362,10 @@ fn the_clients_representative_query_validates_and_runs() {
     assert_eq!(pulls["pageInfo"]["hasNextPage"], false);
     assert_eq!(got["repository"]["b0"]["text"], "# Widgets\n\nSmall widgets for dashboards.\n");
     assert_eq!(got["h0"]["issueCount"], 0);
-    assert_eq!(got["rateLimit"]["cost"], 1);
-    assert_eq!(got["rateLimit"]["remaining"], 4999);
+    // Requests: pullRequests 1; its labels, assignees, comments, reviews and timelineItems 100
+    // each (one per pull request); search 1. 502 in all: 5 points.
+    assert_eq!(got["rateLimit"]["cost"], 5);
+    assert_eq!(got["rateLimit"]["remaining"], 4995);
     assert_eq!(fake.graphql_queries(), [(query.to_string(), variables)]);
 }
 
@@ -388,6 +390,95 @@ fn nodes_requested_are_counted_as_github_counts_them() {
     let query = "{ repository(owner: \"acme\", name: \"widgets\") { issues(first: 10) { nodes {
         labels(first: 5) { totalCount } comments(first: 20) { totalCount } } } } rateLimit { nodeCount } }";
     assert_eq!(data(&fake, query, json!({}))["rateLimit"]["nodeCount"], 10 + 10 * 5 + 10 * 20);
+}
+
+/// GitHub's example of "Calculating a rate limit score before running the call"
+/// (docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api).
+const GITHUBS_EXAMPLE: &str = "query { viewer { login
+    repositories(first: 100) { edges { node { id
+      issues(first: 50) { edges { node { id
+        labels(first: 60) { edges { node { id name } } } } } } } } } } }";
+
+#[test]
+fn githubs_documented_example_costs_51_points() {
+    let fake = FakeGithub::start(world());
+    let reply = post(&fake, GITHUBS_EXAMPLE, json!({}));
+    // repositories: 1 request; issues: one per repository, 100; labels: one per issue of each
+    // repository, 100 × 50 = 5,000. 5,101 requests, divided by 100: 51 points, charged before the
+    // call runs (the fake has no `viewer`, which fails).
+    assert_eq!(reply.body["errors"][0]["type"], "FAKE_UNSUPPORTED", "{}", reply.body);
+    assert_eq!(reply.header("x-ratelimit-used"), Some("51"));
+    assert_eq!(reply.header("x-ratelimit-remaining"), Some("4949"));
+    assert_eq!(fake.graphql_points(), 51);
+    assert_eq!(fake.counted(), 1, "one request, whatever its cost");
+}
+
+#[test]
+fn connections_under_connections_cost_a_request_per_parent_node() {
+    let fake = FakeGithub::start(world());
+    fake.spend_graphql(10);
+    let query = "query($n: Int!) { repository(owner: \"acme\", name: \"widgets\") {
+        issues(first: $n) { nodes { number labels(first: 10) { nodes { name } } comments(first: 10) { totalCount } } }
+        pullRequests(first: 100) { nodes { ...Reviewed } }
+        labels { totalCount } }
+      search(type: ISSUE, first: 50, query: \"repo:acme/widgets\") {
+        issueCount nodes { ... on Issue { comments(first: 5) { totalCount } } } }
+      rateLimit { cost used remaining nodeCount } }
+      fragment Reviewed on PullRequest { reviews(first: 50) { totalCount }
+        timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT]) { totalCount } }";
+    let reply = post(&fake, query, json!({"n": 100}));
+    assert!(reply.body.get("errors").is_none(), "{:#}", reply.body);
+    // Requests:
+    //   issues 1, its labels 100 and comments 100                        201
+    //   pullRequests 1, the fragment's reviews 100 and timelineItems 100 201
+    //   labels (for its count only) 1, search 1, its comments 50          52
+    // 454 requests: 4.54, rounded to 5 points.
+    // Nodes: issues 100 + labels 100 × 10 + comments 100 × 10 + pullRequests 100 + reviews
+    // 100 × 50 + timelineItems 100 × 10 + search 50 + comments 50 × 5 = 8,500.
+    let rate = &reply.body["data"]["rateLimit"];
+    assert_eq!(*rate, json!({"cost": 5, "used": 15, "remaining": 4985, "nodeCount": 8_500}));
+    // The headers, `/rate_limit` and the fake's count agree with `rateLimit`.
+    assert_eq!(reply.header("x-ratelimit-used"), Some("15"));
+    assert_eq!(reply.header("x-ratelimit-remaining"), Some("4985"));
+    let limits = request(&fake, "GET", "/rate_limit", Some(TOKEN), "").body;
+    assert_eq!(limits["resources"]["graphql"]["used"], 15);
+    assert_eq!(limits["resources"]["graphql"]["remaining"], 4985);
+    assert_eq!(limits["resources"]["core"]["used"], 0);
+    assert_eq!(fake.graphql_points(), 5, "the client's own, not the 10 spent elsewhere");
+    assert_eq!(fake.counted(), 1);
+}
+
+#[test]
+fn a_connection_left_out_by_include_or_skip_costs_nothing() {
+    let fake = FakeGithub::start(world());
+    let query = "query($recent: Boolean!) { repository(owner: \"acme\", name: \"widgets\") {
+        issues(first: 100) { nodes { number comments(first: 100) { totalCount }
+          recent: comments(first: 100, orderBy: {field: UPDATED_AT, direction: DESC}) @include(if: $recent) {
+            totalCount }
+          ... on Issue @skip(if: true) { labels(first: 100) { totalCount } } } } }
+      rateLimit { cost } }";
+    // issues 1, comments 100, and the aliased comments, a connection of their own, 100 more:
+    // 201 requests, 2 points.
+    assert_eq!(data(&fake, query, json!({"recent": true}))["rateLimit"]["cost"], 2);
+    // Without the alias: 101 requests, 1 point. The skipped labels never count.
+    assert_eq!(data(&fake, query, json!({"recent": false}))["rateLimit"]["cost"], 1);
+    assert_eq!(fake.graphql_points(), 3);
+}
+
+#[test]
+fn a_query_costs_at_least_one_point_and_a_refused_one_one() {
+    let fake = FakeGithub::start(world());
+    // No connection at all: 0 requests.
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") { name } rateLimit { cost used } }";
+    assert_eq!(data(&fake, query, json!({}))["rateLimit"], json!({"cost": 1, "used": 1}));
+    // issues 1 and their labels 10: 11 requests, 0.11 points.
+    let query = "{ repository(owner: \"acme\", name: \"widgets\") {
+        issues(first: 10) { nodes { labels(first: 100) { totalCount } } } } rateLimit { cost used } }";
+    assert_eq!(data(&fake, query, json!({}))["rateLimit"], json!({"cost": 1, "used": 2}));
+    // Invalid against the schema: refused before it runs, and charged 1.
+    let reply = post(&fake, "{ repository(owner: \"acme\", name: \"widgets\") { stars } }", json!({}));
+    assert_eq!(reply.header("x-ratelimit-used"), Some("3"));
+    assert_eq!(fake.graphql_points(), 3);
 }
 
 #[test]

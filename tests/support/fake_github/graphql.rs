@@ -5,14 +5,17 @@
 //! `@include`/`@skip` and `__typename`; the resolvers here read the model. A field or an argument
 //! that the schema has and the fake does not implement is a `FAKE_UNSUPPORTED` error, never a
 //! quiet `null`, so that a test fails loudly.
+//!
+//! A query costs what GitHub charges for it: the requests its connections need, counted before it
+//! runs, in hundreds ([`Demand`]).
 
 use std::sync::LazyLock;
 
-use apollo_compiler::collections::HashMap;
-use apollo_compiler::executable::{OperationType, Selection, SelectionSet};
+use apollo_compiler::collections::{HashMap, HashSet, IndexMap};
+use apollo_compiler::executable::{Field, OperationType, Selection, SelectionSet};
 use apollo_compiler::resolvers::{Execution, FieldError, ObjectValue, ResolveInfo, ResolvedValue};
 use apollo_compiler::response::{JsonMap, JsonValue};
-use apollo_compiler::schema::Implementers;
+use apollo_compiler::schema::{ExtendedType, Implementers};
 use apollo_compiler::validation::Valid;
 use apollo_compiler::{ExecutableDocument, Name, Schema, ast};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -48,57 +51,86 @@ const TEXT_LIMIT: usize = 512 * 1024;
 /// Carries an error's `type` in a resolver's error message, up to where GitHub puts it.
 const TYPE_MARK: char = '\u{1f}';
 
-/// The GraphQL rate limit as it stands once the request being answered is counted.
+/// The GraphQL rate limit as it stands before the request being answered is charged.
+#[derive(Clone, Copy)]
 pub(super) struct Budget {
     pub limit: u64,
-    pub remaining: u64,
+    /// Points charged in this window so far.
+    pub used: u64,
     pub reset: i64,
 }
 
+impl Budget {
+    /// The points left once `cost` more are charged.
+    pub fn remaining_after(&self, cost: u64) -> u64 {
+        self.limit.saturating_sub(self.used + cost)
+    }
+}
+
+/// What a request refused before its query runs costs (not `POST`, not JSON, invalid against the
+/// schema, a variable missing, a mutation the fake does not answer): GitHub charges such a refusal
+/// too, and the fake keeps it at 1 point, the least a query costs.
+const REFUSED_COST: u64 = 1;
+
 /// `POST /graphql`: HTTP 200 with `data` and `errors` as GitHub answers, also to a query it
-/// refuses; 401 without a token, as GitHub's GraphQL API has no anonymous access.
-pub(super) fn answer(shared: &Shared, method: &Method, headers: &HeaderMap, body: &[u8], budget: Budget) -> Answer {
+/// refuses; 401 without a token, as GitHub's GraphQL API has no anonymous access. With the points
+/// the request costs: a query's [`Demand::cost`], [`REFUSED_COST`] for a refusal, none without a
+/// token.
+pub(super) fn answer(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    body: &[u8],
+    budget: Budget,
+) -> (Answer, u64) {
     if method != Method::POST {
-        return not_found();
+        return (not_found(), REFUSED_COST);
     }
     if !headers.contains_key(header::AUTHORIZATION) {
         let body = json!({"message": "This endpoint requires you to be authenticated.",
             "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"});
-        return Answer::Json(StatusCode::UNAUTHORIZED, body, None);
+        return (Answer::Json(StatusCode::UNAUTHORIZED, body, None), 0);
     }
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
-        return Answer::Json(StatusCode::BAD_REQUEST, render::error("Problems parsing JSON", 400), None);
+        let answer = Answer::Json(StatusCode::BAD_REQUEST, render::error("Problems parsing JSON", 400), None);
+        return (answer, REFUSED_COST);
     };
-    let response = respond(shared, &request, budget);
+    let (response, cost) = respond(shared, &request, budget);
     let errors = response["errors"].as_array().into_iter().flatten();
     let refused = errors.filter(|e| e["type"] != "NOT_FOUND" && e["type"] != "FORBIDDEN");
     shared.graphql_rejections.lock().unwrap().extend(refused.map(|e| e["message"].as_str().unwrap_or("").to_string()));
-    Answer::Json(StatusCode::OK, response, None)
+    (Answer::Json(StatusCode::OK, response, None), cost)
 }
 
-fn respond(shared: &Shared, request: &Value, budget: Budget) -> Value {
+/// The response to a query, and what it costs.
+fn respond(shared: &Shared, request: &Value, budget: Budget) -> (Value, u64) {
+    let refused = |response: Value| (response, REFUSED_COST);
     let Some(query) = request["query"].as_str() else {
-        return json!({"errors": [{"message": "A query attribute must be specified and must be a string."}]});
+        return refused(json!({"errors": [{"message": "A query attribute must be specified and must be a string."}]}));
     };
     let document = match ExecutableDocument::parse_and_validate(&SCHEMA, query, "query.graphql") {
         Ok(document) => document,
-        Err(invalid) => return json!({"errors": invalid.errors.iter().map(|d| d.to_json()).collect::<Vec<_>>()}),
+        Err(invalid) => {
+            return refused(json!({"errors": invalid.errors.iter().map(|d| d.to_json()).collect::<Vec<_>>()}));
+        }
     };
     let request_error =
-        |e: apollo_compiler::request::RequestError| json!({"errors": [e.to_graphql_error(&document.sources)]});
+        |e: apollo_compiler::request::RequestError| refused(json!({"errors": [e.to_graphql_error(&document.sources)]}));
     let operation = match document.operations.get(request["operationName"].as_str()) {
         Ok(operation) => operation,
         Err(e) => return request_error(e),
     };
     if operation.operation_type != OperationType::Query {
         let message = format!("The fake GitHub answers queries only, not a {}.", operation.operation_type);
-        return json!({"errors": [{"type": "FAKE_UNSUPPORTED", "message": message}]});
+        return refused(json!({"errors": [{"type": "FAKE_UNSUPPORTED", "message": message}]}));
     }
     let sent: JsonMap = serde_json::from_value(request["variables"].clone()).unwrap_or_default();
     let variables = match apollo_compiler::request::coerce_variable_values(&SCHEMA, operation, &sent) {
         Ok(variables) => variables,
         Err(e) => return request_error(e),
     };
+    let demand = Demand::of(&document, &operation.selection_set.selections, &variables);
+    let cost = demand.cost();
     let writes = shared.writes.lock().unwrap().clone();
     let world = shared.world.read().unwrap();
     let ctx = Ctx {
@@ -106,8 +138,9 @@ fn respond(shared: &Shared, request: &Value, budget: Budget) -> Value {
         world: &world,
         written_issues: writes.issues.iter().map(|w| w.as_issue()).collect(),
         written_comments: writes.comments.iter().map(|w| (w.as_comment(), w.body.clone())).collect(),
-        node_count: node_count(&document, &operation.selection_set, &variables, 1),
+        node_count: demand.nodes,
         budget,
+        cost,
     };
     let execution = Execution::new(&SCHEMA, &document)
         .operation(operation)
@@ -124,7 +157,7 @@ fn respond(shared: &Shared, request: &Value, budget: Budget) -> Value {
             error["message"] = json!(message);
         }
     }
-    response
+    (response, cost)
 }
 
 /// A field error with GitHub's `type`: `NOT_FOUND`, `MISSING_PAGINATION_BOUNDARIES`, ...
@@ -136,29 +169,113 @@ fn unsupported(what: impl std::fmt::Display) -> FieldError {
     fail("FAKE_UNSUPPORTED", format!("The fake GitHub does not implement `{what}`."))
 }
 
-/// The most nodes a query may return, as `rateLimit { nodeCount }` says: each connection's
-/// `first` times the `first`s of the connections around it, summed.
-fn node_count(document: &ExecutableDocument, set: &SelectionSet, variables: &JsonMap, outer: u64) -> u64 {
-    let count = |set: &SelectionSet, outer: u64| node_count(document, set, variables, outer);
-    set.selections
-        .iter()
-        .map(|selection| match selection {
-            Selection::Field(field) => {
-                let first = field.arguments.iter().find(|a| a.name == "first").and_then(|a| match a.value.as_ref() {
-                    ast::Value::Variable(name) => variables.get(name.as_str()).and_then(JsonValue::as_i64),
-                    value => value.to_i32().map(i64::from),
-                });
-                match first.map(|n| outer * n.max(0) as u64) {
-                    Some(nodes) => nodes + count(&field.selection_set, nodes),
-                    None => count(&field.selection_set, outer),
+/// What a query asks of GitHub, counted before it runs as GitHub counts it ("Calculating a rate
+/// limit score before running the call",
+/// <https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api>):
+/// every connection is assumed to reach its `first` (or `last`), so it takes one request for each
+/// node of the connections around it. A field left out by `@skip`/`@include` asks for nothing; a
+/// fragment counts where it is spread; fields merged under one response key are one connection,
+/// while aliases are as many.
+#[derive(Default)]
+struct Demand {
+    /// The requests needed to fulfil every connection: one at the root, under `issues(first: 100)`
+    /// a hundred, under that and `comments(first: 10)` a thousand.
+    requests: u64,
+    /// The most nodes the query may return (`rateLimit { nodeCount }`): each connection's limit
+    /// times its requests.
+    nodes: u64,
+}
+
+impl Demand {
+    fn of(document: &ExecutableDocument, selections: &[Selection], variables: &JsonMap) -> Demand {
+        let mut demand = Demand::default();
+        demand.add(document, selections.iter().collect(), variables, 1);
+        demand
+    }
+
+    /// Adds what a selection asks for, each connection in it needing `requests` requests.
+    fn add<'a>(
+        &mut self,
+        document: &'a ExecutableDocument,
+        selections: Vec<&'a Selection>,
+        variables: &JsonMap,
+        requests: u64,
+    ) {
+        let mut fields = IndexMap::default();
+        collect_fields(document, selections.into_iter(), variables, &mut HashSet::default(), &mut fields);
+        for merged in fields.values() {
+            let inner = if is_connection(merged[0]) {
+                // Without a limit (for `totalCount`), still a request, with nothing under it paged.
+                let limit = merged.iter().filter_map(|field| page_limit(field, variables)).max();
+                self.requests = self.requests.saturating_add(requests);
+                self.nodes = self.nodes.saturating_add(requests.saturating_mul(limit.unwrap_or(0)));
+                requests.saturating_mul(limit.unwrap_or(1))
+            } else {
+                requests
+            };
+            let below = merged.iter().flat_map(|field| &field.selection_set.selections);
+            self.add(document, below.collect(), variables, inner);
+        }
+    }
+
+    /// The points GitHub charges: the requests in hundreds, rounded to the nearest, at least 1.
+    fn cost(&self) -> u64 {
+        (self.requests.saturating_add(50) / 100).max(1)
+    }
+}
+
+/// The fields of a selection by response key, as the executor merges them
+/// (<https://spec.graphql.org/October2021/#CollectFields()>), through every fragment whatever its
+/// type condition: the cost is counted before the types are known.
+fn collect_fields<'a>(
+    document: &'a ExecutableDocument,
+    selections: impl Iterator<Item = &'a Selection>,
+    variables: &JsonMap,
+    visited: &mut HashSet<&'a Name>,
+    fields: &mut IndexMap<&'a Name, Vec<&'a Field>>,
+) {
+    for selection in selections {
+        let condition = |directive: &str| {
+            let argument = selection.directives().get(directive)?.specified_argument_by_name("if")?;
+            match argument.as_ref() {
+                ast::Value::Boolean(value) => Some(*value),
+                ast::Value::Variable(name) => variables.get(name.as_str())?.as_bool(),
+                _ => None,
+            }
+        };
+        if condition("skip") == Some(true) || condition("include") == Some(false) {
+            continue;
+        }
+        match selection {
+            Selection::Field(field) => fields.entry(field.response_key()).or_default().push(field),
+            Selection::FragmentSpread(spread) => {
+                let fragment = document.fragments.get(&spread.fragment_name);
+                if let Some(fragment) = fragment.filter(|_| visited.insert(&spread.fragment_name)) {
+                    collect_fields(document, fragment.selection_set.selections.iter(), variables, visited, fields);
                 }
             }
-            Selection::FragmentSpread(spread) => {
-                document.fragments.get(&spread.fragment_name).map_or(0, |f| count(&f.selection_set, outer))
+            Selection::InlineFragment(inline) => {
+                collect_fields(document, inline.selection_set.selections.iter(), variables, visited, fields)
             }
-            Selection::InlineFragment(inline) => count(&inline.selection_set, outer),
-        })
-        .sum()
+        }
+    }
+}
+
+/// Whether a field is a connection: of a `…Connection` type, or of one with a `pageInfo` (in
+/// GitHub's schema, the same types).
+fn is_connection(field: &Field) -> bool {
+    let ty = field.definition.ty.inner_named_type();
+    let paged = matches!(SCHEMA.types.get(ty), Some(ExtendedType::Object(o)) if o.fields.contains_key("pageInfo"));
+    ty.ends_with("Connection") || paged
+}
+
+/// A field's `first` or `last`, from the query or its variables.
+fn page_limit(field: &Field, variables: &JsonMap) -> Option<u64> {
+    let value = |name: &str| match field.specified_argument_by_name(name)?.as_ref() {
+        ast::Value::Variable(variable) => variables.get(variable.as_str()).and_then(JsonValue::as_i64),
+        value => value.to_i32().map(i64::from),
+    };
+    ["first", "last"].into_iter().filter_map(value).max().map(|n| n.max(0) as u64)
 }
 
 /// Whether a selection asks for a connection's items (`nodes` or `edges`), through fragments too.
@@ -262,6 +379,8 @@ struct Ctx<'a> {
     /// The comments the client wrote, and what they say.
     written_comments: Vec<(Comment, String)>,
     budget: Budget,
+    /// The points this query costs.
+    cost: u64,
     node_count: u64,
 }
 
@@ -468,9 +587,9 @@ impl<'c> ObjectValue for Obj<'c> {
                 let budget = &ctx.budget;
                 match field {
                     "limit" => leaf(budget.limit),
-                    "cost" => leaf(1),
-                    "remaining" => leaf(budget.remaining),
-                    "used" => leaf(budget.limit - budget.remaining),
+                    "cost" => leaf(ctx.cost),
+                    "remaining" => leaf(budget.remaining_after(ctx.cost)),
+                    "used" => leaf(budget.limit - budget.remaining_after(ctx.cost)),
                     "resetAt" => leaf(DateTime::from_timestamp(budget.reset, 0).map(stamp)),
                     "nodeCount" => leaf(ctx.node_count),
                     _ => return Err(self.unknown_field_error(info)),

@@ -3,9 +3,9 @@
 //! It serves the fixture repositories of a [`World`] the way GitHub does (`Link` pagination with
 //! absolute URLs at its own address, `x-ratelimit-*` headers, `ETag`s, 409 on the git endpoints
 //! of an empty repository; GraphQL queries validated against GitHub's schema, with their own rate
-//! limit), logs every request with the route it matched, and injects faults per route. A test may
-//! change the world while the fake runs, take read permissions away (`Repo::forbidden`) and make
-//! the rate limits reset soon.
+//! limit, each charged what GitHub charges for it), logs every request with the route it matched,
+//! and injects faults per route. A test may change the world while the fake runs, take read
+//! permissions away (`Repo::forbidden`) and make the rate limits reset soon.
 
 pub mod action;
 mod graphql;
@@ -89,6 +89,9 @@ pub struct Served {
     pub request: Option<Value>,
     /// The JSON body answered, for schema checks.
     pub json: Option<Value>,
+    /// What it was charged against its rate limit: 1 for a REST request, a GraphQL query's cost in
+    /// points; 0 when free (`304 Not Modified`, `/rate_limit`, GraphQL without a token).
+    pub points: u64,
 }
 
 struct Injected {
@@ -218,9 +221,18 @@ impl FakeGithub {
     }
 
     /// Requests that count against a rate limit (REST's or GraphQL's): all but `304 Not Modified`,
-    /// `/rate_limit` and GraphQL queries without a token.
+    /// `/rate_limit` and GraphQL queries without a token. A GraphQL query is one, whatever its
+    /// cost: see [`FakeGithub::graphql_points`].
     pub fn counted(&self) -> usize {
-        self.served().iter().filter(|s| counts_against_limit(s)).count()
+        self.shared.log.lock().unwrap().iter().filter(|s| counts_against_limit(s)).count()
+    }
+
+    /// The points charged so far against the GraphQL rate limit by the client's queries (across
+    /// windows; not those of [`FakeGithub::spend_graphql`]): each query's cost, as GitHub
+    /// calculates it before running the call, at least 1.
+    pub fn graphql_points(&self) -> u64 {
+        let log = self.shared.log.lock().unwrap();
+        log.iter().filter(|s| resource_of(s.route) == "graphql").map(|s| s.points).sum()
     }
 
     /// Refuses every write from now on with GitHub's 403 for a read-only token.
@@ -384,7 +396,10 @@ async fn handle(
     let limit = limit_of(resource, anonymous);
     let free = route.as_ref().is_some_and(|(t, _)| *t == routes::RATE_LIMIT) || (graphql && anonymous);
     let window = window(&shared);
-    let mut remaining = limit.saturating_sub(used(&shared, &window, resource) + u64::from(!free));
+    let used = used(&shared, &window, resource);
+    // What this request is charged: a GraphQL query that runs, its cost (known once it is parsed).
+    let mut points = u64::from(!free);
+    let mut remaining = limit.saturating_sub(used + points);
     let reset = window.reset();
 
     let mut extra = HeaderMap::new();
@@ -424,8 +439,11 @@ async fn handle(
                 _ => None,
             };
             if *template == routes::GRAPHQL {
-                let budget = graphql::Budget { limit, remaining, reset };
-                graphql::answer(&shared, &method, &headers, &body, budget)
+                let budget = graphql::Budget { limit, used, reset };
+                let (answer, cost) = graphql::answer(&shared, &method, &headers, &body, budget);
+                points = if free { 0 } else { cost };
+                remaining = budget.remaining_after(points);
+                answer
             } else if method == Method::GET {
                 serve(&shared, template, params, &query_of(&uri), &headers)
             } else {
@@ -468,7 +486,8 @@ async fn handle(
     let etag = (!graphql).then(|| format!("W/\"{:x}\"", render::id_of(&bytes)));
     let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (code, bytes, json) = if code == StatusCode::OK && etag.is_some() && if_none_match == etag {
-        remaining = (remaining + u64::from(!free)).min(limit);
+        points = 0;
+        remaining = limit.saturating_sub(used);
         (StatusCode::NOT_MODIFIED, Vec::new(), None)
     } else {
         (code, bytes, json)
@@ -482,6 +501,7 @@ async fn handle(
         if_none_match,
         json,
         request: serde_json::from_slice(&body).ok(),
+        points,
     });
 
     if let Some(etag) = etag {
@@ -536,12 +556,12 @@ impl Window {
     }
 }
 
-/// Requests counted against a resource's rate limit in this window: the test's own, and those
-/// spent elsewhere.
+/// What was charged against a resource's rate limit in this window (requests for REST, points for
+/// GraphQL): the test's own, and what was spent elsewhere.
 fn used(shared: &Shared, window: &Window, resource: &str) -> u64 {
     let log = shared.log.lock().unwrap();
     let this_window = log.get(window.first_served..).unwrap_or_default();
-    let own = this_window.iter().filter(|s| counts_against_limit(s) && resource_of(s.route) == resource).count() as u64;
+    let own: u64 = this_window.iter().filter(|s| resource_of(s.route) == resource).map(|s| s.points).sum();
     let spent = if resource == "core" { window.spent_core } else { window.spent_graphql };
     own + spent
 }
