@@ -382,3 +382,23 @@ fn a_server_without_graphql_is_audited_through_rest() {
     assert_eq!(count(&fake, routes::GRAPHQL), 1);
     assert_eq!(count(&fake, routes::REPO), 2, "acme/widgets and the owner's acme/.github, through REST");
 }
+
+#[test]
+fn a_page_of_activity_github_fails_is_asked_for_again_smaller() {
+    let fake = FakeGithub::start(community());
+    // GitHub's answer to a query too heavy to finish in time, for every try at 100 items a page.
+    fake.inject("/graphql Activity", Fault::Status(502, "Bad Gateway"), Some(3));
+    let out = cm_audit(&fake).args(["snapshot", "acme/widgets"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("asking for 50 items a page instead"), "{stderr}");
+    let sizes: Vec<i64> = fake
+        .graphql_queries()
+        .iter()
+        .filter(|(q, _)| q.starts_with("query Activity"))
+        .map(|(_, vars)| vars["pageSize"].as_i64().unwrap())
+        .collect();
+    assert_eq!(sizes, [100, 100, 100, 50]);
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), 5, "the same items");
+}

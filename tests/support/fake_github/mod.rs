@@ -182,8 +182,9 @@ impl FakeGithub {
         &self.shared.base
     }
 
-    /// Injects a fault on a route template (`routes::ISSUES`), or on one exact path
-    /// (`/repos/acme/.github`), for its next `times` requests (`None`: every one).
+    /// Injects a fault on a route template (`routes::ISSUES`), on one exact path
+    /// (`/repos/acme/.github`), or on the GraphQL queries of one name (`/graphql Activity`), for
+    /// its next `times` requests (`None`: every one).
     pub fn inject(&self, route: &'static str, fault: Fault, times: Option<usize>) {
         self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
     }
@@ -385,7 +386,13 @@ async fn handle(
     body: axum::body::Bytes,
 ) -> Response {
     let route = route_of(uri.path());
-    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, uri.path()));
+    // A GraphQL query is also known by its operation's name (`/graphql Activity`), to meet one
+    // kind of query with a fault.
+    let path = match route.as_ref().map(|(t, _)| *t) {
+        Some(routes::GRAPHQL) => format!("{} {}", uri.path(), query_name(&body)),
+        _ => uri.path().to_string(),
+    };
+    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, &path));
     let latency = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -568,6 +575,14 @@ fn used(shared: &Shared, window: &Window, resource: &str) -> u64 {
 
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).expect("a valid status")
+}
+
+/// The operation name of a GraphQL request's query (`query Activity(...)` gives `Activity`).
+fn query_name(body: &[u8]) -> String {
+    let query = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["query"].as_str().map(str::to_string));
+    let query = query.unwrap_or_default();
+    let after = query.trim_start().strip_prefix("query").unwrap_or("");
+    after.trim_start().split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string()
 }
 
 fn take_fault(shared: &Shared, template: &str, path: &str) -> Option<Fault> {
