@@ -103,7 +103,7 @@ fn run(binary: &Path, fake: &FakeGithub, cache: &Path, args: &[&str]) -> Figures
 fn print(scenario: &str, f: &Figures, target: &str) {
     let peak = f.peak_kib.map_or_else(|| "?".to_string(), |k| format!("{:.1} MB", k as f64 / 1024.0));
     println!(
-        "{scenario:<44} {:>8} {:>9} {:>7} {:>9.2} s {:>10}   {target}",
+        "{scenario:<56} {:>8} {:>9} {:>7} {:>9.2} s {:>10}   {target}",
         f.requests,
         f.counted,
         f.points,
@@ -119,7 +119,7 @@ fn main() {
     let binary = Path::new(&binary);
     println!("latency per request: {} ms", latency.as_millis());
     println!(
-        "{:<44} {:>8} {:>9} {:>7} {:>11} {:>10}   target",
+        "{:<56} {:>8} {:>9} {:>7} {:>11} {:>10}   target",
         "scenario", "requests", "counted", "points", "wall", "peak RSS"
     );
 
