@@ -786,23 +786,7 @@ mod tests {
     }
 
     fn issue(number: u64, login: &str, association: &str, created: &str) -> Item {
-        Item {
-            kind: ItemKind::Issue,
-            number,
-            title: format!("item {number}"),
-            url: format!("https://github.com/o/r/issues/{number}"),
-            author: person(login),
-            author_association: association.to_string(),
-            created_at: at(created),
-            updated_at: None,
-            closed_at: None,
-            draft: false,
-            ready_for_review_at: None,
-            opened_as_draft: false,
-            labels: Vec::new(),
-            assignees: Vec::new(),
-            responses: Vec::new(),
-        }
+        Item::opened_for_test(number, login, association, created)
     }
 
     fn pull(number: u64, login: &str, association: &str, created: &str) -> Item {

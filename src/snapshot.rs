@@ -231,6 +231,30 @@ impl DataKind {
     }
 }
 
+#[cfg(test)]
+impl Item {
+    /// An issue opened by a person, unanswered: what unit tests start from.
+    pub fn opened_for_test(number: u64, login: &str, association: &str, created: &str) -> Item {
+        Item {
+            kind: ItemKind::Issue,
+            number,
+            title: format!("item {number}"),
+            url: format!("https://github.com/o/r/issues/{number}"),
+            author: Some(Actor { login: login.to_string(), is_bot: false }),
+            author_association: association.to_string(),
+            created_at: DateTime::parse_from_rfc3339(created).expect("an RFC 3339 time").with_timezone(&Utc),
+            updated_at: None,
+            closed_at: None,
+            draft: false,
+            ready_for_review_at: None,
+            opened_as_draft: false,
+            labels: Vec::new(),
+            assignees: Vec::new(),
+            responses: Vec::new(),
+        }
+    }
+}
+
 impl Snapshot {
     /// An empty snapshot of a tree, to be filled by a collector.
     pub fn new(repository: Option<String>, collected_at: DateTime<Utc>) -> Self {

@@ -193,7 +193,7 @@ mod newcomer_rules {
     use chrono::{DateTime, TimeDelta, Utc};
 
     use super::*;
-    use crate::snapshot::{Activity, Actor, Item, ItemKind, Response, ResponseKind};
+    use crate::snapshot::{Activity, Actor, Item, Response, ResponseKind};
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -202,20 +202,7 @@ mod newcomer_rules {
     fn item(number: u64, author: &str, association: &str, created: &str, answered_after_hours: Option<i64>) -> Item {
         let created_at = at(created);
         Item {
-            kind: ItemKind::Issue,
-            number,
-            title: format!("item {number}"),
             url: format!("https://github.com/acme/widgets/issues/{number}"),
-            author: Some(Actor { login: author.into(), is_bot: false }),
-            author_association: association.into(),
-            created_at,
-            updated_at: None,
-            closed_at: None,
-            draft: false,
-            ready_for_review_at: None,
-            opened_as_draft: false,
-            labels: vec![],
-            assignees: vec![],
             responses: answered_after_hours
                 .map(|h| Response {
                     kind: ResponseKind::Comment,
@@ -225,6 +212,7 @@ mod newcomer_rules {
                 })
                 .into_iter()
                 .collect(),
+            ..Item::opened_for_test(number, author, association, created)
         }
     }
 

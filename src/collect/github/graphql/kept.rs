@@ -105,7 +105,6 @@ fn is_open_welcoming(item: &Item, labels: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snapshot::Actor;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -113,21 +112,8 @@ mod tests {
 
     fn item(number: u64, by: &str, created: &str, labels: &[&str]) -> Item {
         Item {
-            kind: ItemKind::Issue,
-            number,
-            title: format!("t{number}"),
-            url: String::new(),
-            author: Some(Actor { login: by.into(), is_bot: false }),
-            author_association: "NONE".into(),
-            created_at: at(created),
-            updated_at: None,
-            closed_at: None,
-            draft: false,
-            ready_for_review_at: None,
-            opened_as_draft: false,
             labels: labels.iter().map(|l| l.to_string()).collect(),
-            assignees: Vec::new(),
-            responses: Vec::new(),
+            ..Item::opened_for_test(number, by, "NONE", created)
         }
     }
 
