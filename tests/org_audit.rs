@@ -145,3 +145,29 @@ fn wait_sits_out_the_reset_and_audits_every_repository() {
     assert_eq!(code, Some(6));
     assert!(doc["repositories"].as_array().unwrap().iter().all(|r| r["status"] == "not-audited"), "{doc:#}");
 }
+
+/// Three repositories without a code of conduct inherit acme/.github's: its tree is listed and
+/// its code of conduct read once for the whole run (and once more for acme/.github's own audit),
+/// not once a repository.
+#[test]
+fn the_owners_community_files_are_read_once_a_run() {
+    let coc = "# Code of conduct\n\nBe kind. Report problems to conduct@acme.example; the team answers within a day.\n";
+    let mut world = World::default().with(Repo::new("acme/.github").file("CODE_OF_CONDUCT.md", coc));
+    for name in ["acme/one", "acme/two", "acme/three"] {
+        world = world.with(Repo::new(name).file("README.md", "# A project\n"));
+    }
+    let fake = FakeGithub::start(world);
+    let (code, doc, stderr) = run(&fake, &["--org", "acme", "--no-cache", "--jobs", "1"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(doc["repositories"].as_array().unwrap().len(), 4);
+    let listed = fake.served().iter().filter(|s| s.uri.starts_with("/repos/acme/.github/git/trees/")).count();
+    assert_eq!(listed, 2, "once for inheritance, once for its own audit");
+    let blob_reads: usize =
+        fake.graphql_queries().iter().filter(|(q, v)| q.starts_with("query Blobs") && v["name"] == ".github").count();
+    assert_eq!(blob_reads, 2, "its code of conduct read once for inheritance, once for its own audit");
+    for name in ["acme/one", "acme/two", "acme/three"] {
+        let out = cm_audit(&fake).args([name, "--format", "json", "--no-cache"]).output().unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["sources"]["inherited_from"], "acme/.github", "{name}");
+    }
+}

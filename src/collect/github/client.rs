@@ -2,6 +2,7 @@
 //! retries), our retry policy, the rate-limit budget, the conditional-request cache, capped body
 //! reads, `Link` pagination and the `-v` request log.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -18,8 +19,10 @@ use serde::de::DeserializeOwned;
 
 use super::cache::{Cache, Entry, Validators};
 use super::errors::{ApiError, Failure, RateLimit, classify};
+use super::files::RemoteTree;
 use super::{GithubOptions, RetryPolicy};
 use crate::error::{Error, Result};
+use crate::snapshot::FileBody;
 
 /// The most bytes of a JSON answer read; a recursive tree of 100,000 entries is about 7 MB.
 pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
@@ -48,7 +51,13 @@ pub struct Client {
     pub(super) graphql_budget: Mutex<Option<RateLimit>>,
     /// Set when the server answered that it has no GraphQL endpoint: REST from then on.
     pub(super) graphql_absent: AtomicBool,
+    /// The owners' `.github` repositories read so far, by `owner/.github@branch`: the files they
+    /// lend are the same for every repository of an organisation run.
+    pub(super) owner_files: Mutex<BTreeMap<String, OwnerFiles>>,
 }
+
+/// An owner's `.github` repository as read so far: its tree and the bodies read from it.
+pub(super) type OwnerFiles = (RemoteTree, BTreeMap<String, FileBody>);
 
 /// A fresh answer's validators, to store it once it is known to be usable; `None` for an answer
 /// served from the cache, or one without validators.
@@ -109,6 +118,7 @@ impl Client {
             graphql_url: opts.graphql_url.clone().filter(|_| opts.token.is_some()),
             graphql_budget: Mutex::new(None),
             graphql_absent: AtomicBool::new(false),
+            owner_files: Mutex::new(BTreeMap::new()),
         })
     }
 

@@ -15,6 +15,7 @@ use crate::snapshot::{FileBody, Tree};
 use crate::text;
 
 /// A listed tree, with the blob ids needed to read its files.
+#[derive(Clone)]
 pub struct RemoteTree {
     pub repo: RepoRef,
     pub tree: Tree,

@@ -670,19 +670,29 @@ async fn collect_inherited(
             }
         },
     };
-    let tree = match RemoteTree::list(client, &from, &branch).await {
-        Ok(tree) => tree,
-        Err(ListError::Empty) => return Ok(()),
-        Err(ListError::Api(e)) => {
-            let reason = unavailable(e, client, &what, Permission::Contents)?;
-            snap.unavailable.insert(DataKind::Inherited, reason);
-            return Ok(());
-        }
+    // Read once a run: the other repositories of an organisation lend the same files.
+    let key = format!("{from}@{branch}");
+    let known = client.owner_files.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+    let (tree, mut read) = match known {
+        Some(known) => known,
+        None => match RemoteTree::list(client, &from, &branch).await {
+            Ok(tree) => (tree, BTreeMap::new()),
+            Err(ListError::Empty) => return Ok(()),
+            Err(ListError::Api(e)) => {
+                let reason = unavailable(e, client, &what, Permission::Contents)?;
+                snap.unavailable.insert(DataKind::Inherited, reason);
+                return Ok(());
+            }
+        },
     };
-    let mut files = BTreeMap::new();
-    tree.read_into(client, locate::paths_to_read(&missing, &tree.tree), &mut files).await?;
-    let pointed = locate::pointer_targets(&missing, &tree.tree, &files, Some(&from.to_string()));
-    tree.read_into(client, pointed, &mut files).await?;
+    let mut wanted = locate::paths_to_read(&missing, &tree.tree);
+    tree.read_into(client, wanted.clone(), &mut read).await?;
+    let pointed = locate::pointer_targets(&missing, &tree.tree, &read, Some(&from.to_string()));
+    wanted.extend(pointed.iter().cloned());
+    tree.read_into(client, pointed, &mut read).await?;
+    // This repository's snapshot holds what it needs, whatever others needed before it.
+    let files = read.iter().filter(|(path, _)| wanted.contains(*path)).map(|(p, b)| (p.clone(), b.clone())).collect();
+    client.owner_files.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (tree.clone(), read));
     snap.inherited = Some(InheritedFiles { from: from.to_string(), tree: tree.tree.clone(), files });
     Ok(())
 }
