@@ -61,6 +61,16 @@ impl QueryError {
             _ => Failure::Rejected { status: 200, message: self.message.clone() },
         }
     }
+
+    /// This error as the failure of the query `name`.
+    pub fn api_error(&self, name: &str) -> ApiError {
+        ApiError { method: "POST", uri: query_label(name), failure: self.failure(), attempts: 1 }
+    }
+}
+
+/// How errors and logs name a query: its endpoint and its operation's name.
+pub fn query_label(name: &str) -> String {
+    format!("/graphql ({name} query)")
 }
 
 impl Answer {
@@ -77,7 +87,7 @@ impl Answer {
         }
         serde_path_to_error::deserialize(value).map(Some).map_err(|e| ApiError {
             method: "POST",
-            uri: format!("/graphql ({name} query)"),
+            uri: query_label(name),
             failure: Failure::Malformed(format!("not the data expected at `{alias}.{}`: {}", e.path(), e.inner())),
             attempts: 1,
         })
@@ -86,12 +96,6 @@ impl Answer {
     /// The error of `alias` as an [`ApiError`] of the query `name`, when that field failed.
     pub fn failed(&self, name: &str, alias: &str) -> Option<ApiError> {
         self.error_at(alias).map(|e| e.api_error(name))
-    }
-}
-
-impl QueryError {
-    pub fn api_error(&self, name: &str) -> ApiError {
-        ApiError { method: "POST", uri: format!("/graphql ({name} query)"), failure: self.failure(), attempts: 1 }
     }
 }
 
@@ -121,7 +125,7 @@ impl Client {
         let Some(url) = self.graphql_url.as_deref().filter(|_| self.uses_graphql()) else {
             return Err(QueryFailure::Unavailable);
         };
-        let label = format!("/graphql ({name} query)");
+        let label = query_label(name);
         let body = json!({ "query": query, "variables": variables });
         let mut attempt = 1;
         loop {

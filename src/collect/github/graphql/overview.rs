@@ -165,7 +165,7 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
 fn not_found(repo: &RepoRef) -> ApiError {
     ApiError {
         method: "POST",
-        uri: "/graphql (Overview query)".into(),
+        uri: super::query_label("Overview"),
         failure: Failure::NotFound { status: 404, message: format!("no repository {repo}") },
         attempts: 1,
     }
