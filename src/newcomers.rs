@@ -256,10 +256,11 @@ pub struct Excluded {
 /// author's earlier items in the snapshot count as their history, even those before the window.
 pub fn assess<'a>(activity: &'a Activity, policy: &Policy) -> Assessment<'a> {
     let window_start = activity.window_start.max(policy.now - policy.window);
-    let history: Option<HashSet<String>> = activity
-        .authors_with_earlier_items
-        .as_ref()
-        .map(|logins| logins.iter().map(|l| l.to_ascii_lowercase()).collect());
+    let lowercase = |logins: &Vec<String>| logins.iter().map(|l| l.to_ascii_lowercase()).collect::<HashSet<_>>();
+    let history = History {
+        with_earlier_items: activity.authors_with_earlier_items.as_ref().map(lowercase),
+        not_looked_up: lowercase(&activity.authors_not_looked_up),
+    };
     let first_items = first_item_by_author(&activity.items);
 
     let items: Vec<AssessedItem<'a>> = activity
@@ -268,7 +269,7 @@ pub fn assess<'a>(activity: &'a Activity, policy: &Policy) -> Assessment<'a> {
         .filter(|item| item.created_at >= window_start)
         .map(|item| AssessedItem {
             item,
-            author: classify(item, policy, &first_items, history.as_ref()),
+            author: classify(item, policy, &first_items, &history),
             state: state(item, policy),
         })
         .collect();
@@ -285,7 +286,7 @@ pub fn assess<'a>(activity: &'a Activity, policy: &Policy) -> Assessment<'a> {
         window_start,
         measured_at: policy.now,
         target: policy.target,
-        history_checked: history.is_some(),
+        history_checked: history.with_earlier_items.is_some(),
         listing_complete: activity.complete,
         newcomers: GroupFigures::of(&items, AuthorClass::Newcomer, policy.target),
         regulars: GroupFigures::of(&items, AuthorClass::Regular, policy.target),
@@ -307,11 +308,19 @@ fn first_item_by_author(items: &[Item]) -> HashMap<String, (DateTime<Utc>, u64)>
     first
 }
 
+/// The authors' history as the collector found it, logins in lower case.
+struct History {
+    /// `None` when it was not looked up.
+    with_earlier_items: Option<HashSet<String>>,
+    /// Looked up, but GitHub would not tell.
+    not_looked_up: HashSet<String>,
+}
+
 fn classify(
     item: &Item,
     policy: &Policy,
     first_items: &HashMap<String, (DateTime<Utc>, u64)>,
-    history: Option<&HashSet<String>>,
+    history: &History,
 ) -> AuthorClass {
     let Some(author) = &item.author else { return AuthorClass::Deleted };
     if policy.is_bot(author) {
@@ -327,12 +336,13 @@ fn classify(
         return AuthorClass::Regular;
     }
     let association = item.author_association.to_ascii_uppercase();
-    match (association.as_str(), history) {
+    match (association.as_str(), history.with_earlier_items.as_ref()) {
         // MANNEQUIN (an imported placeholder) and anything GitHub adds later: not a newcomer.
         (a, _) if !matches!(a, "FIRST_TIMER" | "FIRST_TIME_CONTRIBUTOR" | "NONE" | "CONTRIBUTOR") => {
             AuthorClass::Regular
         }
-        (_, Some(history)) if history.contains(&login) => AuthorClass::Regular,
+        (_, Some(earlier)) if earlier.contains(&login) => AuthorClass::Regular,
+        (_, Some(_)) if history.not_looked_up.contains(&login) => AuthorClass::Unconfirmed,
         (_, Some(_)) | ("FIRST_TIMER" | "FIRST_TIME_CONTRIBUTOR", None) => AuthorClass::Newcomer,
         // NONE covers long-time reporters who never committed; CONTRIBUTOR covers a newcomer whose
         // first pull request was merged in the window. Without the history neither can be told.
@@ -642,11 +652,12 @@ fn too_few_to_compare(figures: &ResponseFigures, t: &ComparisonThresholds) -> Ve
 /// What a reader must know about the figures behind a verdict, as a suffix to its message.
 fn caveats(figures: &ResponseFigures) -> String {
     let mut notes = Vec::new();
-    if !figures.history_checked && figures.excluded.unconfirmed > 0 {
+    if figures.excluded.unconfirmed > 0 {
         notes.push(format!(
-            "{} more item{} by authors marked NONE or CONTRIBUTOR not counted: their earlier activity was not looked up",
+            "{} more item{} by authors marked NONE or CONTRIBUTOR not counted: their earlier activity {}",
             figures.excluded.unconfirmed,
-            if figures.excluded.unconfirmed == 1 { "" } else { "s" }
+            if figures.excluded.unconfirmed == 1 { "" } else { "s" },
+            if figures.history_checked { "could not be looked up" } else { "was not looked up" }
         ));
     }
     if !figures.listing_complete {
@@ -819,6 +830,7 @@ mod tests {
             window_start: at("2024-04-01T12:00:00Z"),
             items,
             authors_with_earlier_items: history.map(|logins| logins.iter().map(|l| l.to_string()).collect()),
+            authors_not_looked_up: Vec::new(),
             complete: true,
         }
     }
@@ -1085,6 +1097,19 @@ mod tests {
             "{}",
             verdict.message
         );
+    }
+
+    #[test]
+    fn an_author_whose_history_could_not_be_looked_up_is_unconfirmed() {
+        let mut a = activity(
+            vec![issue(1, "ana", "NONE", "2024-06-01T12:00:00Z"), issue(2, "bo", "NONE", "2024-06-02T12:00:00Z")],
+            Some(&[]),
+        );
+        a.authors_not_looked_up = vec!["BO".into()];
+        let assessment = assess(&a, &policy());
+        let classes: Vec<AuthorClass> = assessment.items.iter().map(|i| i.author).collect();
+        assert_eq!(classes, [AuthorClass::Newcomer, AuthorClass::Unconfirmed]);
+        assert!(assessment.figures.history_checked);
     }
 
     #[test]

@@ -130,6 +130,10 @@ pub struct Activity {
     /// before the window started (their history, looked up in bulk). `None` when not looked up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authors_with_earlier_items: Option<Vec<String>>,
+    /// Authors whose history was looked up but could not be had (GitHub refused to search for
+    /// them): neither newcomers nor regulars.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors_not_looked_up: Vec<String>,
     /// False when the listing stopped early (a cap or an error); the reason is in `Sources::notes`.
     #[serde(default = "yes")]
     pub complete: bool,

@@ -174,6 +174,33 @@ fn many_possible_newcomers_are_confirmed_in_one_query() {
     assert_eq!(figures(&rest)["excluded"]["unconfirmed"], 40, "{}", figures(&rest));
 }
 
+/// GitHub refuses to search for bob (a suspended or hidden account): his issue #2 can be neither a
+/// newcomer's nor a regular's, so it is counted as unconfirmed, and only his. A refused search
+/// nulls the whole answer (`search` cannot be null), so kate's is asked again alone and still
+/// finds her issue from before the window.
+#[test]
+fn an_author_github_will_not_search_is_unconfirmed_and_the_others_stand() {
+    let mut world = world();
+    world.unsearchable.push("bob".into());
+    let (fake, report) = report(world, false);
+    let history: Vec<usize> = fake
+        .graphql_queries()
+        .iter()
+        .filter(|(q, _)| q.starts_with("query History"))
+        .map(|(q, _)| q.matches("search(").count())
+        .collect();
+    assert_eq!(history, [2, 1], "bob and kate, then kate alone");
+    let f = figures(&report);
+    assert_eq!(f["history_checked"], true);
+    assert_eq!(f["excluded"]["unconfirmed"], 1, "{f}");
+    assert_eq!(f["newcomers"]["all"]["judged"], 5, "the six judged less bob's: {f:#}");
+    assert_eq!(f["regulars"]["all"]["count"], 1, "kate's history still found");
+    let notes = report["sources"]["notes"].to_string();
+    assert!(notes.contains("GitHub would not search the earlier issues of 1 author(s)"), "{notes}");
+    let message = finding(&report, "newcomer-response")["message"].as_str().unwrap().to_string();
+    assert!(message.contains("could not be looked up"), "{message}");
+}
+
 #[test]
 fn a_repository_without_newcomer_items_is_not_judged() {
     let mut r = Repo::new("acme/quiet").file("README.md", "# Quiet\n");

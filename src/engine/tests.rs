@@ -222,6 +222,7 @@ mod newcomer_rules {
             window_start: at("2026-08-03T00:00:00Z"),
             items,
             authors_with_earlier_items: Some(vec![]),
+            authors_not_looked_up: vec![],
             complete: true,
         });
         snap

@@ -381,7 +381,8 @@ async fn collect_activity(
         complete &= collect_reviews(client, repo, &mut items, snap).await?;
     }
     let authors_with_earlier_items = author_history(client, repo, &items, window_start, snap).await?;
-    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, complete });
+    let authors_not_looked_up = Vec::new();
+    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, authors_not_looked_up, complete });
     Ok(())
 }
 
@@ -484,14 +485,20 @@ async fn collect_activity_graphql(
             Err(QueryFailure::Api(e)) => return refused(e, client, snap),
         },
     };
-    let history = graphql_history(client, repo, &mut record, window_start, snap).await?;
+    let (history, authors_not_looked_up) = graphql_history(client, repo, &mut record, window_start, snap).await?;
     let keep = whole && history.is_some() && latest_update.is_some();
     if let (Some(cache), Some(endpoint), true) = (&client.cache, &client.graphql_url, keep) {
         record.save(cache, endpoint, repo);
     }
     snap.welcoming_issues = record.welcoming;
     let items = record.items;
-    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items: history, complete: whole });
+    snap.activity = Some(Activity {
+        window_start,
+        items,
+        authors_with_earlier_items: history,
+        authors_not_looked_up,
+        complete: whole,
+    });
     Ok(true)
 }
 
@@ -565,34 +572,42 @@ fn fresh_record(
 }
 
 /// The authors of `record`'s items who opened something before the window: those it knows,
-/// and the others looked up in bulk (and then known to it).
+/// and the others looked up in bulk (and then known to it); with those whose search GitHub
+/// refused (asked again next time).
 async fn graphql_history(
     client: &Client,
     repo: &RepoRef,
     record: &mut Record,
     window_start: DateTime<Utc>,
     snap: &mut Snapshot,
-) -> Result<Option<Vec<String>>> {
+) -> Result<(Option<Vec<String>>, Vec<String>)> {
     let candidates = history_candidates(&record.items);
     let unknown: Vec<String> = candidates.iter().filter(|l| !record.history.contains_key(*l)).cloned().collect();
     if unknown.len() > graphql::history::MAX_AUTHORS {
         snap.sources.notes.push(unconfirmed_note(candidates.len(), graphql::history::MAX_AUTHORS));
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
-    match graphql::history::authors_with_earlier_items(client, repo, &unknown, window_start).await {
-        Ok(found) => {
-            for login in unknown {
-                let earlier = found.contains(&login);
-                record.history.insert(login, earlier);
-            }
-        }
+    let found = match graphql::history::authors_with_earlier_items(client, repo, &unknown, window_start).await {
+        Ok(found) => found,
         Err(QueryFailure::Api(e)) => {
             snap.sources.notes.push(unavailable(e, client, "authors' earlier issues", Permission::Issues)?);
-            return Ok(None);
+            return Ok((None, Vec::new()));
         }
-        Err(QueryFailure::Unavailable) => return Ok(None),
+        Err(QueryFailure::Unavailable) => return Ok((None, Vec::new())),
+    };
+    if let Some((_, why)) = found.not_searched.first() {
+        snap.sources.notes.push(format!(
+            "GitHub would not search the earlier issues of {} author(s) ({why}); their items are counted as unconfirmed",
+            found.not_searched.len()
+        ));
     }
-    Ok(Some(candidates.into_iter().filter(|l| record.history.get(l) == Some(&true)).collect()))
+    let not_searched: Vec<String> = found.not_searched.into_iter().map(|(login, _)| login).collect();
+    for login in unknown.into_iter().filter(|l| !not_searched.contains(l)) {
+        let earlier = found.with_earlier_items.contains(&login);
+        record.history.insert(login, earlier);
+    }
+    let with_history = candidates.into_iter().filter(|l| record.history.get(l) == Some(&true)).collect();
+    Ok((Some(with_history), not_searched))
 }
 
 /// Says when a listing's page cap cut it short; returns whether it was complete.

@@ -97,7 +97,7 @@ pub(super) fn answer(
     };
     let (response, cost) = respond(shared, &request, budget);
     let errors = response["errors"].as_array().into_iter().flatten();
-    let refused = errors.filter(|e| e["type"] != "NOT_FOUND" && e["type"] != "FORBIDDEN");
+    let refused = errors.filter(|e| !matches!(e["type"].as_str(), Some("NOT_FOUND" | "FORBIDDEN" | "INVALID")));
     shared.graphql_rejections.lock().unwrap().extend(refused.map(|e| e["message"].as_str().unwrap_or("").to_string()));
     (Answer::Json(StatusCode::OK, response, None), cost)
 }
@@ -873,6 +873,14 @@ impl<'c> Obj<'c> {
             }
         }
         let world = ctx.world;
+        if let Some(login) = author.filter(|a| world.unsearchable.iter().any(|u| u.eq_ignore_ascii_case(a))) {
+            return Err(fail(
+                "INVALID",
+                format_args!(
+                    "The listed users cannot be searched either because the users do not exist or you do not have permission to view the users: {login}."
+                ),
+            ));
+        }
         let searched = world
             .repos
             .values()

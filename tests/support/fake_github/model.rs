@@ -240,6 +240,8 @@ pub struct World {
     pub repos: BTreeMap<String, Repo>,
     /// Old names of renamed repositories → their `owner/name` now.
     pub renamed: BTreeMap<String, String>,
+    /// Users GitHub's search refuses to search for (suspended or hidden accounts).
+    pub unsearchable: Vec<String>,
 }
 
 impl World {

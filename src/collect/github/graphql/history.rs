@@ -25,38 +25,61 @@ fn search(repo: &RepoRef, login: &str, before: DateTime<Utc>) -> String {
     format!("repo:{repo} author:{login} created:<{}", before.format("%Y-%m-%dT%H:%M:%SZ"))
 }
 
-/// Those of `logins` who opened an issue or pull request in `repo` before `before`.
+/// What the searches found.
+#[derive(Debug, Default, PartialEq)]
+pub struct History {
+    /// Those who opened an issue or pull request before the window.
+    pub with_earlier_items: Vec<String>,
+    /// Those GitHub would not search for (a suspended or hidden account, say), with its reason.
+    pub not_searched: Vec<(String, String)>,
+}
+
+/// Searches whether each of `logins` opened an issue or pull request in `repo` before `before`.
+/// One author's search refused leaves that author unknown, not the others: `search` cannot be
+/// null, so GitHub nulls the whole answer's data for one refused search, and the others are
+/// asked again without it.
 pub async fn authors_with_earlier_items(
     client: &Client,
     repo: &RepoRef,
     logins: &[String],
     before: DateTime<Utc>,
-) -> Result<Vec<String>, QueryFailure> {
-    let mut found = Vec::new();
+) -> Result<History, QueryFailure> {
+    let mut history = History::default();
     for chunk in logins.chunks(SEARCHES_PER_QUERY) {
-        let fields: String = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, login)| {
-                format!(
-                    "  h{i}: search(type: ISSUE, first: 1, query: {}) {{ issueCount }}\n",
-                    literal(&search(repo, login, before))
-                )
-            })
-            .collect();
-        let mut answer = client.query("History", &format!("query History {{\n{fields}}}"), json!({})).await?;
-        for (i, login) in chunk.iter().enumerate() {
-            let alias = format!("h{i}");
-            if let Some(e) = answer.failed("History", &alias) {
-                return Err(e.into());
+        let mut pending = chunk.to_vec();
+        while !pending.is_empty() {
+            let fields: String = pending
+                .iter()
+                .enumerate()
+                .map(|(i, login)| {
+                    let query = literal(&search(repo, login, before));
+                    format!("  h{i}: search(type: ISSUE, first: 1, query: {query}) {{ issueCount }}\n")
+                })
+                .collect();
+            let mut answer = client.query("History", &format!("query History {{\n{fields}}}"), json!({})).await?;
+            let mut unanswered = Vec::new();
+            for (i, login) in pending.iter().enumerate() {
+                let alias = format!("h{i}");
+                if let Some(e) = answer.error_at(&alias) {
+                    history.not_searched.push((login.clone(), e.message.clone()));
+                    continue;
+                }
+                match answer.take::<Count>("History", &alias)? {
+                    Some(count) if count.issue_count > 0 => history.with_earlier_items.push(login.clone()),
+                    Some(_) => {}
+                    None => unanswered.push(login.clone()),
+                }
             }
-            let count: Option<Count> = answer.take("History", &alias)?;
-            if count.is_some_and(|c| c.issue_count > 0) {
-                found.push(login.clone());
+            if unanswered.len() == pending.len() {
+                // No answer and no reason: asking again would not help.
+                let why = "GitHub answered nothing for it".to_string();
+                history.not_searched.extend(unanswered.into_iter().map(|login| (login, why.clone())));
+                break;
             }
+            pending = unanswered;
         }
     }
-    Ok(found)
+    Ok(history)
 }
 
 #[cfg(test)]
