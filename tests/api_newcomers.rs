@@ -201,6 +201,30 @@ fn an_author_github_will_not_search_is_unconfirmed_and_the_others_stand() {
     assert!(message.contains("could not be looked up"), "{message}");
 }
 
+/// #1 nora (FIRST_TIMER), 5 days ago: a CI bot comments 12 times, then a maintainer answers at
+/// +5 h. GraphQL reads an item's first 10 comments; all are the bot's and there are more, so it
+/// asks for the next ones (`MoreResponses`) and finds the answer: 5 h, as REST's bulk listing of
+/// comments finds it.
+#[test]
+fn a_response_after_many_bot_comments_is_found() {
+    let busy_bot = || {
+        let mut r = Repo::new("acme/stars").file("README.md", "# Stars\n");
+        r.item(Kind::Issue, user("nora"), "FIRST_TIMER", days_ago(5));
+        for minute in 0..12 {
+            r.comment(1, bot("ci"), "NONE", days_ago(5) + Duration::minutes(10 + minute));
+        }
+        r.comment(1, user("maint"), "MEMBER", days_ago(5) + Duration::hours(5));
+        World::default().with(r)
+    };
+    for rest in [false, true] {
+        let (fake, report) = report(busy_bot(), rest);
+        let n = &figures(&report)["newcomers"]["all"];
+        assert_eq!((n["answered"].as_u64(), n["median_seconds"].as_u64()), (Some(1), Some(5 * 3600)), "{n}");
+        let follow_ups = fake.graphql_queries().iter().filter(|(q, _)| q.starts_with("query MoreResponses")).count();
+        assert_eq!(follow_ups, usize::from(!rest), "one follow-up through GraphQL");
+    }
+}
+
 #[test]
 fn a_repository_without_newcomer_items_is_not_judged() {
     let mut r = Repo::new("acme/quiet").file("README.md", "# Quiet\n");
