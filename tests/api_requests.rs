@@ -76,6 +76,7 @@ fn graphql_request_plan_for_a_few_hundred_items() {
     assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), IN_WINDOW);
     assert_eq!(snap["welcoming_issues"].as_array().unwrap().len(), OPEN_GOOD_FIRST_ISSUES);
     assert_eq!(snap["activity"]["authors_with_earlier_items"], serde_json::json!([]), "all 300 authors looked up");
+    assert_eq!(snap["labels"].as_array().unwrap().len(), LABELS + 2, "the labels past the first hundred too");
     assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
 
     let pages = |n: usize| n.div_ceil(100);
