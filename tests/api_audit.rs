@@ -260,3 +260,30 @@ fn enterprise_base_path_is_kept() {
         fake.served().iter().map(|s| &s.uri).collect::<Vec<_>>()
     );
 }
+
+/// A contributing guide that is a symbolic link to a page under docs/, and a code of conduct
+/// linking out of the tree: the first is read through its target, the second is not followed,
+/// through GraphQL's blobs as through REST's.
+#[test]
+fn symbolic_links_are_followed_inside_the_tree_only() {
+    let world = || {
+        let mut widgets = Repo::new("acme/links")
+            .file("README.md", "# Links\n")
+            .file("docs/contributing.md", "# Contributing\n\nRun the tests, then open a pull request.\n");
+        widgets.symlinks.insert("CONTRIBUTING.md".into(), "docs/contributing.md".into());
+        widgets.symlinks.insert("CODE_OF_CONDUCT.md".into(), "../../etc/passwd".into());
+        World::default().with(widgets)
+    };
+    for rest in [false, true] {
+        let fake = FakeGithub::start(world());
+        let cmd = if rest { rest_only(&fake) } else { cm_audit(&fake) };
+        let out = { cmd }.args(["snapshot", "acme/links"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let guide = &snap["files"]["CONTRIBUTING.md"];
+        assert!(guide["text"].as_str().is_some_and(|t| t.starts_with("# Contributing")), "rest: {rest}: {guide}");
+        let coc = &snap["files"]["CODE_OF_CONDUCT.md"];
+        assert_eq!(coc["reason"], "a link to outside the tree, not followed", "rest: {rest}: {coc}");
+        assert_eq!(fake.counts().get(routes::BLOB).is_some(), rest, "GraphQL read the blobs itself");
+    }
+}
