@@ -10,6 +10,7 @@ mod graphql;
 mod owner;
 mod repository;
 mod rest;
+mod window;
 mod write;
 
 use std::path::PathBuf;
