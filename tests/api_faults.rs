@@ -402,3 +402,23 @@ fn a_page_of_activity_github_fails_is_asked_for_again_smaller() {
     let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), 5, "the same items");
 }
+
+/// A server whose GraphQL lacks something cm-audit asks for answers an error of its own kind at
+/// that field: the audit collects that part through REST, says so once, and goes on.
+#[test]
+fn an_unexpected_graphql_field_error_sends_that_part_to_rest() {
+    for (query, path, rest_route) in
+        [("/graphql Overview", "repository", routes::REPO), ("/graphql Activity", "issueSide", routes::COMMENTS)]
+    {
+        let fake = FakeGithub::start(community());
+        fake.inject(query, Fault::GraphqlFieldError { path, kind: "UNKNOWN_FIELD" }, None);
+        let out = cm_audit(&fake).args(["acme/widgets", "--format", "json"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{query}: {stderr}");
+        assert_eq!(stderr.matches("collecting through REST instead").count(), 1, "{query}: {stderr}");
+        assert!(stderr.contains("UNKNOWN_FIELD"), "{query}: the server's reason: {stderr}");
+        assert!(count(&fake, rest_route) > 0, "{query}: REST read it");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["newcomers"]["figures"]["history_checked"], true, "{query}");
+    }
+}

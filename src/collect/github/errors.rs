@@ -118,6 +118,7 @@ impl Failure {
             Failure::Server { status } => format!("status {status}"),
             Failure::SecondaryLimit { .. } => "secondary rate limit".into(),
             Failure::Transport(why) => why.clone(),
+            Failure::Rejected { status, message } => format!("{status}: {message}"),
             other => format!("{other:?}"),
         }
     }

@@ -71,6 +71,9 @@ pub enum Fault {
     TruncatedJson,
     /// A body that is not JSON at all.
     MalformedJson,
+    /// A GraphQL answer whose root field `path` failed with an error of this `type` (HTTP 200, no
+    /// data there), as for a field a server does not have.
+    GraphqlFieldError { path: &'static str, kind: &'static str },
 }
 
 /// One request as the fake saw and answered it.
@@ -422,6 +425,11 @@ async fn handle(
                 render::error("API rate limit exceeded for 127.0.0.1.", *code)
             };
             Answer::Json(status(*code), body, None)
+        }
+        (Some(Fault::GraphqlFieldError { path, kind }), _) => {
+            let error = serde_json::json!({"type": kind, "path": [path], "locations": [{"line": 2, "column": 3}],
+                "message": format!("Field '{path}' failed: {kind}")});
+            Answer::Json(StatusCode::OK, serde_json::json!({"data": {(*path): null}, "errors": [error]}), None)
         }
         (Some(Fault::SecondaryLimit { retry_after }), _) => {
             if let Some(secs) = retry_after {

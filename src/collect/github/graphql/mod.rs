@@ -118,6 +118,21 @@ impl Client {
         self.graphql_url.is_some() && !self.graphql_absent.load(Ordering::Relaxed)
     }
 
+    /// Stops using GraphQL for the rest of the run, saying why once: REST collects what GraphQL
+    /// would have.
+    pub fn give_up_graphql(&self, why: &str) -> QueryFailure {
+        if !self.graphql_absent.swap(true, Ordering::Relaxed) {
+            tracing::warn!("{why}; collecting through REST instead");
+        }
+        QueryFailure::Unavailable
+    }
+
+    /// Whether a query's failure is one REST may not meet: an error of a kind GitHub does not use
+    /// for permissions or absence, as a server without some field would answer.
+    pub fn is_unexpected(e: &ApiError) -> bool {
+        matches!(e.failure, Failure::Rejected { .. })
+    }
+
     /// Runs the query `name` with the retry policy of a GET (a query changes nothing, so it is
     /// safe to send again). Errors that concern the whole query (the rate limit, a query GitHub
     /// could not run) fail it; errors of some of its fields are left in the answer.
@@ -141,11 +156,9 @@ impl Client {
                 Err(Failure::Rejected { status, message }) => {
                     // A query this server does not take (an older Enterprise Server's schema, say):
                     // REST collects what GraphQL would have.
-                    tracing::warn!(
-                        "GraphQL refused the {name} query ({status}: {message}); collecting through REST instead"
+                    return Err(
+                        self.give_up_graphql(&format!("GraphQL refused the {name} query ({status}: {message})"))
                     );
-                    self.graphql_absent.store(true, Ordering::Relaxed);
-                    return Err(QueryFailure::Unavailable);
                 }
                 Err(failure) => failure,
             };
