@@ -131,8 +131,7 @@ fn main() {
     let routes: Vec<String> = one.counts().iter().map(|(route, n)| format!("{n} {route}")).collect();
     println!("   by route: {}", routes.join(", "));
     let mut queries = std::collections::BTreeMap::new();
-    for (query, _) in one.graphql_queries() {
-        let name = query.trim_start_matches("query ").split(['(', ' ', '{']).next().unwrap_or("").to_string();
+    for name in one.graphql_query_names() {
         *queries.entry(name).or_insert(0) += 1;
     }
     let queries: Vec<String> = queries.iter().map(|(name, n)| format!("{n} {name}")).collect();

@@ -36,10 +36,7 @@ fn run(mut cmd: assert_cmd::Command, cache: &Path, extra: &[&str]) -> String {
 /// The names of the GraphQL queries sent from the `from`th request on.
 fn queries_since(fake: &FakeGithub, from: usize) -> Vec<String> {
     let before = fake.served()[..from].iter().filter(|s| s.route == Some(routes::GRAPHQL)).count();
-    fake.graphql_queries()[before..]
-        .iter()
-        .map(|(q, _)| q.trim_start_matches("query ").split(['(', ' ', '{']).next().unwrap().to_string())
-        .collect()
+    fake.graphql_query_names().split_off(before)
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {

@@ -266,6 +266,11 @@ impl FakeGithub {
         self.served().len()
     }
 
+    /// The operation names of the GraphQL queries sent, in order (`Overview`, `Activity`...).
+    pub fn graphql_query_names(&self) -> Vec<String> {
+        self.graphql_queries().iter().map(|(query, _)| query_name(query)).collect()
+    }
+
     /// The GraphQL requests sent: each one's query text and variables (`null` when none).
     pub fn graphql_queries(&self) -> Vec<(String, Value)> {
         self.served()
@@ -392,7 +397,10 @@ async fn handle(
     // A GraphQL query is also known by its operation's name (`/graphql Activity`), to meet one
     // kind of query with a fault.
     let path = match route.as_ref().map(|(t, _)| *t) {
-        Some(routes::GRAPHQL) => format!("{} {}", uri.path(), query_name(&body)),
+        Some(routes::GRAPHQL) => {
+            let request = serde_json::from_slice::<Value>(&body).unwrap_or_default();
+            format!("{} {}", uri.path(), query_name(request["query"].as_str().unwrap_or("")))
+        }
         _ => uri.path().to_string(),
     };
     let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, &path));
@@ -585,10 +593,8 @@ fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).expect("a valid status")
 }
 
-/// The operation name of a GraphQL request's query (`query Activity(...)` gives `Activity`).
-fn query_name(body: &[u8]) -> String {
-    let query = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["query"].as_str().map(str::to_string));
-    let query = query.unwrap_or_default();
+/// The operation name of a GraphQL query (`query Activity(...)` gives `Activity`).
+pub fn query_name(query: &str) -> String {
     let after = query.trim_start().strip_prefix("query").unwrap_or("");
     after.trim_start().split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string()
 }
