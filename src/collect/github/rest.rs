@@ -72,11 +72,14 @@ const DELETED_USER: &str = "ghost";
 
 /// The actor for a user field: `None` for a deleted user.
 pub fn actor(user: &Option<UserJson>) -> Option<Actor> {
-    let user = user.as_ref().filter(|u| u.login != DELETED_USER)?;
-    Some(Actor {
-        login: user.login.clone(),
-        is_bot: user.kind.as_deref() == Some("Bot") || user.login.ends_with("[bot]"),
-    })
+    let user = user.as_ref()?;
+    actor_named(&user.login, user.kind.as_deref() == Some("Bot"))
+}
+
+/// The actor of a login, whose account type says whether it is a bot (`typed_bot`): a bot is
+/// that or a login ending in `[bot]`; `None` for GitHub's deleted user. Both APIs answer with it.
+pub fn actor_named(login: &str, typed_bot: bool) -> Option<Actor> {
+    (login != DELETED_USER).then(|| Actor { login: login.to_string(), is_bot: typed_bot || login.ends_with("[bot]") })
 }
 
 /// An issue's label: GitHub's schema allows a bare name or an object.

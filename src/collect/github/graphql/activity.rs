@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::{Answer, Client, Connection, QueryFailure, literal};
 use crate::collect::github::activity::answered_by_another;
 use crate::collect::github::errors::{ApiError, Failure, Permission};
+use crate::collect::github::rest::actor_named;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
@@ -380,22 +381,16 @@ struct EventNode {
     created_at: Option<DateTime<Utc>>,
 }
 
-/// GitHub shows a deleted account as `ghost` in places, as REST does.
-const DELETED_USER: &str = "ghost";
-
 impl ActorNode {
     /// The actor as REST names it: GraphQL gives a bot's login without REST's `[bot]` suffix,
     /// which configs and reports use.
     pub fn actor(&self) -> Option<Actor> {
-        if self.login == DELETED_USER {
-            return None;
-        }
-        let is_bot = self.typename == "Bot" || self.login.ends_with("[bot]");
-        let login = match is_bot && !self.login.ends_with("[bot]") {
+        let typed_bot = self.typename == "Bot";
+        let login = match typed_bot && !self.login.ends_with("[bot]") {
             true => format!("{}[bot]", self.login),
             false => self.login.clone(),
         };
-        Some(Actor { login, is_bot })
+        actor_named(&login, typed_bot)
     }
 }
 
