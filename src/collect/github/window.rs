@@ -42,9 +42,7 @@ pub(super) async fn collect_activity(
         }
     };
     if !complete {
-        snap.sources
-            .notes
-            .push(format!("only the newest {} issues and pull requests of the window were read", issues.len()));
+        snap.sources.notes.push(listing_cut_note(issues.len()));
     }
     let mut items: Vec<_> = issues.into_iter().map(activity::item).collect();
     if !items.is_empty() {
@@ -143,6 +141,11 @@ fn history_candidates(items: &[Item]) -> Vec<String> {
         }
     }
     candidates
+}
+
+/// The note for a listing of the window that a cap cut short, after `read` items.
+fn listing_cut_note(read: usize) -> String {
+    format!("only the newest {read} issues and pull requests of the window were read")
 }
 
 fn unconfirmed_note(candidates: usize, most: usize) -> String {
@@ -251,10 +254,7 @@ fn fresh_record(
     if let Some(reason) = &collected.pulls_refused {
         snap.sources.notes.push(format!("pull requests: {reason}"));
     } else if !collected.complete {
-        snap.sources.notes.push(format!(
-            "only the newest {} issues and pull requests of the window were read",
-            collected.items.len()
-        ));
+        snap.sources.notes.push(listing_cut_note(collected.items.len()));
     }
     if collected.responses_cut > 0 {
         snap.sources.notes.push(format!(
