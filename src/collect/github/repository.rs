@@ -83,7 +83,7 @@ pub async fn collect_with(
         true => match graphql::overview::overview(client, repo).await {
             Ok(found) => Some(found),
             Err(QueryFailure::Unavailable) => None,
-            Err(QueryFailure::Api(e)) if Client::is_unexpected(&e) => {
+            Err(QueryFailure::Api(e)) if graphql::is_unexpected(&e) => {
                 client.give_up_graphql(&format!("GraphQL's overview of {repo} failed ({})", e.failure.short()));
                 None
             }

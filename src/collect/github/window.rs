@@ -206,7 +206,7 @@ pub(super) async fn collect_activity_graphql(
 /// Issues refused: their data is unavailable, with GraphQL's reason (or the audit stops). An
 /// error GitHub does not give for permissions leaves them to REST instead (returns false).
 fn refused(e: ApiError, client: &Client, snap: &mut Snapshot) -> Result<bool> {
-    if Client::is_unexpected(&e) {
+    if graphql::is_unexpected(&e) {
         client.give_up_graphql(&format!("GraphQL could not list the issues ({})", e.failure.short()));
         return Ok(false);
     }

@@ -68,6 +68,12 @@ impl QueryError {
     }
 }
 
+/// Whether a query's failure is one REST may not meet: an error of a kind GitHub does not use
+/// for permissions or absence, as a server without some field would answer.
+pub fn is_unexpected(e: &ApiError) -> bool {
+    matches!(e.failure, Failure::Rejected { .. })
+}
+
 /// How errors and logs name a query: its endpoint and its operation's name.
 pub fn query_label(name: &str) -> String {
     format!("/graphql ({name} query)")
@@ -125,12 +131,6 @@ impl Client {
             tracing::warn!("{why}; collecting through REST instead");
         }
         QueryFailure::Unavailable
-    }
-
-    /// Whether a query's failure is one REST may not meet: an error of a kind GitHub does not use
-    /// for permissions or absence, as a server without some field would answer.
-    pub fn is_unexpected(e: &ApiError) -> bool {
-        matches!(e.failure, Failure::Rejected { .. })
     }
 
     /// Runs the query `name` with the retry policy of a GET (a query changes nothing, so it is
