@@ -7,7 +7,7 @@
 //! `cargo run --release --example bench -- BINARY [LATENCY_MS]`.
 
 #[allow(dead_code, unused_imports)]
-#[path = "../tests/support/fake_github/mod.rs"]
+#[path = "../tests/integration/support/fake_github/mod.rs"]
 mod fake_github;
 
 use std::path::Path;

@@ -1,0 +1,110 @@
+//! The command line as a user meets it: subcommands, exit statuses, output that pipes cleanly.
+
+use crate::common;
+
+use std::fs;
+
+use common::{cm_audit, fixtures, json_report};
+use predicates::prelude::*;
+
+#[test]
+fn rules_lists_at_least_25_rules_across_all_five_responsibilities() {
+    let out = cm_audit().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).take_while(|l| !l.is_empty()).collect();
+    assert!(rows.len() >= 25, "{} rules", rows.len());
+    for resp in ["welcoming", "conflict-resolution", "leadership", "communication", "engagement"] {
+        assert!(rows.iter().any(|r| r.split_whitespace().nth(1) == Some(resp)), "no {resp} rule");
+    }
+}
+
+#[test]
+fn explain_says_why_what_and_how() {
+    cm_audit()
+        .args(["explain", "coc-reporting-channel"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Why it matters:"))
+        .stdout(predicate::str::contains("[INSERT CONTACT METHOD]"))
+        .stdout(predicate::str::contains("What it looks for:"))
+        .stdout(predicate::str::contains("Requires: coc-present"))
+        .stdout(predicate::str::contains("How to fix it:"));
+}
+
+#[test]
+fn explain_an_unknown_rule_is_a_usage_error() {
+    cm_audit().args(["explain", "nope"]).assert().code(2).stderr(predicate::str::contains("no rule `nope`"));
+}
+
+#[test]
+fn the_rules_reference_in_docs_is_up_to_date() {
+    let out = cm_audit().args(["rules", "--format", "markdown"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let committed = fs::read_to_string(fixtures().join("../../docs/rules.md")).unwrap();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn fail_under_sets_the_policy_exit_status() {
+    cm_audit()
+        .args(["bare", "--fail-under", "50"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --fail-under 50"));
+    cm_audit().args(["well-kept", "--fail-under", "90"]).assert().success();
+    cm_audit().args(["well-kept", "--fail-under", "101"]).assert().code(2);
+}
+
+#[test]
+fn a_target_that_is_neither_a_folder_nor_a_repository_is_a_usage_error() {
+    cm_audit()
+        .arg("no-such-folder")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither a folder nor OWNER/REPO"));
+    cm_audit().arg("a/b/c").assert().code(2);
+    cm_audit().arg("bare/main.py").assert().code(2).stderr(predicate::str::contains("is not a directory"));
+}
+
+#[test]
+fn piped_output_has_no_colour_codes() {
+    let out = cm_audit().arg("tricky").output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
+    let forced = cm_audit().arg("tricky").env("CLICOLOR_FORCE", "1").output().unwrap();
+    assert!(forced.stdout.contains(&0x1b), "CLICOLOR_FORCE should colour");
+    let no_color = cm_audit().arg("tricky").env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1").output().unwrap();
+    assert!(!no_color.stdout.contains(&0x1b), "NO_COLOR wins");
+}
+
+#[test]
+fn a_saved_snapshot_audits_to_identical_findings() {
+    let out = cm_audit().args(["snapshot", "tricky"]).output().unwrap();
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("s.json");
+    fs::write(&saved, &out.stdout).unwrap();
+    let live = json_report("tricky", &[]);
+    let out = cm_audit().args(["--format", "json", "--from", saved.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let replayed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(live["findings"], replayed["findings"]);
+    assert_eq!(live["score"], replayed["score"]);
+}
+
+#[test]
+fn a_snapshot_file_that_is_not_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("s.json");
+    fs::write(&bad, "{\"truncated\": ").unwrap();
+    cm_audit()
+        .args(["--from", bad.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a cm-audit snapshot"));
+    cm_audit().args(["--from", "missing.json"]).assert().code(3);
+}
