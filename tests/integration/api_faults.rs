@@ -268,11 +268,10 @@ fn a_token_that_cannot_be_sent_is_refused_without_a_panic() {
 #[test]
 fn graphql_faults_end_the_audit_as_rest_faults_do() {
     // The fault on every query, the exit status, words of the error line, and the tries made.
-    let cases: [(Fault, i32, &[&str], usize); 6] = [
+    let cases: [(Fault, i32, &[&str], usize); 5] = [
         (Fault::Status(401, "Bad credentials"), AUTH, &["rejected the token (401: Bad credentials)"], 1),
         (Fault::RateLimited { status: 200 }, RATE_LIMIT, &["rate limit is spent", "resets at"], 1),
         (Fault::SecondaryLimit { retry_after: Some(1) }, RATE_LIMIT, &["secondary rate limit", "3 tries"], 3),
-        (Fault::Status(502, "Bad Gateway"), NETWORK, &["GitHub answered 502 to POST /graphql", "3 tries"], 3),
         (Fault::TruncatedJson, NETWORK, &["POST /graphql (Overview query) is unusable", "truncated"], 1),
         (Fault::MalformedJson, NETWORK, &["POST /graphql (Overview query) is unusable"], 1),
     ];
@@ -284,6 +283,40 @@ fn graphql_faults_end_the_audit_as_rest_faults_do() {
         assert_eq!(count(&fake, routes::GRAPHQL), tries, "{fault:?}");
         assert_eq!(fake.served().last().unwrap().route, Some(routes::GRAPHQL), "{fault:?}: nothing asked after");
     }
+}
+
+#[test]
+fn a_graphql_service_down_from_the_first_query_leaves_the_audit_to_rest() {
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::GRAPHQL, Fault::Status(502, "Bad Gateway"), None);
+    let out = cm_audit(&fake).args(["acme/widgets", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("collecting through REST instead").count(), 1, "said once: {stderr}");
+    assert!(stderr.contains("GraphQL answered 502 to the Overview query (3 tries)"), "{stderr}");
+    assert_eq!(count(&fake, routes::GRAPHQL), 3, "the first query's tries, then none");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["newcomers"]["figures"]["history_checked"], true, "REST collected the activity");
+}
+
+#[test]
+fn a_server_that_takes_no_post_is_audited_through_rest() {
+    // What a plain HTTP server answers to a method it has no handler for.
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::GRAPHQL, Fault::Status(501, "Unsupported method ('POST')"), None);
+    let out = cm_audit(&fake).arg("acme/widgets").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(&fake, routes::GRAPHQL), 1, "not tried again");
+    assert!(count(&fake, routes::COMMENTS) > 0, "REST collected the activity");
+}
+
+#[test]
+fn a_graphql_server_error_after_graphql_has_answered_ends_the_audit() {
+    let fake = FakeGithub::start(community());
+    fake.inject("/graphql Blobs", Fault::Status(502, "Bad Gateway"), None);
+    let line = fails(cm_audit(&fake), &["acme/widgets"], NETWORK);
+    assert!(line.contains("GitHub answered 502 to POST /graphql (Blobs query) (3 tries)"), "{line}");
+    assert_eq!(fake.graphql_query_names(), ["Overview", "Blobs", "Blobs", "Blobs"]);
 }
 
 #[test]

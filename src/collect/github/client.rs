@@ -51,6 +51,8 @@ pub struct Client {
     pub(super) graphql_budget: Mutex<Option<RateLimit>>,
     /// Set when the server answered that it has no GraphQL endpoint: REST from then on.
     pub(super) graphql_absent: AtomicBool,
+    /// Set once a query has been answered: GraphQL works here, and its later failures are faults.
+    pub(super) graphql_answered: AtomicBool,
     /// The owners' `.github` repositories read so far, by `owner/.github@branch`: the files they
     /// lend are the same for every repository of an organisation run.
     pub(super) owner_files: Mutex<BTreeMap<String, OwnerFiles>>,
@@ -118,6 +120,7 @@ impl Client {
             graphql_url: opts.graphql_url.clone().filter(|_| opts.token.is_some()),
             graphql_budget: Mutex::new(None),
             graphql_absent: AtomicBool::new(false),
+            graphql_answered: AtomicBool::new(false),
             owner_files: Mutex::new(BTreeMap::new()),
         })
     }

@@ -147,7 +147,8 @@ impl Client {
             spent_budget(&self.graphql_budget, "POST", &label)?;
             let failure = match self.query_once(url, name, &body).await {
                 Ok(answer) => return Ok(answer),
-                Err(Failure::NotFound { .. }) if attempt == 1 => {
+                // 501: a server that takes no POST at all (a plain HTTP server, a REST-only double).
+                Err(Failure::NotFound { .. } | Failure::Server { status: 501 }) if attempt == 1 => {
                     // An old or partial server (or a test double) without GraphQL: REST will do.
                     tracing::info!("no GraphQL endpoint at {}: collecting through REST", path_of(url));
                     self.graphql_absent.store(true, Ordering::Relaxed);
@@ -166,6 +167,16 @@ impl Client {
                 Ok(()) => continue,
                 Err(e) => e,
             };
+            if let Failure::Server { status } = error.failure
+                && !self.graphql_answered.load(Ordering::Relaxed)
+            {
+                // GraphQL has not worked once this run (GitHub's GraphQL service down while REST is
+                // up, or a server whose GraphQL is broken): REST can still give the audit.
+                let tries = error.attempts;
+                return Err(
+                    self.give_up_graphql(&format!("GraphQL answered {status} to the {name} query ({tries} tries)"))
+                );
+            }
             error.uri = label;
             return Err(QueryFailure::Api(error));
         }
@@ -192,6 +203,7 @@ impl Client {
             return Err(Failure::Malformed(format!("the answer is larger than {} MiB", MAX_JSON_BYTES >> 20)));
         }
         let answer = parse_answer(&bytes)?;
+        self.graphql_answered.store(true, Ordering::Relaxed);
         if answer.errors.iter().any(|e| e.kind.as_deref() == Some("RATE_LIMITED")) {
             return Err(Failure::RateLimited(rate.map(|r| RateLimit { remaining: 0, ..r })));
         }
