@@ -17,8 +17,9 @@ use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
 
 /// What a repository of few open issues costs (docs/github.md, the request plans). Through REST:
 /// the repository and its tree, some eight file bodies, releases, labels, two welcoming-label
-/// listings, a page each of items, comments and review comments, and the owner's `.github`.
-const REST_PLAN: Cost = Cost { rest: 18, graphql: 0 };
+/// listings, a page each of items, comments, review comments and issue events, and the owner's
+/// `.github`.
+const REST_PLAN: Cost = Cost { rest: 19, graphql: 0 };
 /// Through GraphQL: REST lists the trees (the repository's and the owner's `.github`). GraphQL
 /// charges a query by its nested connections (a hundred a point, one point at least): the
 /// overview, the file bodies, the authors' history and the `.github` bodies a point each, and the
@@ -312,7 +313,8 @@ mod tests {
         assert_eq!((state.rest.as_ref().unwrap().remaining, state.graphql.as_ref().unwrap().remaining), (8, 1));
         assert!(!state.take(GRAPHQL_PLAN), "1 GraphQL point left");
         assert_eq!(state.spent().unwrap().remaining, 1);
-        let mut no_graphql = BudgetState { rest: rate(18), graphql: None, stopped: false, waiting_for: None };
+        let mut no_graphql =
+            BudgetState { rest: rate(REST_PLAN.rest), graphql: None, stopped: false, waiting_for: None };
         assert!(no_graphql.take(estimate(&listed("a/b", false, false), false)));
         assert!(!no_graphql.take(REST_PLAN));
     }

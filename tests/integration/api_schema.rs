@@ -58,6 +58,7 @@ fn every_answer_matches_githubs_published_schema() {
         routes::COMMENTS,
         routes::REVIEW_COMMENTS,
         routes::REVIEWS,
+        routes::ISSUE_EVENTS,
     ] {
         assert!(ok(route), "{route} was not exercised: {checked:?}");
     }

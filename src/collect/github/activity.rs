@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::rest::{CommentJson, IssueJson, ReviewCommentJson, ReviewJson, actor, number_in_url};
+use chrono::{DateTime, Utc};
+
+use super::rest::{CommentJson, IssueEventJson, IssueJson, ReviewCommentJson, ReviewJson, actor, number_in_url};
 use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
 pub fn item(issue: IssueJson) -> Item {
@@ -19,13 +21,54 @@ pub fn item(issue: IssueJson) -> Item {
         updated_at: issue.updated_at,
         closed_at: issue.closed_at,
         draft,
-        // REST does not say when a draft was marked ready, nor whether a ready pull request
-        // began as a draft; a pull request still in draft surely did.
+        // The listing does not say when a draft was marked ready, nor whether a ready pull request
+        // began as a draft (the issue events do: `date_drafts`); one still in draft surely did.
         ready_for_review_at: None,
         opened_as_draft: draft,
         labels: issue.labels.iter().filter_map(|l| l.name().map(str::to_string)).collect(),
         assignees: issue.assignees.unwrap_or_default().into_iter().map(|u| u.login).collect(),
         responses: Vec::new(),
+    }
+}
+
+/// A pull request's move into or out of draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftMove {
+    ReadyForReview,
+    ConvertToDraft,
+}
+
+/// Whether a pull request was opened as a draft, and when it was first marked ready, from its moves
+/// into and out of draft (`draft`: whether it is one now). The first move being "ready for review"
+/// means it was opened as a draft; the first being "converted to draft" means it was opened ready.
+/// Without either, it is as it was opened.
+pub fn draft_history(draft: bool, mut moves: Vec<(DateTime<Utc>, DraftMove)>) -> (bool, Option<DateTime<Utc>>) {
+    moves.sort_by_key(|(at, _)| *at);
+    match moves.first() {
+        Some((at, DraftMove::ReadyForReview)) => (true, Some(*at)),
+        Some(_) => (false, None),
+        None => (draft, None),
+    }
+}
+
+/// Dates the drafts among `items` from the repository's issue events, REST's only record of when a
+/// pull request was marked ready for review.
+pub fn date_drafts(items: &mut [Item], events: Vec<IssueEventJson>) {
+    let mut moves: BTreeMap<u64, Vec<(DateTime<Utc>, DraftMove)>> = BTreeMap::new();
+    for event in events {
+        let what = match event.event.as_str() {
+            "ready_for_review" => DraftMove::ReadyForReview,
+            "convert_to_draft" => DraftMove::ConvertToDraft,
+            _ => continue,
+        };
+        if let Some(issue) = event.issue {
+            moves.entry(issue.number).or_default().push((event.created_at, what));
+        }
+    }
+    for item in items.iter_mut().filter(|i| i.kind == ItemKind::PullRequest) {
+        if let Some(moves) = moves.remove(&item.number) {
+            (item.opened_as_draft, item.ready_for_review_at) = draft_history(item.draft, moves);
+        }
     }
 }
 
@@ -104,7 +147,6 @@ pub fn attach_reviews(item: &mut Item, reviews: Vec<ReviewJson>) {
 mod tests {
     use super::*;
     use crate::collect::github::rest::UserJson;
-    use chrono::{DateTime, Utc};
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -133,6 +175,56 @@ mod tests {
             author_association: "MEMBER".into(),
             created_at: at(when),
         }
+    }
+
+    #[test]
+    fn the_first_move_into_or_out_of_draft_says_how_a_pull_request_was_opened() {
+        let ready = vec![
+            (at("2026-11-05T00:00:00Z"), DraftMove::ConvertToDraft),
+            (at("2026-11-02T00:00:00Z"), DraftMove::ReadyForReview),
+            (at("2026-11-07T00:00:00Z"), DraftMove::ReadyForReview),
+        ];
+        assert_eq!(draft_history(false, ready), (true, Some(at("2026-11-02T00:00:00Z"))));
+        let converted = vec![(at("2026-11-05T00:00:00Z"), DraftMove::ConvertToDraft)];
+        assert_eq!(draft_history(true, converted), (false, None));
+        assert_eq!(draft_history(true, vec![]), (true, None));
+        assert_eq!(draft_history(false, vec![]), (false, None));
+    }
+
+    #[test]
+    fn the_repositorys_issue_events_date_the_drafts_marked_ready() {
+        let event = |number: u64, what: &str, when: &str| -> IssueEventJson {
+            serde_json::from_value(serde_json::json!({
+                "id": 1, "event": what, "created_at": when, "actor": null,
+                "issue": {"number": number, "title": "the whole issue, of which the number is read"}
+            }))
+            .unwrap()
+        };
+        // #7 was opened as a draft and marked ready; #8 was opened ready, then went to draft and
+        // back; #9 is still the draft it was opened as; #10 was never one.
+        let mut items = vec![pr(7, "a"), pr(8, "b"), pr(9, "c"), pr(10, "d")];
+        for i in [0, 1, 3] {
+            items[i].draft = false;
+            items[i].opened_as_draft = false;
+        }
+        let deleted_issue: IssueEventJson = serde_json::from_value(serde_json::json!({
+            "event": "ready_for_review", "created_at": "2026-11-03T00:00:00Z", "issue": null
+        }))
+        .unwrap();
+        let events = vec![
+            event(8, "ready_for_review", "2026-11-04T09:00:00Z"),
+            event(7, "ready_for_review", "2026-11-03T12:00:00Z"),
+            event(7, "labeled", "2026-11-02T08:00:00Z"),
+            event(8, "convert_to_draft", "2026-11-02T09:00:00Z"),
+            event(42, "ready_for_review", "2026-11-02T00:00:00Z"),
+            deleted_issue,
+        ];
+        date_drafts(&mut items, events);
+        let drafts: Vec<_> = items.iter().map(|i| (i.number, i.opened_as_draft, i.ready_for_review_at)).collect();
+        assert_eq!(
+            drafts,
+            [(7, true, Some(at("2026-11-03T12:00:00Z"))), (8, false, None), (9, true, None), (10, false, None)]
+        );
     }
 
     #[test]

@@ -120,6 +120,22 @@ pub struct IssueJson {
     pub draft: Option<bool>,
 }
 
+/// An event of an issue or pull request, as the repository's issue-events listing shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueEventJson {
+    /// `ready_for_review`, `convert_to_draft`, `closed`, `labeled`, ...
+    pub event: String,
+    pub created_at: DateTime<Utc>,
+    /// The issue or pull request it happened to (GitHub gives the whole issue; its number is enough).
+    #[serde(default)]
+    pub issue: Option<EventIssueJson>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventIssueJson {
+    pub number: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct CommentJson {
     /// `.../repos/{owner}/{repo}/issues/{number}`: the comment's issue or pull request.
@@ -228,6 +244,22 @@ pub async fn first_item_by(client: &Client, repo: &RepoRef, login: &str) -> Resu
         format!("{}/issues?creator={}&state=all&sort=created&direction=asc&per_page=1", base(repo), encode(login));
     let page = client.get_page::<IssueJson>(&uri).await?;
     Ok(page.items.first().map(|i| i.created_at))
+}
+
+/// The events of every issue and pull request in the repository since `since`. GitHub lists them
+/// newest first; the listing stops at the first page with nothing as recent.
+pub async fn events_since(
+    client: &Client,
+    repo: &RepoRef,
+    since: DateTime<Utc>,
+    max_pages: usize,
+) -> Result<(Vec<IssueEventJson>, bool), ApiError> {
+    let first = format!("{}/issues/events?per_page={PER_PAGE}", base(repo));
+    let (mut events, complete) =
+        all_pages(client, first, max_pages, |page: &[IssueEventJson]| page.iter().any(|e| e.created_at >= since))
+            .await?;
+    events.retain(|e| e.created_at >= since);
+    Ok((events, complete))
 }
 
 /// Every issue and pull-request conversation comment in the repository updated since `since`.

@@ -22,6 +22,10 @@ use crate::snapshot::{Activity, DataKind, Item, ItemKind, Snapshot};
 const MAX_ITEM_PAGES: usize = 50;
 const MAX_COMMENT_PAGES: usize = 100;
 const MAX_REVIEW_LOOKUPS: usize = 300;
+/// Issue events of the whole repository, newest first: labels and closings too, so a busy
+/// repository's window may not fit. Drafts opened before the oldest event read keep their creation
+/// as their start.
+const MAX_EVENT_PAGES: usize = 10;
 
 /// The window's items through REST.
 pub(super) async fn collect_activity(
@@ -75,10 +79,39 @@ pub(super) async fn collect_activity(
         }
         activity::attach(&mut items, comments, review_comments);
         complete &= collect_reviews(client, repo, &mut items, snap).await?;
+        if items.iter().any(|i| i.kind == ItemKind::PullRequest) {
+            date_drafts(client, repo, window_start, &mut items, snap).await?;
+        }
     }
     let authors_with_earlier_items = author_history(client, repo, &items, window_start, snap).await?;
     let authors_not_looked_up = Vec::new();
     snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, authors_not_looked_up, complete });
+    Ok(())
+}
+
+/// When the window's drafts were marked ready for review, from the repository's issue events (one
+/// listing, not a request a pull request). Without them, a pull request is timed from its creation
+/// unless it is still a draft, and a note says so.
+async fn date_drafts(
+    client: &Client,
+    repo: &RepoRef,
+    window_start: DateTime<Utc>,
+    items: &mut [Item],
+    snap: &mut Snapshot,
+) -> Result<()> {
+    let listed = rest::events_since(client, repo, window_start, MAX_EVENT_PAGES).await;
+    match optional(listed, client, "issue events (when drafts were marked ready)", Permission::Issues)? {
+        Ok((events, complete)) => {
+            if let Some(oldest) = events.iter().map(|e| e.created_at).min().filter(|_| !complete) {
+                snap.sources.notes.push(format!(
+                    "issue events were read back to {} only: a pull request opened as a draft before then is timed from its creation",
+                    oldest.format("%Y-%m-%d %H:%M UTC")
+                ));
+            }
+            activity::date_drafts(items, events);
+        }
+        Err(reason) => snap.sources.notes.push(format!("{reason}; pull requests are timed from their creation")),
+    }
     Ok(())
 }
 

@@ -22,6 +22,7 @@ ROUTES = [
     "/repos/{owner}/{repo}/releases",
     "/repos/{owner}/{repo}/issues",
     "/repos/{owner}/{repo}/issues/comments",
+    "/repos/{owner}/{repo}/issues/events",
     "/repos/{owner}/{repo}/pulls/comments",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
 ]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Answer, Client, Connection, QueryFailure, literal};
-use crate::collect::github::activity::answered_by_another;
+use crate::collect::github::activity::{DraftMove, answered_by_another, draft_history};
 use crate::collect::github::errors::{ApiError, Failure, Permission};
 use crate::collect::github::rest::actor_named;
 use crate::repo_ref::RepoRef;
@@ -381,6 +381,17 @@ struct EventNode {
     created_at: Option<DateTime<Utc>>,
 }
 
+impl EventNode {
+    fn draft_move(self) -> Option<(DateTime<Utc>, DraftMove)> {
+        let what = match self.typename.as_str() {
+            "ReadyForReviewEvent" => DraftMove::ReadyForReview,
+            "ConvertToDraftEvent" => DraftMove::ConvertToDraft,
+            _ => return None,
+        };
+        Some((self.created_at?, what))
+    }
+}
+
 impl ActorNode {
     /// The actor as REST names it: GraphQL gives a bot's login without REST's `[bot]` suffix,
     /// which configs and reports use.
@@ -451,7 +462,8 @@ impl ItemNode {
         let responses = self.responses();
         let kind = if self.is_draft.is_some() { ItemKind::PullRequest } else { ItemKind::Issue };
         let draft = self.is_draft.unwrap_or(false);
-        let (opened_as_draft, ready_for_review_at) = draft_history(draft, self.timeline_items);
+        let moves = self.timeline_items.map(|e| e.items().filter_map(EventNode::draft_move).collect());
+        let (opened_as_draft, ready_for_review_at) = draft_history(draft, moves.unwrap_or_default());
         Item {
             kind,
             number: self.number,
@@ -472,20 +484,6 @@ impl ItemNode {
     }
 }
 
-/// Whether a pull request was opened as a draft, and when it was first marked ready: its first
-/// draft event tells. The first being "ready for review" means it was opened as a draft; the
-/// first being "converted to draft" means it was opened ready. Without either, it is as it was
-/// opened.
-fn draft_history(draft: bool, events: Option<Connection<EventNode>>) -> (bool, Option<DateTime<Utc>>) {
-    let mut events: Vec<EventNode> = events.map(|e| e.items().collect()).unwrap_or_default();
-    events.sort_by_key(|e| e.created_at);
-    match events.first() {
-        Some(first) if first.typename == "ReadyForReviewEvent" => (true, first.created_at),
-        Some(_) => (false, None),
-        None => (draft, None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,26 +492,17 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn events(list: &[(&str, &str)]) -> Option<Connection<EventNode>> {
-        let nodes = list
-            .iter()
-            .map(|(kind, when)| Some(EventNode { typename: kind.to_string(), created_at: Some(at(when)) }))
-            .collect();
-        Some(Connection { nodes, page_info: None })
-    }
-
     #[test]
-    fn the_first_draft_event_says_how_a_pull_request_was_opened() {
-        let ready = events(&[
-            ("ConvertToDraftEvent", "2026-11-05T00:00:00Z"),
-            ("ReadyForReviewEvent", "2026-11-02T00:00:00Z"),
-            ("ReadyForReviewEvent", "2026-11-07T00:00:00Z"),
-        ]);
-        assert_eq!(draft_history(false, ready), (true, Some(at("2026-11-02T00:00:00Z"))));
-        let converted = events(&[("ConvertToDraftEvent", "2026-11-05T00:00:00Z")]);
-        assert_eq!(draft_history(true, converted), (false, None));
-        assert_eq!(draft_history(true, None), (true, None));
-        assert_eq!(draft_history(false, events(&[])), (false, None));
+    fn timeline_events_are_moves_into_and_out_of_draft() {
+        let node = |typename: &str, created_at: Option<&str>| EventNode {
+            typename: typename.to_string(),
+            created_at: created_at.map(at),
+        };
+        let when = "2026-11-02T00:00:00Z";
+        assert_eq!(node("ReadyForReviewEvent", Some(when)).draft_move(), Some((at(when), DraftMove::ReadyForReview)));
+        assert_eq!(node("ConvertToDraftEvent", Some(when)).draft_move(), Some((at(when), DraftMove::ConvertToDraft)));
+        assert_eq!(node("ReadyForReviewEvent", None).draft_move(), None, "undated");
+        assert_eq!(node("ClosedEvent", Some(when)).draft_move(), None);
     }
 
     #[test]

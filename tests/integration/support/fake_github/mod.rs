@@ -40,6 +40,7 @@ pub mod routes {
     pub const ISSUES: &str = "/repos/{owner}/{repo}/issues";
     pub const COMMENTS: &str = "/repos/{owner}/{repo}/issues/comments";
     pub const REVIEW_COMMENTS: &str = "/repos/{owner}/{repo}/pulls/comments";
+    pub const ISSUE_EVENTS: &str = "/repos/{owner}/{repo}/issues/events";
     pub const REVIEWS: &str = "/repos/{owner}/{repo}/pulls/{pull_number}/reviews";
     /// One issue's or pull request's comments: listed, and created (the Action's comment).
     pub const ISSUE_COMMENTS: &str = "/repos/{owner}/{repo}/issues/{issue_number}/comments";
@@ -327,6 +328,7 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["repos", o, r, "releases"] => (routes::RELEASES, vec![o, r]),
         ["repos", o, r, "issues"] => (routes::ISSUES, vec![o, r]),
         ["repos", o, r, "issues", "comments"] => (routes::COMMENTS, vec![o, r]),
+        ["repos", o, r, "issues", "events"] => (routes::ISSUE_EVENTS, vec![o, r]),
         ["repos", o, r, "issues", "comments", id] => (routes::COMMENT, vec![o, r, id]),
         ["repos", o, r, "issues", n, "comments"] => (routes::ISSUE_COMMENTS, vec![o, r, n]),
         ["repos", o, r, "issues", n] => (routes::ISSUE, vec![o, r, n]),
@@ -754,6 +756,26 @@ fn serve(
             render::review_comment(api, repo, c, i)
         })),
         routes::ISSUE_COMMENTS => action::list_comments(shared, repo, params, query),
+        routes::ISSUE_EVENTS => {
+            // Newest first, as GitHub lists them; no `since` (GitHub takes none). Labels are put on
+            // when an item is opened, so that the listing holds events of no interest too.
+            // When, on which item, what (and which label).
+            type Event<'a> = (DateTime<Utc>, u64, &'a str, Option<&'a str>, &'a model::Issue);
+            let mut events: Vec<Event> = repo
+                .issues
+                .iter()
+                .flat_map(|i| {
+                    let labelled = i.labels.iter().map(move |l| (i.created_at, "labeled", Some(l.as_str())));
+                    let ready = i.ready_at.map(|at| (at, "ready_for_review", None));
+                    let closed = i.closed_at.map(|at| (at, "closed", None));
+                    labelled.chain(ready).chain(closed).map(move |(at, what, label)| (at, i.number, what, label, i))
+                })
+                .collect();
+            events.sort_by_key(|&(at, number, what, label, _)| std::cmp::Reverse((at, number, what, label)));
+            let rendered =
+                events.into_iter().map(|(at, _, what, label, i)| render::issue_event(api, repo, i, what, label, at));
+            list(rendered.collect())
+        }
         routes::REVIEWS => {
             let number: u64 = params[2].parse().unwrap_or(0);
             if !repo.issues.iter().any(|i| i.number == number && i.pull_request) {

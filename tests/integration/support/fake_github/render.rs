@@ -243,6 +243,21 @@ pub fn review(api: &str, r: &Repo, rv: &Review, index: usize) -> Value {
     v
 }
 
+/// An entry of the repository's issue events (`labeled` with its label, `ready_for_review`,
+/// `closed`), by the item's author, with the whole issue as GitHub gives it.
+pub fn issue_event(api: &str, r: &Repo, i: &Issue, what: &str, label: Option<&str>, at: DateTime<Utc>) -> Value {
+    let id = id_of((r.id, "event", i.number, what, label, at));
+    let mut v = json!({
+        "id": id, "node_id": format!("IE_{id}"), "url": format!("{api}/repos/{}/issues/events/{id}", r.full_name()),
+        "actor": maybe_user(api, &i.user), "event": what, "commit_id": null, "commit_url": null,
+        "created_at": stamp(at), "issue": issue(api, r, i), "performed_via_github_app": null
+    });
+    if let Some(name) = label {
+        v["label"] = json!({"name": name, "color": "ededed"});
+    }
+    v
+}
+
 pub fn release(api: &str, r: &Repo, n: u64) -> Value {
     let repo_api = format!("{api}/repos/{}", r.full_name());
     let id = id_of((r.id, "release", n));
