@@ -169,6 +169,28 @@ fn without_its_ready_event_a_draft_is_timed_from_its_creation_and_a_note_says_so
     assert_eq!(busy.counts()[routes::ISSUE_EVENTS], 10, "the cap on pages of events");
 }
 
+/// A server that ignores the `creator` filter answers REST's look-ups with the repository's oldest
+/// item, kate's #11 from 200 days ago. For kate that is her own: still a regular. For bob it is
+/// someone else's, which says nothing of him: he is unconfirmed, not made a regular by kate's issue
+/// (nor counted a newcomer, as he is when the server filters).
+#[test]
+fn an_answer_about_someone_else_confirms_nothing() {
+    let fake = FakeGithub::start(world());
+    fake.inject(routes::ISSUES, Fault::IgnoredParameter("creator"), None);
+    let out = rest_only(&fake).args(["acme/stars", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let faulty: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, sound) = report(world(), true);
+    let count = |r: &Value, path: [&str; 3]| figures(r)[path[0]][path[1]][path[2]].as_u64().unwrap();
+    assert_eq!(fake.served().iter().filter(|s| s.uri.contains("creator=")).count(), 2, "bob and kate looked up");
+    assert_eq!(figures(&sound)["excluded"]["unconfirmed"], 0);
+    assert_eq!(figures(&faulty)["excluded"]["unconfirmed"], 1, "bob");
+    assert_eq!(count(&faulty, ["regulars", "all", "count"]), 1, "kate alone");
+    assert_eq!(count(&sound, ["newcomers", "all", "count"]), count(&faulty, ["newcomers", "all", "count"]) + 1);
+    let notes = faulty["sources"]["notes"].to_string();
+    assert!(notes.contains("1 author(s) with other people's"), "{notes}");
+}
+
 /// 40 people open an issue each in the window, all with association NONE; 5 of them (new-0 to
 /// new-4) had opened one before the window. REST looks up at most 30 authors one by one, so all
 /// 40 stay unconfirmed; GraphQL asks for all 40 in one query of searches: 35 newcomers and 5

@@ -238,12 +238,26 @@ pub async fn items_created_since(
     Ok((items, complete))
 }
 
+/// What the oldest item by an author says of their history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstItem {
+    None,
+    At(DateTime<Utc>),
+    /// The answer's item is someone else's: the server did not filter by `creator`, so it says
+    /// nothing of this author.
+    NotTheirs,
+}
+
 /// When `login` first opened an issue or pull request in the repository, if ever.
-pub async fn first_item_by(client: &Client, repo: &RepoRef, login: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub async fn first_item_by(client: &Client, repo: &RepoRef, login: &str) -> Result<FirstItem, ApiError> {
     let uri =
         format!("{}/issues?creator={}&state=all&sort=created&direction=asc&per_page=1", base(repo), encode(login));
     let page = client.get_page::<IssueJson>(&uri).await?;
-    Ok(page.items.first().map(|i| i.created_at))
+    Ok(match page.items.first() {
+        None => FirstItem::None,
+        Some(i) if i.user.as_ref().is_some_and(|u| u.login.eq_ignore_ascii_case(login)) => FirstItem::At(i.created_at),
+        Some(_) => FirstItem::NotTheirs,
+    })
 }
 
 /// The events of every issue and pull request in the repository since `since`. GitHub lists them

@@ -12,7 +12,7 @@ use super::errors::{ApiError, Permission};
 use super::graphql::kept::Record;
 use super::graphql::{self, QueryFailure};
 use super::repository::{optional, unavailable};
-use super::rest;
+use super::rest::{self, FirstItem};
 use crate::error::Result;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{Activity, DataKind, Item, ItemKind, Snapshot};
@@ -83,8 +83,8 @@ pub(super) async fn collect_activity(
             date_drafts(client, repo, window_start, &mut items, snap).await?;
         }
     }
-    let authors_with_earlier_items = author_history(client, repo, &items, window_start, snap).await?;
-    let authors_not_looked_up = Vec::new();
+    let (authors_with_earlier_items, authors_not_looked_up) =
+        author_history(client, repo, &items, window_start, snap).await?;
     snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, authors_not_looked_up, complete });
     Ok(())
 }
@@ -128,13 +128,14 @@ async fn author_history(
     items: &[Item],
     window_start: DateTime<Utc>,
     snap: &mut Snapshot,
-) -> Result<Option<Vec<String>>> {
+) -> Result<(Option<Vec<String>>, Vec<String>)> {
     let candidates = history_candidates(items);
     if candidates.len() > MAX_HISTORY_LOOKUPS {
         snap.sources.notes.push(unconfirmed_note(candidates.len(), MAX_HISTORY_LOOKUPS));
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let mut with_history = Vec::new();
+    let mut not_looked_up = Vec::new();
     for login in candidates {
         let first = match optional(
             rest::first_item_by(client, repo, &login).await,
@@ -145,14 +146,22 @@ async fn author_history(
             Ok(first) => first,
             Err(reason) => {
                 snap.sources.notes.push(reason);
-                return Ok(None);
+                return Ok((None, Vec::new()));
             }
         };
-        if first.is_some_and(|at| at < window_start) {
-            with_history.push(login);
+        match first {
+            FirstItem::At(at) if at < window_start => with_history.push(login),
+            FirstItem::At(_) | FirstItem::None => {}
+            FirstItem::NotTheirs => not_looked_up.push(login),
         }
     }
-    Ok(Some(with_history))
+    if !not_looked_up.is_empty() {
+        snap.sources.notes.push(format!(
+            "the server answered the search for the earlier issues of {} author(s) with other people's; they are counted as unconfirmed",
+            not_looked_up.len()
+        ));
+    }
+    Ok((Some(with_history), not_looked_up))
 }
 
 /// The window's authors whose history is wanted: each human author once, by their first item in

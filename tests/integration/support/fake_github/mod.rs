@@ -75,6 +75,8 @@ pub enum Fault {
     /// A GraphQL answer whose root field `path` failed with an error of this `type` (HTTP 200, no
     /// data there), as for a field a server does not have.
     GraphqlFieldError { path: &'static str, kind: &'static str },
+    /// Answer as though the query parameter were not sent: a server without that filter.
+    IgnoredParameter(&'static str),
 }
 
 /// One request as the fake saw and answered it.
@@ -471,7 +473,11 @@ async fn handle(
                 remaining = budget.remaining_after(points);
                 answer
             } else if method == Method::GET {
-                serve(&shared, template, params, &query_of(&uri), &headers)
+                let mut query = query_of(&uri);
+                if let Some(Fault::IgnoredParameter(name)) = fault {
+                    query.retain(|(k, _)| k != name);
+                }
+                serve(&shared, template, params, &query, &headers)
             } else {
                 action::write(&shared, &method, template, params, &body)
             }
