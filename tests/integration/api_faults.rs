@@ -233,6 +233,42 @@ fn truncated_tree_is_audited_and_noted() {
     assert!(notes.contains("GitHub truncated the file listing"), "{notes}");
 }
 
+/// A server without git's tree and blob endpoints (a partial double of GitHub) is read through the
+/// contents API: the root, .github/ and docs/ folders, and files by path. Every finding is as
+/// through git's endpoints, since the community files live there; a note says what was not listed.
+#[test]
+fn a_server_without_git_endpoints_is_read_through_the_contents_api() {
+    let statuses = |report: &Value| -> Vec<(String, String)> {
+        let findings = report["findings"].as_array().unwrap();
+        findings.iter().map(|f| (f["rule"].to_string(), f["status"].to_string())).collect()
+    };
+    let whole = FakeGithub::start(community());
+    let expected = statuses(&support::audit_json(&whole, "acme/widgets"));
+    for rest in [true, false] {
+        let fake = FakeGithub::start(community());
+        fake.inject(routes::TREE, Fault::Status(404, "Not Found"), None);
+        fake.inject(routes::BLOB, Fault::Status(404, "Not Found"), None);
+        let cmd = if rest { rest_only(&fake) } else { cm_audit(&fake) };
+        let out = { cmd }.args(["acme/widgets", "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "rest {rest}: {}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(statuses(&report), expected, "rest {rest}");
+        let notes = report["sources"]["notes"].to_string();
+        assert!(notes.contains("only the root, .github/ and docs/ folders were listed"), "{notes}");
+        let folders: Vec<String> = fake
+            .served()
+            .iter()
+            .filter(|s| s.route == Some(routes::CONTENTS) && s.uri.contains("?ref="))
+            .map(|s| s.uri.split('?').next().unwrap().to_string())
+            .collect();
+        for folder in ["contents/", "contents/.github", "contents/.github/ISSUE_TEMPLATE", "contents/.github/workflows"]
+        {
+            assert!(folders.iter().any(|f| f.ends_with(folder)), "rest {rest}: {folder} in {folders:?}");
+        }
+        assert!(!folders.iter().any(|f| f.ends_with("contents/src")), "only community folders: {folders:?}");
+    }
+}
+
 #[test]
 fn binary_and_huge_bodies_are_read_safely() {
     let mut world = community();

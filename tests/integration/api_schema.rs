@@ -8,7 +8,7 @@ use crate::support;
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
-use support::fake_github::{FakeGithub, Repo, routes};
+use support::fake_github::{FakeGithub, Fault, Repo, routes};
 use support::{cm_audit, community};
 
 fn schemas() -> Value {
@@ -28,6 +28,10 @@ fn every_answer_matches_githubs_published_schema() {
         cm_audit(&fake).arg("acme/empty").args(through).assert().code(4);
         cm_audit(&fake).arg("acme/absent").args(through).assert().code(4);
     }
+    // A server without git's endpoints: the contents API instead.
+    fake.inject(routes::TREE, Fault::Status(404, "Not Found"), None);
+    fake.inject(routes::BLOB, Fault::Status(404, "Not Found"), None);
+    cm_audit(&fake).args(["acme/widgets", "--rest-only"]).assert().success();
     assert!(fake.counts().contains_key(routes::GRAPHQL), "GraphQL was not exercised: {:?}", fake.counts());
     assert!(fake.graphql_rejections().is_empty(), "{:#?}", fake.graphql_rejections());
 
@@ -59,6 +63,7 @@ fn every_answer_matches_githubs_published_schema() {
         routes::REVIEW_COMMENTS,
         routes::REVIEWS,
         routes::ISSUE_EVENTS,
+        routes::CONTENTS,
     ] {
         assert!(ok(route), "{route} was not exercised: {checked:?}");
     }

@@ -46,6 +46,7 @@ fn audits_every_repository_worst_first_and_reports_the_one_that_failed() {
         // Deleted after the listing: REST's first request fails, GraphQL's first file listing.
         fake.inject("/repos/acme/gone", Fault::Status(404, "Not Found"), None);
         fake.inject("/repos/acme/gone/git/trees/main", Fault::Status(404, "Not Found"), None);
+        fake.inject("/repos/acme/gone/contents/", Fault::Status(404, "Not Found"), None);
         let cmd = if rest { rest_only(&fake) } else { cm_audit(&fake) };
         check_rows_worst_first(run_with(cmd, &["--org", "acme"]));
     }

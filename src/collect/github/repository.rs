@@ -159,12 +159,7 @@ async fn remote_files(
         return Err(ListError::Empty.into_error(repo, client));
     }
     let tree = RemoteTree::list(client, repo, git_ref).await.map_err(|e| e.into_error(repo, client))?;
-    if tree.tree.truncated {
-        snap.sources.notes.push(format!(
-            "GitHub truncated the file listing at {} files (its limit is 100,000 entries or 7 MB): files past it were not seen",
-            tree.tree.paths.len()
-        ));
-    }
+    snap.sources.notes.extend(tree.incomplete.clone());
     snap.tree = tree.tree.clone();
     let config = audit::config_in_tree(&snap).map(str::to_string);
     tree.read_into(client, config, &mut snap.files).await?;
@@ -189,9 +184,7 @@ pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOption
         .ok_or_else(|| crate::error::Error::Usage("the snapshot does not name its repository".into()))?;
     let mut base = snap.clone();
     let tree = RemoteTree::list(&client, &repo, sha).await.map_err(|e| e.into_error(&repo, &client))?;
-    if tree.tree.truncated {
-        base.sources.notes.push(format!("GitHub truncated the file listing of {sha}"));
-    }
+    base.sources.notes.extend(tree.incomplete.clone());
     base.tree = tree.tree.clone();
     base.files.clear();
     base.sources.local_tree = None;

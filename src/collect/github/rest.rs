@@ -195,6 +195,44 @@ pub async fn tree(client: &Client, repo: &RepoRef, branch: &str) -> Result<TreeJ
     client.get_json(&format!("{}/git/trees/{}?recursive=1", base(repo), encode(branch))).await
 }
 
+/// An entry of a folder, as the contents API lists it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FolderEntryJson {
+    /// `file`, `dir`, `symlink` or `submodule`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub path: String,
+    pub sha: String,
+}
+
+/// The entries of one folder of `git_ref` (`""`: the root), through the contents API.
+pub async fn folder(
+    client: &Client,
+    repo: &RepoRef,
+    path: &str,
+    git_ref: &str,
+) -> Result<Vec<FolderEntryJson>, ApiError> {
+    client.get_json(&format!("{}/contents/{}?ref={}", base(repo), encode_path(path), encode(git_ref))).await
+}
+
+/// A file's bytes by its path in `git_ref`, through the contents API, at most `cap` of them.
+pub async fn file_at(
+    client: &Client,
+    repo: &RepoRef,
+    path: &str,
+    git_ref: &str,
+    cap: usize,
+) -> Result<(Vec<u8>, bool), ApiError> {
+    let uri = format!("{}/contents/{}?ref={}", base(repo), encode_path(path), encode(git_ref));
+    let body = client.get_raw(&uri, cap).await?;
+    Ok((body.bytes, body.capped))
+}
+
+/// A path with each of its segments encoded, its slashes kept.
+fn encode_path(path: &str) -> String {
+    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
 /// A file's bytes by its blob id, at most `cap` of them: `(bytes, there was more)`.
 pub async fn blob(client: &Client, repo: &RepoRef, sha: &str, cap: usize) -> Result<(Vec<u8>, bool), ApiError> {
     let body = client.get_raw(&format!("{}/git/blobs/{}", base(repo), encode(sha)), cap).await?;

@@ -18,6 +18,7 @@ ROUTES = [
     "/repos/{owner}/{repo}",
     "/repos/{owner}/{repo}/git/trees/{tree_sha}",
     "/repos/{owner}/{repo}/git/blobs/{file_sha}",
+    "/repos/{owner}/{repo}/contents/{path}",
     "/repos/{owner}/{repo}/labels",
     "/repos/{owner}/{repo}/releases",
     "/repos/{owner}/{repo}/issues",

@@ -35,6 +35,7 @@ pub mod routes {
     pub const REPO_BY_ID: &str = "/repositories/{repository_id}";
     pub const TREE: &str = "/repos/{owner}/{repo}/git/trees/{tree_sha}";
     pub const BLOB: &str = "/repos/{owner}/{repo}/git/blobs/{file_sha}";
+    pub const CONTENTS: &str = "/repos/{owner}/{repo}/contents/{path}";
     pub const LABELS: &str = "/repos/{owner}/{repo}/labels";
     pub const RELEASES: &str = "/repos/{owner}/{repo}/releases";
     pub const ISSUES: &str = "/repos/{owner}/{repo}/issues";
@@ -321,6 +322,9 @@ fn resource_of(route: Option<&str>) -> &'static str {
 fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(decode).collect();
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if let ["repos", o, r, "contents", path @ ..] = s.as_slice() {
+        return Some((routes::CONTENTS, vec![o.to_string(), r.to_string(), path.join("/").trim_matches('/').into()]));
+    }
     let (template, params) = match s.as_slice() {
         ["repos", o, r] => (routes::REPO, vec![o, r]),
         ["repositories", id] => (routes::REPO_BY_ID, vec![id]),
@@ -706,6 +710,23 @@ fn serve(
             }
         }
         routes::TREE => Answer::Json(StatusCode::OK, render::tree(api, repo).0, None),
+        routes::CONTENTS if repo.empty => {
+            Answer::Json(StatusCode::NOT_FOUND, render::error("This repository is empty.", 404), None)
+        }
+        routes::CONTENTS => {
+            let at = match param("ref") {
+                None => Some(repo.clone()),
+                Some(r) if r == repo.default_branch || r == render::head_commit(repo) => Some(repo.clone()),
+                Some(r) => repo.at_commit(r),
+            };
+            let raw =
+                headers.get_all(header::ACCEPT).iter().any(|v| v.to_str().unwrap_or("").contains("vnd.github.raw"));
+            match at.and_then(|at| render::contents(api, &at, &params[2], raw)) {
+                Some(Ok(json)) => Answer::Json(StatusCode::OK, json, None),
+                Some(Err(bytes)) => Answer::Raw(bytes),
+                None => not_found(),
+            }
+        }
         routes::BLOB if repo.empty => empty(),
         routes::BLOB => {
             // Strict: every `Accept` header sent must ask for the raw media type.

@@ -140,6 +140,56 @@ pub fn tree(api: &str, r: &Repo) -> (Value, BTreeMap<String, Vec<u8>>) {
     )
 }
 
+/// What the contents API has at `path` of `r` (`""`: the root): a folder's listing, a file as
+/// JSON (its bytes in base64) or, with `raw`, its bytes; `None` when nothing is there. Symbolic
+/// links are left out.
+pub fn contents(api: &str, r: &Repo, path: &str, raw: bool) -> Option<Result<Value, Vec<u8>>> {
+    let entry = |path: &str, kind: &str, bytes: Option<&[u8]>| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let (sha, git_url, download_url) = match bytes {
+            Some(b) => (
+                sha_of(b),
+                format!("{api}/repos/{}/git/blobs/{}", r.full_name(), sha_of(b)),
+                json!(format!("https://raw.githubusercontent.com/{}/{}/{path}", r.full_name(), r.default_branch)),
+            ),
+            None => (
+                sha_of(path.as_bytes()),
+                format!("{api}/repos/{}/git/trees/{}", r.full_name(), sha_of(path.as_bytes())),
+                Value::Null,
+            ),
+        };
+        let url = format!("{api}/repos/{}/contents/{path}?ref={}", r.full_name(), r.default_branch);
+        let web = if bytes.is_some() { "blob" } else { "tree" };
+        let html = format!("{GITHUB_WEB}/{}/{web}/{}/{path}", r.full_name(), r.default_branch);
+        json!({"type": kind, "size": bytes.map_or(0, <[u8]>::len), "name": name, "path": path, "sha": sha,
+            "url": url, "git_url": git_url, "html_url": html, "download_url": download_url,
+            "_links": {"self": url, "git": git_url, "html": html}})
+    };
+    if let Some(bytes) = r.files.get(path) {
+        if raw {
+            return Some(Err(bytes.clone()));
+        }
+        use base64::Engine;
+        let mut file = entry(path, "file", Some(bytes));
+        file["encoding"] = json!("base64");
+        file["content"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+        return Some(Ok(file));
+    }
+    let prefix = if path.is_empty() { String::new() } else { format!("{path}/") };
+    let mut listed = BTreeMap::new();
+    for (file, bytes) in r.files.iter().filter_map(|(p, b)| Some((p.strip_prefix(&prefix)?, b))) {
+        match file.split_once('/') {
+            Some((folder, _)) => listed.entry(format!("{prefix}{folder}")).or_insert_with(|| None),
+            None => listed.entry(format!("{prefix}{file}")).or_insert(Some(bytes.as_slice())),
+        };
+    }
+    if listed.is_empty() {
+        return None;
+    }
+    let entries = listed.iter().map(|(p, bytes)| entry(p, if bytes.is_some() { "file" } else { "dir" }, *bytes));
+    Some(Ok(Value::Array(entries.collect())))
+}
+
 pub fn label(api: &str, r: &Repo, name: &str, description: &str) -> Value {
     let mut v = LABEL.clone();
     let id = id_of((r.id, name));
