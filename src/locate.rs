@@ -149,6 +149,20 @@ impl DocumentKind {
         self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && key.contains(&s))
     }
 
+    /// Whether a link's last segment is named for this kind, whatever its extension
+    /// (`https://numpy.org/code-of-conduct/`, `tokio/CHANGELOG.md`); stricter than
+    /// [`Self::url_names_kind`], which a folder or repository named for it satisfies.
+    pub fn link_is_named_for(&self, link: &str) -> bool {
+        let path = link.split(['?', '#']).next().unwrap_or("");
+        let path = path.split_once("://").map_or(path, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+        let Some(last) = path.trim_end_matches('/').rsplit('/').next().filter(|l| !l.is_empty()) else {
+            return false;
+        };
+        let stem = last.rsplit_once('.').map_or(last, |(stem, _)| stem);
+        let key = stem_key(stem);
+        self.spec.stems.iter().any(|s| stem_key(s) == key)
+    }
+
     /// The rank of a folder for this kind: lower is better; `None` when it is not searched.
     fn place_rank(&self, dir: &str) -> Option<usize> {
         let lower = dir.to_ascii_lowercase();
@@ -559,6 +573,23 @@ mod tests {
 
     fn coc() -> DocumentKind {
         kind("name = 'code of conduct'\nstems = ['code_of_conduct', 'conduct']\ndeeper = true\norg_fallback = true")
+    }
+
+    #[test]
+    fn a_link_is_named_for_a_kind_by_its_last_segment() {
+        for named in [
+            "https://numpy.org/code-of-conduct/",
+            "https://github.com/jupyter/governance/blob/main/conduct/code_of_conduct.md",
+            "docs/CODE_OF_CONDUCT.rst#reporting",
+            "https://example.org/conduct.html?lang=en",
+        ] {
+            assert!(coc().link_is_named_for(named), "{named}");
+        }
+        for other in
+            ["https://acme.example/", "conduct-tools/setup.md", "https://github.com/conduct/tools/blob/main/a.md"]
+        {
+            assert!(!coc().link_is_named_for(other), "{other}");
+        }
     }
 
     #[test]

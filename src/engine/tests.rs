@@ -141,6 +141,26 @@ fn an_external_pointer_passes_presence_and_skips_what_it_cannot_read() {
 }
 
 #[test]
+fn a_document_kept_elsewhere_and_linked_from_the_readme_is_a_warning_not_a_failure() {
+    let readme = "# Widgets\n\nWidgets for everyone. Please read our [code of conduct](https://acme.example/code-of-conduct/) \
+and the [changes](widgets/CHANGELOG.md) of each crate. Our [governance](https://github.com/acme/meta/blob/main/conduct/coc.md) \
+is elsewhere, and the [security page](https://github.com/acme/widgets/security/policy) shows an inherited policy.\n";
+    let f = run(&snapshot(&[("README.md", readme), ("widgets/CHANGELOG.md", "# Changes\n")]));
+    let coc = &f["coc-present"];
+    assert_eq!(coc.status, Status::Warn, "{}", coc.message);
+    assert!(coc.message.ends_with("README.md links to one at https://acme.example/code-of-conduct/, which GitHub does not show with the repository and which was not read"), "{}", coc.message);
+    assert_eq!(coc.evidence[0].line, Some(3));
+    assert_eq!(f["coc-reporting-channel"].status, Status::Skipped, "its text was not read");
+    let changelog = &f["changelog"];
+    assert_eq!(changelog.status, Status::Warn, "{}", changelog.message);
+    assert!(changelog.message.ends_with("README.md links to widgets/CHANGELOG.md, where GitHub does not look for one"));
+    // A link whose folder or repository is named for a kind is not a link to that document.
+    assert_eq!(f["governance"].status, Status::Fail, "{}", f["governance"].message);
+    // GitHub's page of the repository's security policy: only the API can tell what it shows.
+    assert_eq!(f["security-policy"].status, Status::Fail, "{}", f["security-policy"].message);
+}
+
+#[test]
 fn a_heading_that_only_names_the_topic_does_not_count() {
     let coc = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
 whatever their background, and we expect kindness and patience from all. Disagreement is welcome; \

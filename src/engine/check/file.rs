@@ -5,7 +5,7 @@ use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::FileCheck;
 use crate::locate::{Origin, Pointer};
 use crate::snapshot::FileBody;
-use crate::text::Doc;
+use crate::text::{self, Doc};
 
 pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
     let kind = ctx.kind(&c.document);
@@ -14,6 +14,25 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         let mut places = kind.places_phrase();
         if kind.spec.org_fallback && ctx.snap.inherited.is_some() {
             places.push_str(", nor in the owner's .github repository");
+        }
+        if let Some((page, line, target)) = linked_from_front_pages(&c.document, ctx) {
+            let (said, what) = match target {
+                // The project keeps one where GitHub does not look (a crate's own folder, say).
+                Elsewhere::InTree(path) => {
+                    (format!("links to {path}"), format!("links to {path}, where GitHub does not look for one"))
+                }
+                // The project keeps one on its website: readers of the README find it, GitHub does
+                // not show it with the repository, and its text is not read here.
+                Elsewhere::Website(url) => (
+                    format!("links to {url}"),
+                    format!(
+                        "links to one at {url}, which GitHub does not show with the repository and which was not read"
+                    ),
+                ),
+            };
+            return Outcome::new(Status::Warn, format!("no {name} in {places}; {page} {what}"))
+                .at(&page)
+                .with(Evidence::at(&page, Some(line), said));
         }
         return Outcome::new(Status::Fail, format!("no {name} found in {places}"));
     };
@@ -85,4 +104,42 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         Outcome::new(Status::Pass, format!("found {}: {words} words{via}", found.describe_path())).at(&found.path);
     out.evidence = evidence;
     out
+}
+
+/// The documents a newcomer reads first, where a project links to what it keeps elsewhere.
+const FRONT_PAGES: [&str; 2] = ["readme", "contributing"];
+
+/// Where a front page sends its readers for a document missing from GitHub's places.
+enum Elsewhere {
+    InTree(String),
+    Website(String),
+}
+
+/// A link, in the README or the contributing guide, whose address names the document `kind`: to a
+/// file of the repository (`tokio/CHANGELOG.md`), or to a web page (`https://numpy.org/code-of-conduct/`).
+/// GitHub's page of a repository's security policy is left out: it shows an inherited policy, which
+/// only the API sees.
+fn linked_from_front_pages(kind: &str, ctx: &Ctx<'_>) -> Option<(String, usize, Elsewhere)> {
+    let wanted = ctx.kind(kind);
+    let front = FRONT_PAGES.iter().filter(|&&id| id != kind && ctx.documents.contains_key(id));
+    let pages: Vec<_> = front.filter_map(|id| ctx.locate(id)).flat_map(|found| found.pages).collect();
+    pages.iter().find_map(|page| {
+        let doc = Doc::parse(&page.path, page.text()?);
+        doc.links().into_iter().filter(|(_, url)| wanted.link_is_named_for(url)).find_map(|(line, url)| {
+            let in_tree = text::link_to_repo_path(&page.path, &url, ctx.snap.repository.as_deref())
+                .filter(|path| ctx.snap.tree.paths.contains(path));
+            let lower = url.to_ascii_lowercase();
+            let target = match in_tree {
+                Some(path) => Elsewhere::InTree(path),
+                None if lower.starts_with("https://") || lower.starts_with("http://") => {
+                    if lower.contains("github.com/") && lower.trim_end_matches('/').ends_with("/security/policy") {
+                        return None;
+                    }
+                    Elsewhere::Website(url)
+                }
+                None => return None,
+            };
+            Some((page.path.clone(), line, target))
+        })
+    })
 }
