@@ -191,6 +191,26 @@ fn an_answer_about_someone_else_confirms_nothing() {
     assert!(notes.contains("1 author(s) with other people's"), "{notes}");
 }
 
+/// A server that refuses the History query (an older schema, say) after answering the others:
+/// GraphQL is given up and REST looks bob and kate up one by one, so the figures are the same as
+/// through GraphQL alone.
+#[test]
+fn a_refused_history_query_leaves_the_look_ups_to_rest() {
+    let fake = FakeGithub::start(world());
+    fake.inject("/graphql History", Fault::Status(400, "Problems parsing the query"), None);
+    let out = cm_audit(&fake).args(["acme/stars", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("GraphQL refused the History query"), "{stderr}");
+    let refused: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, sound) = report(world(), false);
+    assert_eq!(figures(&refused)["history_checked"], true);
+    assert_eq!(figures(&refused)["excluded"], figures(&sound)["excluded"]);
+    assert_eq!(figures(&refused)["newcomers"], figures(&sound)["newcomers"]);
+    assert_eq!(figures(&refused)["regulars"], figures(&sound)["regulars"]);
+    assert_eq!(fake.served().iter().filter(|s| s.uri.contains("creator=")).count(), 2, "bob and kate, through REST");
+}
+
 /// 40 people open an issue each in the window, all with association NONE; 5 of them (new-0 to
 /// new-4) had opened one before the window. REST looks up at most 30 authors one by one, so all
 /// 40 stay unconfirmed; GraphQL asks for all 40 in one query of searches: 35 newcomers and 5

@@ -338,7 +338,8 @@ async fn graphql_history(
             snap.sources.notes.push(unavailable(e, client, "authors' earlier issues", Permission::Issues)?);
             return Ok((None, Vec::new()));
         }
-        Err(QueryFailure::Unavailable) => return Ok((None, Vec::new())),
+        // GraphQL given up (a server that refused the query): REST looks the authors up instead.
+        Err(QueryFailure::Unavailable) => return author_history(client, repo, &record.items, window_start, snap).await,
     };
     if let Some((_, why)) = found.not_searched.first() {
         snap.sources.notes.push(format!(
