@@ -89,6 +89,25 @@ fn a_user_s_repositories_are_listed_from_the_user() {
     assert!(fake.served().iter().any(|s| s.uri.starts_with("/users/acme/repos")));
 }
 
+/// GitHub answers 404 to `/orgs/{name}/repos` for a user's name: `--org` then audits the user's
+/// repositories, saying so. A name that is neither is not found (exit 4), named in the error.
+#[test]
+fn a_user_given_to_org_is_audited_as_the_user() {
+    let fake = FakeGithub::start(acme());
+    fake.inject("/orgs/acme/repos", Fault::Status(404, "Not Found"), None);
+    let (code, doc, stderr) = run(&fake, &["--org", "acme", "--match", "kept", "--jobs", "1"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(names(&doc), ["acme/kept"]);
+    assert!(stderr.contains("acme is not an organisation: auditing the user's repositories (--user acme)"), "{stderr}");
+
+    let out = cm_audit(&fake).args(["--org", "nobody"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("nobody") && !stderr.contains("panicked"), "{stderr}");
+    let asked: Vec<String> = fake.served().into_iter().map(|s| s.uri).filter(|u| u.contains("nobody")).collect();
+    assert_eq!(asked.len(), 2, "the organisation, then the user: {asked:?}");
+}
+
 #[test]
 fn stops_cleanly_when_the_budget_is_spent_saying_what_was_not_audited() {
     let fake = FakeGithub::start(acme());

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::client::Client;
-use super::errors::{ApiError, RateLimit};
+use super::errors::{ApiError, Failure, RateLimit};
 use super::rest::{PER_PAGE, encode};
 use crate::repo_ref::RepoRef;
 
@@ -41,10 +41,25 @@ impl ListedRepo {
 
 /// Every repository of the owner the token can see, one page of 100 at a time.
 pub async fn repositories(client: &Client, owner: &Owner) -> Result<Vec<ListedRepo>, ApiError> {
-    let mut uri = match owner {
-        Owner::Organisation(org) => format!("/orgs/{}/repos?type=all&per_page={PER_PAGE}", encode(org)),
-        Owner::User(user) => format!("/users/{}/repos?type=owner&per_page={PER_PAGE}", encode(user)),
-    };
+    let user_repos = |user: &str| format!("/users/{}/repos?type=owner&per_page={PER_PAGE}", encode(user));
+    match owner {
+        Owner::Organisation(org) => {
+            match all_listed(client, format!("/orgs/{}/repos?type=all&per_page={PER_PAGE}", encode(org))).await {
+                // GitHub's answer for a user's name given to --org: their repositories are what was meant.
+                Err(e) if matches!(e.failure, Failure::NotFound { .. }) => {
+                    let listed = all_listed(client, user_repos(org)).await.map_err(|_| e)?;
+                    tracing::warn!("{org} is not an organisation: auditing the user's repositories (--user {org})");
+                    Ok(listed)
+                }
+                listed => listed,
+            }
+        }
+        Owner::User(user) => all_listed(client, user_repos(user)).await,
+    }
+}
+
+/// Every page of a listing of repositories.
+async fn all_listed(client: &Client, mut uri: String) -> Result<Vec<ListedRepo>, ApiError> {
     let mut repos = Vec::new();
     loop {
         let page = client.get_page::<ListedRepo>(&uri).await?;
