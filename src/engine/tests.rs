@@ -161,6 +161,23 @@ is elsewhere, and the [security page](https://github.com/acme/widgets/security/p
 }
 
 #[test]
+fn a_phrase_wrapped_onto_the_next_line_is_found_where_it_starts() {
+    let guide = "# Contributing\n\nThanks for helping. Suggested ways to work on your copy (compile and run\n\
+the tests without touching system packages) are in the development notes, which every new contributor reads.\n\n\
+Then open a pull request: a maintainer reviews it within a week, and asks for changes kindly when \
+something needs them. Questions are welcome in the discussions at any time.\n";
+    let f = run(&snapshot(&[("CONTRIBUTING.md", guide)]));
+    let tests = &f["contributing-tests"];
+    assert_eq!(tests.status, Status::Pass, "{}", tests.message);
+    assert_eq!(tests.evidence[0].line, Some(3), "the line where `run the tests` starts");
+    // Not across paragraphs: "run" ends one, "the tests" starts the next.
+    let apart = "# Contributing\n\nThanks for helping: send a pull request and we will review it within a week, we run\n\n\
+the tests ourselves. Questions are welcome in the discussions at any time, and a maintainer answers \
+within a few days: nobody is expected to know the code base before their first pull request.\n";
+    assert_eq!(run(&snapshot(&[("CONTRIBUTING.md", apart)]))["contributing-tests"].status, Status::Fail);
+}
+
+#[test]
 fn a_heading_that_only_names_the_topic_does_not_count() {
     let coc = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
 whatever their background, and we expect kindness and patience from all. Disagreement is welcome; \

@@ -97,7 +97,19 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
             }
         }
         let cleaned = text::without_placeholders(&line.text);
-        if !c.any.iter().any(|p| p.0.is_match(&cleaned)) {
+        // Prose is wrapped at any word ("compile and run\nthe tests"): a match may run on into the
+        // paragraph's next line, as long as it starts on this one.
+        let mut joined = cleaned.clone();
+        if line.kind == LineKind::Prose
+            && let Some(next) = doc.lines.get(i + 1).filter(|next| next.kind == LineKind::Prose)
+        {
+            joined.push(' ');
+            joined.push_str(&text::without_placeholders(&next.text));
+        }
+        let on_this_line = |p: &crate::engine::rule::Pattern| {
+            p.0.is_match(&cleaned) || p.0.find_iter(&joined).any(|m| m.start() < cleaned.len())
+        };
+        if !c.any.iter().any(on_this_line) {
             continue;
         }
         // A heading that only names the topic does not count; the section under it must say something.
