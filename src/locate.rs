@@ -163,6 +163,13 @@ impl DocumentKind {
         self.spec.stems.iter().any(|s| stem_key(s) == key)
     }
 
+    /// Whether a line of prose names this kind by one of its stems ("Contributing:", "our code of
+    /// conduct"), separators and case aside.
+    pub fn line_names_kind(&self, line: &str) -> bool {
+        let words = stem_key(line);
+        self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && words.contains(&s))
+    }
+
     /// The rank of a folder for this kind: lower is better; `None` when it is not searched.
     fn place_rank(&self, dir: &str) -> Option<usize> {
         let lower = dir.to_ascii_lowercase();

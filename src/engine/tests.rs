@@ -178,6 +178,33 @@ within a few days: nobody is expected to know the code base before their first p
 }
 
 #[test]
+fn a_readme_leads_to_the_contributing_guide_through_the_web_too() {
+    let guide = "# Contributing\n\nThank you for helping. Read our [developer guide](https://acme.example/dev/index.html) \
+first, and ask on the [forum](https://forum.acme.example) when anything is unclear. A maintainer answers every pull \
+request within a week, and the tests run on every push, so nothing you try can break the project.\n";
+    let readme = |body: &str| format!("# Widgets\n\nWidgets for everyone, made by volunteers.\n\n{body}\n");
+    let status = |body: &str| {
+        let f = run(&snapshot(&[("README.md", &readme(body)), ("CONTRIBUTING.md", guide)]));
+        (f["readme-links-contributing"].status, f["readme-links-contributing"].message.clone())
+    };
+    // numpy: the README's "Contributing" link goes where the guide itself sends contributors.
+    let (shared, message) = status("- **Contributing:** https://acme.example/dev/index.html");
+    assert_eq!(shared, Status::Pass, "{message}");
+    assert!(message.contains("where the contributing guide (CONTRIBUTING.md) also sends readers"), "{message}");
+    // xarray: a web page named for it.
+    let (named, message) =
+        status("See the [contributing page](https://docs.acme.example/en/stable/contributing.html).");
+    assert_eq!(named, Status::Pass, "{message}");
+    assert!(
+        message.ends_with("links to a contributing guide at https://docs.acme.example/en/stable/contributing.html")
+    );
+    // The same forum link, on a line that does not speak of contributing; a line that does, to a page
+    // the guide does not name: neither leads to the guide.
+    assert_eq!(status("Questions go to the [forum](https://forum.acme.example).").0, Status::Fail);
+    assert_eq!(status("Contributing: see https://acme.example/about").0, Status::Fail);
+}
+
+#[test]
 fn a_heading_that_only_names_the_topic_does_not_count() {
     let coc = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
 whatever their background, and we expect kindness and patience from all. Disagreement is welcome; \

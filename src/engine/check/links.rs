@@ -13,29 +13,52 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     };
     let mut broken: Vec<Evidence> = Vec::new();
     let mut looked_in: Vec<String> = Vec::new();
+    // A link that leads where the document would, kept until no link lands on the document itself.
+    let mut leads_there: Option<Outcome> = None;
     for from in &c.from {
         let Some(found) = ctx.locate(from) else { continue };
         looked_in.push(found.path.clone());
         for page in &found.pages {
             let Some(body) = page.text() else { continue };
-            for (line, link) in Doc::parse(&page.path, body).links() {
+            let doc = Doc::parse(&page.path, body);
+            for (line, link) in doc.links() {
+                let pass = |message: String| {
+                    Outcome::new(Status::Pass, message).at(&page.path).with(Evidence::at(
+                        &page.path,
+                        Some(line),
+                        format!("links to {link}"),
+                    ))
+                };
                 match lands_on_target(ctx, &page.path, &link, &c.to, &target) {
-                    Landing::Target => {
-                        return Outcome::new(Status::Pass, format!("{} links to the {to_name}", page.path))
-                            .at(&page.path)
-                            .with(Evidence::at(&page.path, Some(line), format!("links to {link}")));
-                    }
+                    Landing::Target => return pass(format!("{} links to the {to_name}", page.path)),
                     Landing::Missing(path) if names_target(ctx, &c.to, &path) => {
                         broken.push(Evidence::at(
                             &page.path,
                             Some(line),
                             format!("links to {link}, which is not in the repository"),
                         ));
+                        continue;
                     }
                     _ => {}
                 }
+                if leads_there.is_some() {
+                    continue;
+                }
+                let line_text = doc.lines.get(line - 1).map_or("", |l| l.text.as_str());
+                if text::is_external(&link) && ctx.kind(&c.to).link_is_named_for(&link) {
+                    // The project's own page for it, on its website (`.../contributing.html`).
+                    leads_there = Some(pass(format!("{} links to a {to_name} at {link}", page.path)));
+                } else if shares_the_targets_page(ctx, &c.to, &target, &link, line_text) {
+                    leads_there = Some(pass(format!(
+                        "{} links to {link}, where the {to_name} ({}) also sends readers",
+                        page.path, target.path
+                    )));
+                }
             }
         }
+    }
+    if let Some(outcome) = leads_there {
+        return outcome;
     }
     let from_names: Vec<&str> = c.from.iter().map(|f| ctx.name(f)).collect();
     if looked_in.is_empty() {
@@ -83,6 +106,20 @@ fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, to: &str, target: &loc
         || target.pages.iter().any(|p| p.path.eq_ignore_ascii_case(&in_tree))
         || target.others.iter().any(|o| o.eq_ignore_ascii_case(&in_tree));
     if is_target { Landing::Target } else { Landing::Elsewhere }
+}
+
+/// An external link, on a line that names the document (`**Contributing:** https://...`), to the
+/// page the document itself sends its readers to (numpy's README and `.github/CONTRIBUTING.md` both
+/// lead to its developer guide on numpy.org): the reader arrives where the document would take them.
+fn shares_the_targets_page(ctx: &Ctx<'_>, to: &str, target: &locate::Located<'_>, link: &str, line: &str) -> bool {
+    if !text::is_external(link) || !ctx.kind(to).line_names_kind(line) {
+        return false;
+    }
+    target
+        .pages
+        .iter()
+        .filter_map(|p| Some(Doc::parse(&p.path, p.text()?)))
+        .any(|doc| doc.links().iter().any(|(_, theirs)| same_url(theirs, link)))
 }
 
 fn same_url(a: &str, b: &str) -> bool {
