@@ -205,6 +205,28 @@ request within a week, and the tests run on every push, so nothing you try can b
 }
 
 #[test]
+fn a_document_that_defers_to_one_elsewhere_leaves_its_substance_unchecked_not_failed() {
+    let prose = "Everyone taking part in this project, in the issue tracker, in pull requests and on social \
+media, is expected to treat other people with respect, to assume good faith when a message reads harshly, to \
+welcome people new to the project, and more generally to follow the guidelines articulated";
+    let coc = |link: &str, blank_lines: usize| {
+        format!(
+            "# Treat each other well\n{}\n{prose} in the [Community Code of Conduct]({link}).\n",
+            "\n".repeat(blank_lines)
+        )
+    };
+    let reporting = |text: &str| run(&snapshot(&[("CODE_OF_CONDUCT.md", text)]))["coc-reporting-channel"].clone();
+    // requests: its code of conduct adopts the Python community's, whose reporting channel is there.
+    let adopted = reporting(&coc("https://www.python.org/psf/codeofconduct/", 1));
+    assert_eq!(adopted.status, Status::Skipped, "{}", adopted.message);
+    assert!(adopted.message.contains("defers to https://www.python.org/psf/codeofconduct/, which was not read"));
+    // Not a deferral: the file's own history, or a link far below the opening lines.
+    let history = "https://github.com/acme/widgets/commits/main/CODE_OF_CONDUCT.md";
+    assert_eq!(reporting(&coc(history, 1)).status, Status::Fail);
+    assert_eq!(reporting(&coc("https://www.python.org/psf/codeofconduct/", 14)).status, Status::Fail);
+}
+
+#[test]
 fn a_heading_that_only_names_the_topic_does_not_count() {
     let coc = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
 whatever their background, and we expect kindness and patience from all. Disagreement is welcome; \

@@ -13,6 +13,8 @@ const SNIPPET_CHARS: usize = 120;
 pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
     let mut looked_in: Vec<String> = Vec::new();
     let mut external: Option<(String, String)> = None;
+    // A page that defers to one of its kind elsewhere ("follow the Python Community Code of Conduct").
+    let mut defers_to: Option<(String, String)> = None;
     let mut placeholders: Vec<Evidence> = Vec::new();
     let mut hollow_headings: Vec<Evidence> = Vec::new();
 
@@ -29,6 +31,12 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
                 return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for))
                     .at(&page.path)
                     .with(hit);
+            }
+            // Only a check of one document's own substance (a code of conduct's reporting channel):
+            // what a check also seeks in the README is not left to a page elsewhere.
+            let own_substance = c.documents.len() == 1;
+            if own_substance && defers_to.is_none() && !matches!(found.pointer, Some(Pointer::Followed(_))) {
+                defers_to = deferral(ctx, doc_id, &doc).map(|url| (page.path.clone(), url));
             }
             for (line, p) in doc.placeholders() {
                 if placeholder_is_relevant(c, &doc, line - 1, &p) {
@@ -64,12 +72,42 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
         )
         .at(&path);
     }
+    if let Some((path, url)) = defers_to {
+        return Outcome::new(
+            Status::Skipped,
+            format!(
+                "{path} does not say it, and defers to {url}, which was not read: {} could not be checked",
+                c.looks_for
+            ),
+        )
+        .at(&path);
+    }
     let mut out = Outcome::new(
         Status::Fail,
         format!("{} {}", super::neither(&looked_in, "does not mention", "mentions"), c.looks_for),
     );
     out.evidence = hollow_headings;
     out
+}
+
+/// Lines at the top of a document where it may say that it defers to another.
+const DEFERRAL_LINES: usize = 12;
+
+/// The page elsewhere that a document defers to in its opening lines, when that page is named for
+/// the document's kind (requests: "follow the guidelines articulated in the [Python Community Code of
+/// Conduct](https://www.python.org/psf/codeofconduct/)"): the full text is there, unread. Links to
+/// the repository itself (another version, the history of the file) are not deferrals.
+fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
+    let kind = ctx.kind(doc_id);
+    let own = ctx.snap.repository.as_deref().map(|r| format!("github.com/{}/", r.to_ascii_lowercase()));
+    doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES).map(|(_, url)| url).find(|url| {
+        let lower = url.to_ascii_lowercase();
+        text::is_external(url)
+            && kind.link_is_named_for(url)
+            && !own.as_ref().is_some_and(|own| lower.contains(own.as_str()))
+            && !lower.contains("/commits/")
+            && !lower.contains("/blame/")
+    })
 }
 
 /// The first line that satisfies the check, as evidence; notes headings that name the topic with
