@@ -35,13 +35,14 @@ pub fn rest_only(fake: &FakeGithub) -> assert_cmd::Command {
 }
 
 /// The cache folder of the runs against `fake`: apart from every other fake's, in this test run
-/// and in earlier ones (a port may be used again).
+/// (by the fake's instance number: a port is used again by a later fake, whose runs would then find
+/// an earlier fake's kept answers) and in earlier runs (by the run's start time).
 pub fn cache_dir(fake: &FakeGithub) -> std::path::PathBuf {
     static RUN: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
     });
-    let port = fake.url().rsplit(':').next().unwrap_or("0");
-    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cm-audit-cache").join(format!("{}-{port}", *RUN))
+    let dir = format!("{}-{}", *RUN, fake.instance());
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cm-audit-cache").join(dir)
 }
 
 /// The same without any token.

@@ -144,6 +144,8 @@ struct Window {
 const WINDOW: Duration = Duration::from_secs(3600);
 
 pub struct FakeGithub {
+    /// This fake's number among those started by the process: unlike its port, never reused.
+    instance: usize,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -181,7 +183,14 @@ impl FakeGithub {
                     .expect("serve");
             });
         });
-        FakeGithub { shared, shutdown: Some(tx), thread: Some(thread) }
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let instance = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        FakeGithub { instance, shared, shutdown: Some(tx), thread: Some(thread) }
+    }
+
+    /// This fake's number among those the process started, for what must be apart per fake.
+    pub fn instance(&self) -> usize {
+        self.instance
     }
 
     /// The base URL to pass as `--api-url`.
