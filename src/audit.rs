@@ -49,6 +49,10 @@ pub(crate) fn config_in_tree(snap: &Snapshot) -> Option<&'static str> {
     CONFIG_PATHS.iter().copied().find(|p| snap.tree.paths.iter().any(|t| t == p))
 }
 
+/// What a checkout cannot show and the API can: the settings, labels and issues, and the owner's
+/// `.github` files GitHub falls back to (pallets/flask's code of conduct is pallets/.github's).
+pub const API_DATA: [DataKind; 4] = [DataKind::Settings, DataKind::Labels, DataKind::Issues, DataKind::Inherited];
+
 const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
 
 /// Collects a local checkout into a snapshot, reading the files the rules need.
@@ -68,7 +72,7 @@ pub fn collect_local(
             .push(format!("the tree has more than {} files; only the first were listed", tree.paths.len()));
     }
     snap.tree = tree;
-    for kind in [DataKind::Settings, DataKind::Labels, DataKind::Issues] {
+    for kind in API_DATA {
         snap.unavailable.insert(kind, NEEDS_API.to_string());
     }
     if let Some(config) = config_in_tree(&snap) {

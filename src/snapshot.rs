@@ -230,7 +230,7 @@ impl DataKind {
             DataKind::Settings => "settings",
             DataKind::Labels => "labels",
             DataKind::Issues => "issues",
-            DataKind::Inherited => "inherited",
+            DataKind::Inherited => "the owner's .github files",
         }
     }
 }

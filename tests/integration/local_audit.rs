@@ -29,7 +29,7 @@ fn rules_needing_the_api_are_skipped_with_the_reason_never_failed() {
     }
     let unavailable: Vec<&str> =
         r["unavailable"].as_array().unwrap().iter().map(|u| u["data"].as_str().unwrap()).collect();
-    assert_eq!(unavailable, ["settings", "labels", "issues"]);
+    assert_eq!(unavailable, ["settings", "labels", "issues", "inherited"]);
     assert_eq!(r["sources"]["local_tree"], "well-kept");
     assert_eq!(r["sources"]["local_listing"], "walk");
 }

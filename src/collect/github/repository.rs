@@ -107,7 +107,7 @@ pub async fn collect_with(
         FilesFrom::Checkout(path) => {
             let (mut snap, rules) = audit::collect_local(path, external, now)?;
             snap.repository = Some(repo.to_string());
-            for kind in [DataKind::Settings, DataKind::Labels, DataKind::Issues] {
+            for kind in audit::API_DATA {
                 snap.unavailable.remove(&kind);
             }
             (snap, rules)
