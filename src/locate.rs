@@ -139,35 +139,42 @@ impl DocumentKind {
         if !is_folder && !self.extensions().contains(&ext) {
             return false;
         }
-        let key = stem_key(stem);
-        self.spec.stems.iter().any(|s| stem_key(s) == key)
+        self.is_stem(stem)
     }
 
     /// Whether a URL's path names this kind of document (`.../code-of-conduct.html`, `#codeofconduct`).
     pub fn url_names_kind(&self, url: &str) -> bool {
-        let key = stem_key(url.split_once("://").map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p)));
-        self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && key.contains(&s))
+        self.mentions_a_stem(url_path(url))
     }
 
     /// Whether a link's last segment is named for this kind, whatever its extension
     /// (`https://numpy.org/code-of-conduct/`, `tokio/CHANGELOG.md`); stricter than
     /// [`Self::url_names_kind`], which a folder or repository named for it satisfies.
     pub fn link_is_named_for(&self, link: &str) -> bool {
-        let path = link.split(['?', '#']).next().unwrap_or("");
-        let path = path.split_once("://").map_or(path, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+        let path = url_path(link.split(['?', '#']).next().unwrap_or(""));
         let Some(last) = path.trim_end_matches('/').rsplit('/').next().filter(|l| !l.is_empty()) else {
             return false;
         };
-        let stem = last.rsplit_once('.').map_or(last, |(stem, _)| stem);
-        let key = stem_key(stem);
-        self.spec.stems.iter().any(|s| stem_key(s) == key)
+        self.is_stem(last.rsplit_once('.').map_or(last, |(stem, _)| stem))
     }
 
     /// Whether a line of prose names this kind by one of its stems ("Contributing:", "our code of
     /// conduct"), separators and case aside.
     pub fn line_names_kind(&self, line: &str) -> bool {
-        let words = stem_key(line);
-        self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && words.contains(&s))
+        self.mentions_a_stem(line)
+    }
+
+    /// Whether `stem` is one of this kind's stems, separators and case aside.
+    fn is_stem(&self, stem: &str) -> bool {
+        let key = stem_key(stem);
+        self.spec.stems.iter().any(|s| stem_key(s) == key)
+    }
+
+    /// Whether `text` holds one of this kind's stems of five letters or more (shorter ones, such as
+    /// `coc`, would be found inside other words), separators and case aside.
+    fn mentions_a_stem(&self, text: &str) -> bool {
+        let key = stem_key(text);
+        self.spec.stems.iter().map(|s| stem_key(s)).any(|s| s.len() >= 5 && key.contains(&s))
     }
 
     /// The rank of a folder for this kind: lower is better; `None` when it is not searched.
@@ -186,6 +193,11 @@ impl DocumentKind {
         }
         None
     }
+}
+
+/// A URL's path (after its host), or a relative link as it is.
+fn url_path(url: &str) -> &str {
+    url.split_once("://").map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, path)| path))
 }
 
 /// Lower case with separators removed: `CODE-OF-CONDUCT`, `code_of_conduct` → `codeofconduct`.

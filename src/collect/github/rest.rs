@@ -212,7 +212,7 @@ pub async fn folder(
     path: &str,
     git_ref: &str,
 ) -> Result<Vec<FolderEntryJson>, ApiError> {
-    client.get_json(&format!("{}/contents/{}?ref={}", base(repo), encode_path(path), encode(git_ref))).await
+    client.get_json(&contents_uri(repo, path, git_ref)).await
 }
 
 /// A file's bytes by its path in `git_ref`, through the contents API, at most `cap` of them.
@@ -223,14 +223,15 @@ pub async fn file_at(
     git_ref: &str,
     cap: usize,
 ) -> Result<(Vec<u8>, bool), ApiError> {
-    let uri = format!("{}/contents/{}?ref={}", base(repo), encode_path(path), encode(git_ref));
-    let body = client.get_raw(&uri, cap).await?;
+    let body = client.get_raw(&contents_uri(repo, path, git_ref), cap).await?;
     Ok((body.bytes, body.capped))
 }
 
-/// A path with each of its segments encoded, its slashes kept.
-fn encode_path(path: &str) -> String {
-    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+/// The contents API's address of `path` (a folder or a file) in `git_ref`, each path segment
+/// encoded and its slashes kept.
+fn contents_uri(repo: &RepoRef, path: &str, git_ref: &str) -> String {
+    let path = path.split('/').map(encode).collect::<Vec<_>>().join("/");
+    format!("{}/contents/{path}?ref={}", base(repo), encode(git_ref))
 }
 
 /// A file's bytes by its blob id, at most `cap` of them: `(bytes, there was more)`.
