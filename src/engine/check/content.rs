@@ -17,6 +17,9 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
     let mut defers_to: Option<(String, String)> = None;
     let mut placeholders: Vec<Evidence> = Vec::new();
     let mut hollow_headings: Vec<Evidence> = Vec::new();
+    // Only a check of one document's own substance (a code of conduct's reporting channel) may be
+    // left to a page it defers to: what a check also seeks in the README is not.
+    let own_substance = c.documents.len() == 1;
 
     for doc_id in &c.documents {
         let Some(found) = ctx.locate(doc_id) else { continue };
@@ -32,9 +35,6 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
                     .at(&page.path)
                     .with(hit);
             }
-            // Only a check of one document's own substance (a code of conduct's reporting channel):
-            // what a check also seeks in the README is not left to a page elsewhere.
-            let own_substance = c.documents.len() == 1;
             if own_substance && defers_to.is_none() && !matches!(found.pointer, Some(Pointer::Followed(_))) {
                 defers_to = deferral(ctx, doc_id, &doc).map(|url| (page.path.clone(), url));
             }
