@@ -52,6 +52,10 @@ pub struct DocumentSpec {
     /// GitHub falls back to the owner's `.github` repository for this kind.
     #[serde(default)]
     pub org_fallback: bool,
+    /// GitHub ignores the owner's files of this kind when the repository has this folder of its own
+    /// (its own `.github/ISSUE_TEMPLATE` replaces the owner's templates and chooser).
+    #[serde(default)]
+    pub org_fallback_unless: Option<String>,
     /// Every matching file is a page of the document (workflows), not only the first.
     #[serde(default)]
     pub all: bool,

@@ -382,3 +382,49 @@ mod newcomer_rules {
         assert!(err.0.contains("field `newcomers.bots`"), "{}", err.0);
     }
 }
+
+#[test]
+fn prose_patterns_match_whole_words_only() {
+    use super::rule::Phrase;
+    let ping = Phrase::new("(ping|bump).{0,40}(review|reviewers|maintainers?)").unwrap();
+    assert!(ping.is_match("Feel free to ping the maintainers after a week."));
+    assert!(!ping.is_match("Thanks for helping the maintainers!"), "`ping` inside `helping`");
+    assert!(!Phrase::new("bump").unwrap().is_match("The bot bumps the version."), "`bump` inside `bumps`");
+    // The engine chooses the reading that ends on a word's end: `reviewers`, not `review|ers`.
+    assert!(ping.is_match("bump the reviewers"));
+    // Punctuation at either end leaves that end free: a URL's path, a DOI prefix.
+    assert!(Phrase::new(r"/contribute\b").unwrap().is_match("see https://github.com/acme/widgets/contribute"));
+    assert!(Phrase::new(r"doi\.org/").unwrap().is_match("https://doi.org/10.5281/zenodo.1"));
+    assert!(Phrase::new(r"#[\w.-]+:[\w.-]+\.org\b").unwrap().is_match("join #widgets:matrix.org"));
+}
+
+#[test]
+fn in_a_checkout_a_missing_document_github_inherits_is_unknown_not_missing() {
+    use crate::snapshot::DataKind;
+    let mut snap =
+        snapshot(&[("README.md", "# Widgets\n\nWidgets for everyone, made with care by the acme team and friends.\n")]);
+    snap.unavailable.insert(DataKind::Inherited, "needs the GitHub API".into());
+    let f = run(&snap);
+    for inheritable in
+        ["coc-present", "security-policy", "contributing-present", "issue-templates", "pull-request-template"]
+    {
+        assert_eq!(f[inheritable].status, Status::Skipped, "{inheritable}: {}", f[inheritable].message);
+        assert!(f[inheritable].message.contains("owner's .github repository"), "{}", f[inheritable].message);
+    }
+    // Dependents follow their requirement; kinds GitHub never inherits still fail.
+    assert_eq!(f["coc-reporting-channel"].status, Status::Skipped);
+    assert_eq!(f["license"].status, Status::Fail);
+    assert_eq!(f["codeowners"].status, Status::Fail);
+
+    // A repository with its own issue-template folder is not given the owner's chooser config.
+    let mut own_templates = snapshot(&[(
+        ".github/ISSUE_TEMPLATE/bug.yml",
+        "name: Bug report\ndescription: Tell us what broke so that we can fix it\nbody:\n  - type: textarea\n",
+    )]);
+    own_templates.unavailable.insert(DataKind::Inherited, "needs the GitHub API".into());
+    let f = run(&own_templates);
+    assert_eq!(f["issue-chooser-links"].status, Status::Fail, "{}", f["issue-chooser-links"].message);
+
+    // Through the API the owner's files were seen: missing is missing.
+    assert_eq!(run(&snapshot(&[]))["coc-present"].status, Status::Fail);
+}

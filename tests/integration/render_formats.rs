@@ -102,8 +102,8 @@ fn sarif_fingerprints_stay_the_same_across_runs_and_messages() {
     assert_eq!(first, fingerprints("bare"));
     // The same missing file in another repository, with another message, is the same alert.
     let tricky = fingerprints("tricky");
-    let funding = |all: &[(String, String)]| all.iter().find(|(r, _)| r == "funding").unwrap().1.clone();
-    assert_eq!(funding(&first), funding(&tricky));
+    let codeowners = |all: &[(String, String)]| all.iter().find(|(r, _)| r == "codeowners").unwrap().1.clone();
+    assert_eq!(codeowners(&first), codeowners(&tricky));
 }
 
 #[test]
@@ -115,14 +115,14 @@ fn compare_shows_rules_fixed_and_broken_and_each_score_change() {
     let after_heading = md.split("### Changes since").nth(1).unwrap();
     let changes = after_heading.split("\n<details>").next().unwrap().split("\n### ").next().unwrap();
     insta::assert_snapshot!("markdown_compare_bare_to_well_kept", changes);
-    assert!(md.lines().nth(1).unwrap().contains("**Community health 100/100** (+82)"));
-    assert!(changes.contains("| **Overall** | 18 | 100 | +82 |"));
+    assert!(md.lines().nth(1).unwrap().contains("**Community health 100/100** (+74)"));
+    assert!(changes.contains("| **Overall** | 26 | 100 | +74 |"));
     assert!(changes.contains("`license`: fail → pass"));
     // And the other way round, what passed is broken.
     std::fs::write(&base, render("well-kept", &["--format", "json"])).unwrap();
     let md = render("bare", &["--format", "html", "--compare", base.to_str().unwrap()]);
-    assert!(md.contains("<h3>Broken (16)</h3>"), "{md}");
-    assert!(md.contains("<td class=\"num\">−82</td>"));
+    assert!(md.contains("<h3>Broken (10)</h3>"), "{md}");
+    assert!(md.contains("<td class=\"num\">−74</td>"));
 }
 
 #[test]

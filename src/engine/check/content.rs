@@ -48,6 +48,9 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
 
     let names: Vec<&str> = c.documents.iter().map(|d| ctx.name(d)).collect();
     if looked_in.is_empty() {
+        if let Some(reason) = c.documents.iter().find_map(|d| ctx.may_be_inherited(d)) {
+            return Outcome::new(Status::Skipped, format!("no {} in the tree; {reason}", names.join(" or ")));
+        }
         return Outcome::new(Status::Fail, format!("no {} to look in for {}", names.join(" or "), c.looks_for));
     }
     if !placeholders.is_empty() {
@@ -125,7 +128,7 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
         let is_heading = matches!(line.kind, LineKind::Heading(_));
         if let Some(section) = &c.section {
             let Some(h) = doc.heading_chain(i).into_iter().find(|&h| section_counts(c, doc, h)) else {
-                if is_heading && section.0.is_match(&line.text) && !excluded(c, &line.text) {
+                if is_heading && section.is_match(&line.text) && !excluded(c, &line.text) {
                     note_hollow(doc, i, path, hollow);
                 }
                 continue;
@@ -144,8 +147,8 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
             joined.push(' ');
             joined.push_str(&text::without_placeholders(&next.text));
         }
-        let on_this_line = |p: &crate::engine::rule::Pattern| {
-            p.0.is_match(&cleaned) || p.0.find_iter(&joined).any(|m| m.start() < cleaned.len())
+        let on_this_line = |p: &crate::engine::rule::Phrase| {
+            p.is_match(&cleaned) || p.find_iter(&joined).any(|m| m.start() < cleaned.len())
         };
         if !c.any.iter().any(on_this_line) {
             continue;
@@ -168,20 +171,20 @@ fn placeholder_is_relevant(c: &ContentCheck, doc: &Doc, index: usize, placeholde
         Some(section) => doc
             .heading_chain(index)
             .into_iter()
-            .any(|h| section.0.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
+            .any(|h| section.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
         None => !matches!(placeholder, "TODO" | "TBD" | "FIXME" | "XXX"),
     }
 }
 
 fn section_counts(c: &ContentCheck, doc: &Doc, heading: usize) -> bool {
     let text = &doc.lines[heading].text;
-    c.section.as_ref().is_some_and(|s| s.0.is_match(text))
+    c.section.as_ref().is_some_and(|s| s.is_match(text))
         && !excluded(c, text)
         && doc.section_words(heading) >= c.min_section_words
 }
 
 fn excluded(c: &ContentCheck, heading: &str) -> bool {
-    c.not_section.as_ref().is_some_and(|n| n.0.is_match(heading))
+    c.not_section.as_ref().is_some_and(|n| n.is_match(heading))
 }
 
 fn note_hollow(doc: &Doc, i: usize, path: &str, hollow: &mut Vec<Evidence>) {

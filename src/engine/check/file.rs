@@ -34,6 +34,10 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
                 .at(&page)
                 .with(Evidence::at(&page, Some(line), said));
         }
+        // Unknown, not missing: the owner's .github repository may hold it.
+        if let Some(reason) = ctx.may_be_inherited(&c.document) {
+            return Outcome::new(Status::Skipped, format!("no {name} in {places}; {reason}"));
+        }
         return Outcome::new(Status::Fail, format!("no {name} found in {places}"));
     };
     if let (Origin::Inherited(from), false) = (&found.origin, c.inherited) {

@@ -26,9 +26,5 @@ pub fn label_matches(c: &LabelsCheck, name: &str) -> bool {
 pub fn name_matches(patterns: &[Pattern], exact: &[String], name: &str) -> bool {
     let spaced = name.replace(['-', '_'], " ");
     exact.iter().any(|a| a.eq_ignore_ascii_case(name))
-        || patterns.iter().any(|p| full_match(&p.0, name) || full_match(&p.0, &spaced))
-}
-
-fn full_match(re: &regex::Regex, s: &str) -> bool {
-    re.find(s.trim()).is_some_and(|m| m.start() == 0 && m.end() == s.trim().len())
+        || patterns.iter().any(|p| p.is_full_match(name) || p.is_full_match(&spaced))
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use super::finding::{Outcome, Status};
 use super::rule::Check;
 use crate::locate::{self, DocumentKind, Located};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{DataKind, Snapshot};
 
 /// What a check may look at.
 pub struct Ctx<'s> {
@@ -53,6 +53,20 @@ impl<'s> Ctx<'s> {
 
     pub fn name(&self, id: &str) -> &'s str {
         &self.kind(id).spec.name
+    }
+
+    /// Why a document missing from the tree may still exist: GitHub would take it from the owner's
+    /// `.github` repository, which this snapshot does not show (a checkout). `None` when the
+    /// inherited files were seen, or GitHub would not fall back for this kind here.
+    pub fn may_be_inherited(&self, id: &str) -> Option<String> {
+        let spec = &self.kind(id).spec;
+        self.snap.unavailable.get(&DataKind::Inherited)?;
+        let blocked = spec.org_fallback_unless.as_deref().is_some_and(|folder| {
+            let prefix = format!("{}/", folder.to_ascii_lowercase());
+            self.snap.tree.paths.iter().any(|p| p.to_ascii_lowercase().starts_with(&prefix))
+        });
+        (spec.org_fallback && !blocked)
+            .then(|| "GitHub would also look in the owner's .github repository, which was not seen".to_string())
     }
 }
 

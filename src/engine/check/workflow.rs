@@ -22,11 +22,11 @@ pub fn check(c: &WorkflowUsesCheck, ctx: &Ctx<'_>) -> Outcome {
         for (i, line) in doc.lines.iter().enumerate() {
             let Some(cap) = USES.captures(&line.text) else { continue };
             let uses = &cap[1];
-            if !c.actions.iter().any(|p| p.0.is_match(uses)) {
+            if !c.actions.iter().any(|p| p.is_match(uses)) {
                 continue;
             }
             let evidence = Evidence::at(&page.path, Some(i + 1), format!("uses: {uses}"));
-            if let Some(caveat) = c.caveats.iter().find(|cv| cv.uses.0.is_match(uses)) {
+            if let Some(caveat) = c.caveats.iter().find(|cv| cv.uses.is_match(uses)) {
                 return Outcome::new(Status::Warn, format!("{} uses {uses}: {}", page.path, caveat.note))
                     .at(&page.path)
                     .with(evidence);
