@@ -83,9 +83,16 @@ pub fn collect_local(
         let body = checkout.read(&path);
         snap.files.insert(path, body);
     }
-    for path in locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref()) {
-        let body = checkout.read(&path);
-        snap.files.insert(path, body);
+    // Each round reads the pages the read ones lead to, as far as documents are followed.
+    for _ in 0..=locate::FOLLOW_ROUNDS {
+        let wanted = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
+        if wanted.is_empty() {
+            break;
+        }
+        for path in wanted {
+            let body = checkout.read(&path);
+            snap.files.insert(path, body);
+        }
     }
     note_unreadable(&mut snap);
     Ok((snap, rules))

@@ -10,6 +10,7 @@ pub mod collect;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod leads;
 pub mod locate;
 pub mod newcomers;
 pub mod org;

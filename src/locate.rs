@@ -3,10 +3,13 @@
 //! one-line pointers to the real page.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use globset::{Glob, GlobMatcher};
+use regex::Regex;
 use serde::Deserialize;
 
+use crate::leads::{Lead, Site, host_and_path};
 use crate::snapshot::{FileBody, Snapshot, Tree};
 use crate::text::{self, Doc};
 
@@ -59,6 +62,14 @@ pub struct DocumentSpec {
     /// Every matching file is a page of the document (workflows), not only the first.
     #[serde(default)]
     pub all: bool,
+    /// The pages this document leads to in the tree (links, docs-site URLs, paths in prose, Sphinx
+    /// tables of contents; two hops at most) and its other files are read with it for what it says.
+    #[serde(default)]
+    pub follow: bool,
+    /// Words in URL paths that mark a page outside the repository as one this document sends its
+    /// readers to for what it would say (`dev`, `devdocs` for a contributing guide).
+    #[serde(default)]
+    pub lead_words: Vec<String>,
     /// Words in HTML comments count (templates guide their readers in comments).
     #[serde(default)]
     pub count_comments: bool,
@@ -221,11 +232,15 @@ pub enum Origin {
     Inherited(String),
 }
 
-/// A page to judge: the document itself, a page of a folder, or the target of a pointer.
+/// A page to judge: the document itself, a page of a folder, the target of a pointer, or a page
+/// the document leads to.
 #[derive(Debug, Clone)]
 pub struct Page<'s> {
     pub path: String,
     pub body: Option<&'s FileBody>,
+    /// How a followed page was reached, for the reader: "another contributing guide", or "reached
+    /// from CONTRIBUTING.rst → doc/source/dev/index.rst". `None` for the document's own pages.
+    pub via: Option<String>,
 }
 
 impl Page<'_> {
@@ -250,6 +265,19 @@ pub struct Located<'s> {
     pub pages: Vec<Page<'s>>,
     /// When the file is only a pointer: where it points (an in-tree path or an external URL).
     pub pointer: Option<Pointer>,
+    /// Pages in the tree the document leads to, and its other files, read for what it says but
+    /// not counted as its own words.
+    pub followed: Vec<Page<'s>>,
+    /// Pages outside the tree the document sends its readers to, which could not be read.
+    pub unread: Vec<Unread>,
+}
+
+/// A page a document sends its readers to that is not in the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// The page of the document that links to it.
+    pub from: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +288,12 @@ pub enum Pointer {
     External(String),
 }
 
-impl Located<'_> {
+impl<'s> Located<'s> {
+    /// The pages read for what the document says: its own, then those it leads to.
+    pub fn all_pages(&self) -> impl Iterator<Item = &Page<'s>> {
+        self.pages.iter().chain(&self.followed)
+    }
+
     /// Words of prose in all pages (with the words in comments when `comments` is set).
     pub fn words(&self, comments: bool) -> usize {
         self.pages
@@ -372,12 +405,10 @@ pub fn pointer_targets(
     let source = Source { tree, files, repository };
     for kind in kinds.values().filter(|k| !k.spec.all) {
         let same_kind = candidates(kind, tree);
-        if let Some((path, false)) = same_kind.first() {
-            if let Some(FileBody::Text { text, .. }) = files.get(path) {
-                let (_, pages) = followed(kind, &source, &same_kind, path, text);
-                out.extend(pages.into_iter().filter(|p| !files.contains_key(p)));
-            }
-        }
+        let Some((path, is_folder)) = same_kind.first().cloned() else { continue };
+        let others = same_kind[1..].iter().filter(|(_, folder)| !folder).map(|(p, _)| p.clone()).collect();
+        let found = build(kind, &source, &same_kind, path, is_folder, Origin::Tree, others);
+        out.extend(found.all_pages().map(|p| p.path.clone()).filter(|p| !files.contains_key(p)));
     }
     out
 }
@@ -387,8 +418,10 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
     let tree_candidates = candidates(kind, &snap.tree);
     if let Some((path, is_folder)) = tree_candidates.first().cloned() {
         if kind.spec.all {
-            let pages =
-                tree_candidates.iter().map(|(p, _)| Page { path: p.clone(), body: snap.files.get(p) }).collect();
+            let pages = tree_candidates
+                .iter()
+                .map(|(p, _)| Page { path: p.clone(), body: snap.files.get(p), via: None })
+                .collect();
             return Some(Located {
                 path,
                 origin: Origin::Tree,
@@ -396,6 +429,8 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
                 others: Vec::new(),
                 pages,
                 pointer: None,
+                followed: Vec::new(),
+                unread: Vec::new(),
             });
         }
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
@@ -443,7 +478,7 @@ fn build<'s>(
     let mut pointer = None;
     if is_folder {
         for page in folder_pages(source.tree, &path, &kind.extensions()) {
-            pages.push(Page { body: source.files.get(&page), path: page });
+            pages.push(Page { body: source.files.get(&page), path: page, via: None });
         }
     } else {
         let body = source.files.get(&path);
@@ -451,10 +486,105 @@ fn build<'s>(
         if let Some(FileBody::Text { text, .. }) = body {
             (pointer, extra) = followed(kind, source, same_kind, &path, text);
         }
-        pages.push(Page { path: path.clone(), body });
-        pages.extend(extra.into_iter().map(|p| Page { body: source.files.get(&p), path: p }));
+        pages.push(Page { path: path.clone(), body, via: None });
+        pages.extend(extra.into_iter().map(|p| Page { body: source.files.get(&p), path: p, via: None }));
     }
-    Located { path, origin, is_folder, others, pages, pointer }
+    let mut found =
+        Located { path, origin, is_folder, others, pages, pointer, followed: Vec::new(), unread: Vec::new() };
+    if kind.spec.follow {
+        follow(kind, source, &mut found);
+    }
+    found
+}
+
+/// Pages read with a document for what it says, besides its own.
+const MAX_FOLLOWED_PAGES: usize = 40;
+/// Links from the document to a page, and from that page to another: as far as a reader goes.
+const MAX_HOPS: usize = 2;
+/// Rounds of reading a collector needs after the first to have every page followed: the other
+/// files and pointer targets, then each hop.
+pub const FOLLOW_ROUNDS: usize = MAX_HOPS + 1;
+
+/// Reads, with a document, its other files of the same kind (GitHub shows one; a fact in another
+/// still counts) and the pages its pages lead to in the tree, two hops at most; notes the pages it
+/// sends readers to outside the tree.
+fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>) {
+    let site = Site::new(source.tree, source.repository);
+    let mut seen: BTreeSet<String> = found.pages.iter().map(|p| p.path.clone()).collect();
+    let mut add = |path: &str, via: String, followed: &mut Vec<Page<'s>>| {
+        if followed.len() < MAX_FOLLOWED_PAGES && seen.insert(path.to_string()) {
+            followed.push(Page { path: path.to_string(), body: source.files.get(path), via: Some(via) });
+        }
+    };
+    for other in found.others.iter().filter(|o| source.tree.paths.contains(o)) {
+        add(other, format!("another {}; GitHub shows {}", kind.spec.name, found.path), &mut found.followed);
+    }
+    // Each page to read leads on, with the route that reached it.
+    let mut frontier: Vec<(String, Vec<String>)> = found
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), Vec::new()))
+        .chain(found.followed.iter().map(|p| (p.path.clone(), Vec::new())))
+        .collect();
+    for _ in 0..MAX_HOPS {
+        let mut next = Vec::new();
+        for (path, route) in frontier {
+            let Some(FileBody::Text { text, .. }) = source.files.get(&path) else { continue };
+            let doc = Doc::parse(&path, text);
+            let short = doc.prose_words() <= POINTER_MAX_WORDS;
+            let mut route = route;
+            route.push(path.clone());
+            for (line, lead) in site.leads(&path, text) {
+                match lead {
+                    Lead::Page(page) => {
+                        let before = found.followed.len();
+                        add(&page, format!("reached from {}", route.join(" → ")), &mut found.followed);
+                        if found.followed.len() > before {
+                            next.push((page, route.clone()));
+                        }
+                    }
+                    Lead::Elsewhere(url) if is_guide_url(kind, &site, &url, short) && !is_attribution(&doc, line) => {
+                        let unread = Unread { from: path.clone(), url };
+                        if !found.unread.contains(&unread) {
+                            found.unread.push(unread);
+                        }
+                    }
+                    Lead::Elsewhere(_) => {}
+                }
+            }
+        }
+        frontier = next;
+    }
+}
+
+static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(adapted|derived|based on|inspired by|attribution|credits?|licen[cs]ed under)\b").unwrap()
+});
+
+/// A credit to the text a document was adapted from ("adapted from the Contributor Covenant,
+/// available at ..."), on the link's line or in an "Attribution" section: not where to read more.
+pub fn is_attribution(doc: &Doc, line: usize) -> bool {
+    let index = line.saturating_sub(1);
+    let said_here = doc.lines.get(index).is_some_and(|l| ATTRIBUTION.is_match(&l.text));
+    said_here || doc.heading_chain(index).into_iter().any(|h| ATTRIBUTION.is_match(&doc.lines[h].text))
+}
+
+/// Where a reader would go for what the document does not say itself: a page named for the
+/// document's kind (`.../contributing/`, another repository's `code-of-conduct.md`), or on the
+/// project's own site a page its URL marks as covering it (`.../devdocs/dev/`), or any page of that
+/// site when the document is only a pointer. Not GitHub's tracker, graphs or other repositories' pages.
+fn is_guide_url(kind: &DocumentKind, site: &Site<'_>, url: &str, pointer_only: bool) -> bool {
+    let Some((host, path)) = host_and_path(url) else { return false };
+    if host == "github.com" || host.ends_with(".github.com") {
+        // Another repository's file (an organisation's shared guide), not GitHub's own pages.
+        return text::github_file_url(url).is_some() && kind.url_names_kind(url);
+    }
+    if kind.url_names_kind(url) {
+        return true;
+    }
+    let words: Vec<String> =
+        path.to_ascii_lowercase().split(['/', '-', '_', '.']).filter(|w| !w.is_empty()).map(String::from).collect();
+    site.is_projects_host(&host) && (pointer_only || kind.spec.lead_words.iter().any(|lw| words.contains(lw)))
 }
 
 /// Most linked pages of a guide split over several files that are read with it.
@@ -529,10 +659,15 @@ fn pointer_of(kind: &DocumentKind, tree: &Tree, repository: Option<&str>, path: 
         return None;
     }
     let links: Vec<String> = doc.links().into_iter().map(|(_, t)| t).collect();
+    let site = Site::new(tree, repository);
+    // A link into the tree, or to the project's documentation site built from a page of the tree.
     let in_tree: Vec<String> = links
         .iter()
-        .filter_map(|t| text::link_to_repo_path(path, t, repository))
-        .filter_map(|t| resolve_in_tree(tree, &t))
+        .filter_map(|t| {
+            text::link_to_repo_path(path, t, repository)
+                .and_then(|t| site.resolve(&t))
+                .or_else(|| text::is_external(t).then(|| site.page_for_url(t)).flatten())
+        })
         .filter(|t| t != path)
         .collect();
     // Prefer a target named like the document (`docs/code-of-conduct.md`).
@@ -670,10 +805,12 @@ mod tests {
             is_folder: true,
             others: vec![],
             pages: vec![
-                Page { path: "docs/a.png".into(), body: Some(&unreadable) },
-                Page { path: "docs/b.rst".into(), body: Some(&rst) },
+                Page { path: "docs/a.png".into(), body: Some(&unreadable), via: None },
+                Page { path: "docs/b.rst".into(), body: Some(&rst), via: None },
             ],
             pointer: None,
+            followed: Vec::new(),
+            unread: Vec::new(),
         };
         // As reStructuredText the indented block is code: two words. Read by the unreadable page's
         // path (Markdown), the block would count as prose: four.

@@ -108,7 +108,8 @@ impl Doc {
                 }
                 continue;
             }
-            if format != Format::Data {
+            // reStructuredText has no fences: its `~~~~` lines are title adornments.
+            if matches!(format, Format::Markdown | Format::AsciiDoc) {
                 for fence_char in ['`', '~'] {
                     let run = trimmed.chars().take_while(|&c| c == fence_char).count();
                     if run >= 3 && (fence_char == '~' || !trimmed[run..].contains('`')) {
@@ -403,6 +404,13 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tilde_underline_in_restructuredtext_is_a_heading_not_a_fence() {
+        let doc = Doc::parse("governance.rst", "Council\n~~~~~~~\n\nMembers are nominated by the Council.\n");
+        let kinds: Vec<_> = doc.lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [LineKind::Heading(1), LineKind::Underline, LineKind::Blank, LineKind::Prose]);
+    }
 
     #[test]
     fn code_blocks_and_comments_are_not_prose() {

@@ -201,8 +201,14 @@ pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOption
 /// The bodies the rules read in a listed tree, then the files those point to.
 async fn read_files(client: &Client, tree: &RemoteTree, rules: &RuleSet, snap: &mut Snapshot) -> Result<()> {
     tree.read_into(client, rules.paths_to_read(&snap.tree), &mut snap.files).await?;
-    let pointed = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
-    tree.read_into(client, pointed, &mut snap.files).await
+    for _ in 0..=locate::FOLLOW_ROUNDS {
+        let pointed = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
+        if pointed.is_empty() {
+            break;
+        }
+        tree.read_into(client, pointed, &mut snap.files).await?;
+    }
+    Ok(())
 }
 
 /// The settings, with the release count when already known.
@@ -374,9 +380,14 @@ async fn collect_inherited(
     };
     let mut wanted = locate::paths_to_read(&missing, &tree.tree);
     tree.read_into(client, wanted.clone(), &mut read).await?;
-    let pointed = locate::pointer_targets(&missing, &tree.tree, &read, Some(&from.to_string()));
-    wanted.extend(pointed.iter().cloned());
-    tree.read_into(client, pointed, &mut read).await?;
+    for _ in 0..=locate::FOLLOW_ROUNDS {
+        let pointed = locate::pointer_targets(&missing, &tree.tree, &read, Some(&from.to_string()));
+        if pointed.is_empty() {
+            break;
+        }
+        wanted.extend(pointed.iter().cloned());
+        tree.read_into(client, pointed, &mut read).await?;
+    }
     // This repository's snapshot holds what it needs, whatever others needed before it.
     let files = read.iter().filter(|(path, _)| wanted.contains(*path)).map(|(p, b)| (p.clone(), b.clone())).collect();
     client.owner_files.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (tree.clone(), read));

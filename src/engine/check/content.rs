@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::ContentCheck;
-use crate::locate::Pointer;
+use crate::locate::{self, Pointer, Unread};
 use crate::text::{self, Doc, LineKind};
 
 /// Characters of a matching line quoted as evidence.
@@ -16,24 +16,34 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
     // A page that defers to one of its kind elsewhere ("follow the Python Community Code of Conduct").
     let mut defers_to: Option<(String, String)> = None;
     let mut placeholders: Vec<Evidence> = Vec::new();
+    let mut unread: Vec<Unread> = Vec::new();
     let mut hollow_headings: Vec<Evidence> = Vec::new();
     // Only a check of one document's own substance (a code of conduct's reporting channel) may be
     // left to a page it defers to: what a check also seeks in the README is not.
     let own_substance = c.documents.len() == 1;
 
-    for doc_id in &c.documents {
+    for (position, doc_id) in c.documents.iter().enumerate() {
         let Some(found) = ctx.locate(doc_id) else { continue };
         looked_in.push(found.describe_path());
-        if let Some(Pointer::External(url)) = &found.pointer {
-            external = Some((found.path.clone(), url.clone()));
+        // What the check is about is in its first document: where that one sends readers outside
+        // the tree, the answer may be there. A later one (the README) is only a place to look too.
+        if position == 0 {
+            if let Some(Pointer::External(url)) = &found.pointer {
+                external = Some((found.path.clone(), url.clone()));
+            }
+            unread = found.unread.clone();
         }
-        for page in &found.pages {
+        for page in found.all_pages() {
             let Some(body) = page.text() else { continue };
             let doc = Doc::parse(&page.path, body);
             if let Some(hit) = find(c, &doc, &page.path, &mut hollow_headings) {
-                return Outcome::new(Status::Pass, format!("{} mentions {}", page.path, c.looks_for))
+                let via = page.via.as_ref().map(|v| format!(" ({v})")).unwrap_or_default();
+                return Outcome::new(Status::Pass, format!("{} mentions {}{via}", page.path, c.looks_for))
                     .at(&page.path)
                     .with(hit);
+            }
+            if page.via.is_some() {
+                continue;
             }
             if own_substance && defers_to.is_none() && !matches!(found.pointer, Some(Pointer::Followed(_))) {
                 defers_to = deferral(ctx, doc_id, &doc).map(|url| (page.path.clone(), url));
@@ -85,6 +95,22 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
         )
         .at(&path);
     }
+    if let Some(first) = unread.first() {
+        let mut out = Outcome::new(
+            Status::Skipped,
+            format!(
+                "not found in {} nor in the pages in the tree it leads to; {} leads to {}, which was not read: {} could not be checked",
+                looked_in.join(", "),
+                first.from,
+                first.url,
+                c.looks_for
+            ),
+        )
+        .at(&first.from);
+        out.evidence =
+            unread.iter().map(|u| Evidence::at(&u.from, None, format!("leads to {}, not read", u.url))).collect();
+        return out;
+    }
     let mut out = Outcome::new(
         Status::Fail,
         format!("{} {}", super::neither(&looked_in, "does not mention", "mentions"), c.looks_for),
@@ -103,7 +129,8 @@ const DEFERRAL_LINES: usize = 12;
 fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
     let kind = ctx.kind(doc_id);
     let own = ctx.snap.repository.as_deref().map(|r| format!("github.com/{}/", r.to_ascii_lowercase()));
-    doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES).map(|(_, url)| url).find(|url| {
+    let links = doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES);
+    links.filter(|(line, _)| !locate::is_attribution(doc, *line)).map(|(_, url)| url).find(|url| {
         let lower = url.to_ascii_lowercase();
         text::is_external(url)
             && kind.link_is_named_for(url)
