@@ -70,6 +70,14 @@ pub struct DocumentSpec {
     /// readers to for what it would say (`dev`, `devdocs` for a contributing guide).
     #[serde(default)]
     pub lead_words: Vec<String>,
+    /// Names accepted for a folder of pages only (`release/` holding release notes; a `release.md`
+    /// file is more often the release process).
+    #[serde(default)]
+    pub folder_stems: Vec<String>,
+    /// GitHub does not look for this kind: a file of it anywhere in the tree that the README or the
+    /// contributing guide links to is the document (tokio's `tokio/CHANGELOG.md`).
+    #[serde(default)]
+    pub linked_counts: bool,
     /// Words in HTML comments count (templates guide their readers in comments).
     #[serde(default)]
     pub count_comments: bool,
@@ -154,7 +162,7 @@ impl DocumentKind {
         if !is_folder && !self.extensions().contains(&ext) {
             return false;
         }
-        self.is_stem(stem)
+        self.is_stem(stem) || (is_folder && self.spec.folder_stems.iter().any(|s| stem_key(s) == stem_key(stem)))
     }
 
     /// Whether a URL's path names this kind of document (`.../code-of-conduct.html`, `#codeofconduct`).
@@ -312,10 +320,42 @@ impl<'s> Located<'s> {
     }
 }
 
+/// Folders holding another project's files: a vendored theme's CHANGELOG.md is not this project's.
+const VENDORED: &[&str] = &[
+    "vendor",
+    "vendored",
+    "_vendor",
+    "third_party",
+    "third-party",
+    "thirdparty",
+    "node_modules",
+    "themes",
+    "_themes",
+    "external",
+    "extern",
+];
+/// Files that make a folder a package of its own, whose documents are that package's.
+const PACKAGE_MANIFESTS: &[&str] =
+    &["package.json", "Cargo.toml", "pyproject.toml", "setup.py", "go.mod", "composer.json"];
+
+/// Whether a folder below the places searched first belongs to another project: a vendored folder
+/// on its way, or a package manifest of its own.
+fn is_vendored(tree: &Tree, dir: &str) -> bool {
+    let lower = dir.to_ascii_lowercase();
+    // A documentation root with its own package.json builds the site: only deeper folders count.
+    lower.split('/').any(|segment| VENDORED.contains(&segment))
+        || (dir.matches('/').count() >= 1
+            && PACKAGE_MANIFESTS.iter().any(|m| {
+                let manifest = format!("{dir}/{m}");
+                tree.paths.iter().any(|p| *p == manifest)
+            }))
+}
+
 /// Candidates for a kind in a tree, best first: (path, is_folder).
 fn candidates(kind: &DocumentKind, tree: &Tree) -> Vec<(String, bool)> {
     let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
     let exts = kind.extensions();
+    let first_places = kind.places().len();
     for path in &tree.paths {
         let (dir, name) = split_dir(path);
         let lower = path.to_ascii_lowercase();
@@ -324,7 +364,7 @@ fn candidates(kind: &DocumentKind, tree: &Tree) -> Vec<(String, bool)> {
             continue;
         }
         if kind.name_matches(name, false) {
-            if let Some(rank) = kind.place_rank(dir) {
+            if let Some(rank) = kind.place_rank(dir).filter(|&r| r < first_places || !is_vendored(tree, dir)) {
                 let ext = name.to_ascii_lowercase().rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_default();
                 let ext_rank = exts.iter().position(|e| *e == ext).unwrap_or(exts.len());
                 found.push((rank, ext_rank, path.clone(), false));
@@ -342,8 +382,12 @@ fn candidates(kind: &DocumentKind, tree: &Tree) -> Vec<(String, bool)> {
         }
         for folder in folders {
             let (parent, name) = split_dir(folder);
-            if kind.name_matches(name, true) && !folder_pages(tree, folder, &exts).is_empty() {
-                if let Some(rank) = kind.place_rank(parent) {
+            // A folder named only by a folder stem (`release/`) holds notes one page per version,
+            // not a lone README about making releases.
+            let least_pages = if kind.is_stem(name) { 1 } else { 2 };
+            if kind.name_matches(name, true) && folder_pages(tree, folder, &exts).len() >= least_pages {
+                if let Some(rank) = kind.place_rank(parent).filter(|&r| r < first_places || !is_vendored(tree, folder))
+                {
                     found.push((rank, exts.len() + 1, folder.to_string(), true));
                 }
             }

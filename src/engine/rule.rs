@@ -439,6 +439,10 @@ pub struct ContentCheck {
     /// Code blocks count too (commands to set up or run tests).
     #[serde(default)]
     pub include_code: bool,
+    /// A heading matching a pattern counts when the section under it says enough; `false`: only
+    /// prose counts.
+    #[serde(default = "yes")]
+    pub headings: bool,
     /// A heading (or the section) needs at least this many words under it to count.
     #[serde(default = "default_section_words")]
     pub min_section_words: usize,

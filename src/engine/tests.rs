@@ -145,15 +145,17 @@ fn a_document_kept_elsewhere_and_linked_from_the_readme_is_a_warning_not_a_failu
     let readme = "# Widgets\n\nWidgets for everyone. Please read our [code of conduct](https://acme.example/code-of-conduct/) \
 and the [changes](widgets/CHANGELOG.md) of each crate. Our [governance](https://github.com/acme/meta/blob/main/conduct/coc.md) \
 is elsewhere, and the [security page](https://github.com/acme/widgets/security/policy) shows an inherited policy.\n";
-    let f = run(&snapshot(&[("README.md", readme), ("widgets/CHANGELOG.md", "# Changes\n")]));
+    let changes = "# Changes\n\n## 1.2.0\n\nWidgets are now twice as fast, and the docs say how to build them.\n";
+    let f = run(&snapshot(&[("README.md", readme), ("widgets/CHANGELOG.md", changes)]));
     let coc = &f["coc-present"];
     assert_eq!(coc.status, Status::Warn, "{}", coc.message);
     assert!(coc.message.ends_with("README.md links to one at https://acme.example/code-of-conduct/, which GitHub does not show with the repository and which was not read"), "{}", coc.message);
     assert_eq!(coc.evidence[0].line, Some(3));
     assert_eq!(f["coc-reporting-channel"].status, Status::Skipped, "its text was not read");
+    // GitHub does not look for a changelog: the one the README leads to is the project's.
     let changelog = &f["changelog"];
-    assert_eq!(changelog.status, Status::Warn, "{}", changelog.message);
-    assert!(changelog.message.ends_with("README.md links to widgets/CHANGELOG.md, where GitHub does not look for one"));
+    assert_eq!(changelog.status, Status::Pass, "{}", changelog.message);
+    assert_eq!(changelog.message, "found widgets/CHANGELOG.md, which README.md links to: 14 words");
     // A link whose folder or repository is named for a kind is not a link to that document.
     assert_eq!(f["governance"].status, Status::Fail, "{}", f["governance"].message);
     // GitHub's page of the repository's security policy: only the API can tell what it shows.
@@ -252,9 +254,16 @@ fn citation_applies_only_to_research_software() {
     assert!(f["citation"].message.starts_with("not applicable"));
     let f = run(&snapshot(&[(
         "README.md",
-        "# Widgets\n\nIf you use Widgets in a paper, please cite https://doi.org/10.1000/xyz.\n",
+        "# Widgets\n\nWidgets computes the widget spectra of large samples, fast and in parallel, on a laptop or a \
+         cluster.\n\nIf you use Widgets in a paper, please cite https://doi.org/10.1000/xyz.\n",
     )]));
-    assert_eq!(f["citation"].status, Status::Fail);
+    assert_eq!(f["citation"].status, Status::Fail, "{}", f["citation"].message);
+    // A citation file passes, research signs or not.
+    let f = run(&snapshot(&[
+        ("README.md", "# Widgets\n\nWidgets makes widgets.\n"),
+        ("CITATION.cff", "cff-version: 1.2.0\ntitle: Widgets\n"),
+    ]));
+    assert_eq!(f["citation"].status, Status::Pass, "{}", f["citation"].message);
 }
 
 #[test]

@@ -145,11 +145,17 @@ fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
 fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> Option<Evidence> {
     for (i, line) in doc.lines.iter().enumerate() {
         let eligible = match line.kind {
-            LineKind::Prose | LineKind::Heading(_) => true,
+            LineKind::Prose => true,
+            LineKind::Heading(_) => c.headings,
             LineKind::Code => c.include_code,
             _ => false,
         };
         if !eligible {
+            // A heading that does not count may still be the place the fact was meant to go.
+            let names_topic = || c.any.iter().any(|p| p.is_match(&text::without_placeholders(&line.text)));
+            if matches!(line.kind, LineKind::Heading(_)) && names_topic() {
+                note_hollow(doc, i, path, hollow);
+            }
             continue;
         }
         let is_heading = matches!(line.kind, LineKind::Heading(_));

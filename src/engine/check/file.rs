@@ -17,6 +17,27 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         }
         if let Some((page, line, target)) = linked_from_front_pages(&c.document, ctx) {
             let (said, what) = match target {
+                // A kind GitHub does not show (a changelog): the file the README leads to is the one.
+                Elsewhere::InTree(path) if kind.spec.linked_counts => {
+                    let words = ctx.snap.files.get(&path).map_or(0, |b| match b {
+                        FileBody::Text { text, .. } => Doc::parse(&path, text).prose_words(),
+                        FileBody::Unreadable { .. } => 0,
+                    });
+                    let min_words = c.min_words.unwrap_or(kind.spec.min_words);
+                    let (status, what) = if words < min_words {
+                        (
+                            Status::Warn,
+                            format!(
+                                "is hollow: {words} words of prose, fewer than the {min_words} a real {name} needs"
+                            ),
+                        )
+                    } else {
+                        (Status::Pass, format!("{words} words"))
+                    };
+                    return Outcome::new(status, format!("found {path}, which {page} links to: {what}"))
+                        .at(&path)
+                        .with(Evidence::at(&page, Some(line), format!("links to {path}")));
+                }
                 // The project keeps one where GitHub does not look (a crate's own folder, say).
                 Elsewhere::InTree(path) => {
                     (format!("links to {path}"), format!("links to {path}, where GitHub does not look for one"))
