@@ -347,7 +347,7 @@ fn is_vendored(tree: &Tree, dir: &str) -> bool {
         || (dir.matches('/').count() >= 1
             && PACKAGE_MANIFESTS.iter().any(|m| {
                 let manifest = format!("{dir}/{m}");
-                tree.paths.iter().any(|p| *p == manifest)
+                tree.paths.contains(&manifest)
             }))
 }
 
