@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{self, GithubOptions};
+use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
@@ -262,7 +263,7 @@ fn collect(
     let target = target.unwrap_or(".");
     let path = Path::new(target);
     if path.exists() {
-        return audit::collect_local(path, external, now);
+        return audit::collect_local(path, Ownership::Checked, external, now);
     }
     if RepoRef::looks_like(target) {
         let repo = RepoRef::parse(target).map_err(Error::Usage)?;

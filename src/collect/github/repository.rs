@@ -20,6 +20,7 @@ use crate::audit::{self, ExternalConfig};
 use crate::engine::RuleSet;
 use crate::engine::check::label_matches;
 use crate::engine::rule::{Check, Responsibility};
+use crate::collect::local::Ownership;
 use crate::error::Result;
 use crate::locate;
 use crate::repo_ref::RepoRef;
@@ -105,7 +106,7 @@ pub async fn collect_with(
         FilesFrom::DefaultBranch => remote_files(client, &repo, &meta.default_branch, external, now).await?,
         FilesFrom::Commit(sha) => remote_files(client, &repo, sha, external, now).await?,
         FilesFrom::Checkout(path) => {
-            let (mut snap, rules) = audit::collect_local(path, external, now)?;
+            let (mut snap, rules) = audit::collect_local(path, Ownership::Workspace, external, now)?;
             snap.repository = Some(repo.to_string());
             for kind in audit::API_DATA {
                 snap.unavailable.remove(&kind);

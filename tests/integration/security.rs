@@ -1,0 +1,78 @@
+//! Issue 16: nothing from an audited checkout runs, a pull request cannot steer or weaken its own
+//! audit, and what cm-audit prints or writes cannot be turned against the reader.
+
+use crate::common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::cm_audit;
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// A repository with one commit whose `core.fsmonitor` is a script that leaves `marker` behind:
+/// git runs that command whenever it reads the index. `separate_git_dir`: `.git` is then a file,
+/// `gitdir: /other/path`, as in a worktree or a submodule.
+fn repository_with_fsmonitor(root: &Path, separate_git_dir: Option<&Path>, marker: &Path) {
+    match separate_git_dir {
+        Some(git_dir) => git(root, &["init", "-q", "--separate-git-dir", git_dir.to_str().unwrap()]),
+        None => git(root, &["init", "-q"]),
+    }
+    fs::write(root.join("README.md"), "# Widgets\n").unwrap();
+    git(root, &["add", "README.md"]);
+    git(root, &["commit", "-qm", "init"]);
+    let script = root.parent().unwrap().join("fsmonitor.sh");
+    fs::write(&script, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    git(root, &["config", "core.fsmonitor", script.to_str().unwrap()]);
+}
+
+#[test]
+fn auditing_a_checkout_never_runs_its_fsmonitor_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, marker) = (dir.path().join("checkout"), dir.path().join("ran"));
+    fs::create_dir(&root).unwrap();
+    repository_with_fsmonitor(&root, None, &marker);
+    let out = cm_audit().arg(&root).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!marker.exists(), "auditing the checkout ran its core.fsmonitor command");
+}
+
+#[test]
+fn auditing_a_checkout_whose_git_file_points_elsewhere_never_runs_its_fsmonitor_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, marker) = (dir.path().join("checkout"), dir.path().join("ran"));
+    fs::create_dir(&root).unwrap();
+    repository_with_fsmonitor(&root, Some(&dir.path().join("elsewhere.git")), &marker);
+    assert!(root.join(".git").is_file());
+    let out = cm_audit().arg(&root).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!marker.exists(), "auditing the checkout ran the core.fsmonitor command of the gitdir it points to");
+}
+
+#[test]
+fn a_fifo_at_git_config_does_not_hang_a_local_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    fs::write(root.join("README.md"), "# Widgets\n").unwrap();
+    git(root, &["add", "README.md"]);
+    git(root, &["commit", "-qm", "init"]);
+    fs::remove_file(root.join(".git/config")).unwrap();
+    assert!(Command::new("mkfifo").arg(root.join(".git/config")).status().unwrap().success());
+    let out = cm_audit().arg(root).args(["--format", "json"]).timeout(std::time::Duration::from_secs(20)).output();
+    let out = out.expect("cm-audit ends");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"]["local_listing"], "walk");
+}
