@@ -203,7 +203,8 @@ pub fn main() -> u8 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Errors quote config, repository and server text: one line, whatever it holds.
+            eprintln!("error: {}", crate::text::flatten(&e.to_string()));
             e.exit_code()
         }
     }

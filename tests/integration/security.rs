@@ -76,3 +76,32 @@ fn a_fifo_at_git_config_does_not_hang_a_local_audit() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["sources"]["local_listing"], "walk");
 }
+
+/// Lines a workflow runner would take as a workflow command: `::name ...::` at a line's start.
+fn workflow_commands(output: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(output).lines().filter(|l| l.trim_start().starts_with("::")).map(String::from).collect()
+}
+
+#[test]
+fn config_text_in_an_error_cannot_start_a_workflow_command() {
+    let configs = [
+        // An unknown rule id.
+        "[rules.\"x\\n::error title=pwned::owned\"]\nenabled = false\n",
+        // A rule id used twice.
+        "[[rule]]\nid = \"dup\\n::set-output name=score::100\"\n[[rule]]\nid = \"dup\\n::set-output name=score::100\"\n",
+        // A document id.
+        "[documents.\"d\\r\\n::stop-commands::token\"]\nstems = 3\n",
+        // A rule's field.
+        "[[rule]]\nid = \"r\\n::error::owned\"\ntitle = 1\n",
+    ];
+    for config in configs {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".github")).unwrap();
+        fs::write(dir.path().join(".github/cm-audit.toml"), config).unwrap();
+        let out = cm_audit().arg(dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{config}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(workflow_commands(&out.stderr).is_empty() && workflow_commands(&out.stdout).is_empty(), "{stderr}");
+    }
+}
