@@ -8,7 +8,9 @@ use super::{Written, find_marked};
 use crate::collect::github::{ApiError, Client};
 use crate::repo_ref::RepoRef;
 use crate::report::compare::Comparison;
-use crate::report::markdown::REPORT_MARKER;
+use crate::engine::CONFIG_PATHS;
+use crate::report::markdown::{REPORT_MARKER, code_span};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Deserialize)]
 struct CommentJson {
@@ -17,10 +19,41 @@ struct CommentJson {
     body: Option<String>,
 }
 
+/// A pull request that changes cm-audit's config: which file, and whether that change judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigChange {
+    path: &'static str,
+    /// Under `pull_request_target` the base's config judges; under `pull_request`, the head's.
+    applied: bool,
+}
+
+impl ConfigChange {
+    /// The change between the base's and the head's config files, as the snapshots read them.
+    pub fn between(base: &Snapshot, head: &Snapshot, event_name: &str) -> Option<ConfigChange> {
+        let path = CONFIG_PATHS.iter().copied().find(|p| base.files.get(*p) != head.files.get(*p))?;
+        Some(ConfigChange { path, applied: event_name != "pull_request_target" })
+    }
+
+    fn note(self) -> String {
+        let path = code_span(self.path);
+        match self.applied {
+            true => format!(
+                "**This pull request changes cm-audit's config, {path}, and is judged by its own version of it:** \
+                 rules it turns off, changes or adds count on both sides of the comparison. Review that change."
+            ),
+            false => format!(
+                "**This pull request changes cm-audit's config, {path}.** Under `pull_request_target` the base \
+                 branch's config judges it; the change applies once merged. Review that change."
+            ),
+        }
+    }
+}
+
 /// The comment's body: the report with what the pull request changes, or, when it changes no
-/// finding, a short line saying so (the job summary keeps the whole report).
-pub fn body(markdown: &str, comparison: &Comparison) -> String {
-    if changes_nothing(comparison) {
+/// finding, a short line saying so (the job summary keeps the whole report); first, whether the
+/// pull request changes the config.
+pub fn body(markdown: &str, comparison: &Comparison, config: Option<ConfigChange>) -> String {
+    let report = if changes_nothing(comparison) {
         let score = comparison.score.after.map_or("not scored".to_string(), |s| format!("{s}/100"));
         format!(
             "{REPORT_MARKER}\n### cm-audit\n\nThis pull request changes none of cm-audit's findings (score {score}). \
@@ -28,6 +61,10 @@ pub fn body(markdown: &str, comparison: &Comparison) -> String {
         )
     } else {
         markdown.to_string()
+    };
+    match (config, report.split_once('\n')) {
+        (Some(config), Some((marker, rest))) => format!("{marker}\n{}\n\n{rest}", config.note()),
+        _ => report,
     }
 }
 

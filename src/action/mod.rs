@@ -70,13 +70,26 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     })?;
     let pull_request = event::pull_request(&runner.event_name, runner.event_path.as_deref())?;
     let external = inputs.config.as_deref().map(|p| ExternalConfig::read(&runner.resolve(p))).transpose()?;
-    let files = files_to_judge(runner, runner.repository.as_ref() == Some(&repo), pull_request.as_ref());
-    let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
-    let report = audit::report(&snap, &rules, now);
-    let base = match &pull_request {
-        Some(pr) => Some(audit::report(&github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?, &rules, now)),
-        None => None,
+    let (snap, rules, base_snap) = match &pull_request {
+        // The pull request must not judge itself (turn rules off, add one whose remedy is a
+        // phishing link): the base's config sets the rules for both sides.
+        Some(pr) if runner.event_name == "pull_request_target" => {
+            let files = FilesFrom::Commit(&pr.base_sha);
+            let (base, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
+            (github::with_files_at(&base, &rules, opts, &pr.head_sha).await?, rules, Some(base))
+        }
+        _ => {
+            let files = files_to_judge(runner, runner.repository.as_ref() == Some(&repo), pull_request.as_ref());
+            let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
+            let base = match &pull_request {
+                Some(pr) => Some(github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?),
+                None => None,
+            };
+            (snap, rules, base)
+        }
     };
+    let report = audit::report(&snap, &rules, now);
+    let base = base_snap.as_ref().map(|b| audit::report(b, &rules, now));
     let markdown = render(&report, &rules, Format::Markdown, base.clone())?;
 
     let report_path = runner.temp.clone().or_else(|| runner.workspace.clone()).unwrap_or_default().join(REPORT_FILE);
@@ -99,8 +112,10 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         && inputs.comment != CommentMode::Never
     {
         let comparison = Comparison::new(base, &report);
-        let create = inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison);
-        let body = comment::body(&markdown, &comparison);
+        let config = base_snap.as_ref().and_then(|b| comment::ConfigChange::between(b, &snap, &runner.event_name));
+        let create =
+            inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison) || config.is_some();
+        let body = comment::body(&markdown, &comparison, config);
         let written = comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await;
         settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests)?;
     }
@@ -111,13 +126,11 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     Ok(policy(&report, inputs.fail_under))
 }
 
-/// The files judged. Under `pull_request_target` the workspace holds the base branch, or worse,
-/// a fork's code a workflow checked out: the head commit's files are read through the API, and
-/// nothing from the pull request is ever run. Otherwise the checkout of the audited repository
-/// when there is one; without it, the pull request's head or the default branch, through the API.
+/// The files judged, but under `pull_request_target` (whose base is read first, for its config):
+/// the checkout of the audited repository when there is one; without it, the pull request's head
+/// or the default branch, through the API.
 fn files_to_judge<'a>(runner: &'a Runner, own_repository: bool, pr: Option<&'a PullRequest>) -> FilesFrom<'a> {
     match (pr, runner.checkout()) {
-        (Some(pr), _) if runner.event_name == "pull_request_target" => FilesFrom::Commit(&pr.head_sha),
         (_, Some(dir)) if own_repository => FilesFrom::Checkout(dir),
         (Some(pr), _) => FilesFrom::Commit(&pr.head_sha),
         (None, _) => FilesFrom::DefaultBranch,

@@ -105,3 +105,87 @@ fn config_text_in_an_error_cannot_start_a_workflow_command() {
         assert!(workflow_commands(&out.stderr).is_empty() && workflow_commands(&out.stdout).is_empty(), "{stderr}");
     }
 }
+
+/// What a pull request's `.github/cm-audit.toml` could do to weaken its own audit: turn every
+/// responsibility off (an unscored report), and add a rule whose remedy and docs are a phishing
+/// link for the bot to post.
+const WEAKENING_CONFIG: &str = r#"
+[responsibilities.welcoming]
+enabled = false
+[responsibilities.conflict-resolution]
+enabled = false
+[responsibilities.leadership]
+enabled = false
+[responsibilities.communication]
+enabled = false
+[responsibilities.engagement]
+enabled = false
+"#;
+
+const PHISHING_RULE: &str = r#"
+[[rule]]
+id = "verify-account"
+title = "Maintainers verified their account"
+responsibility = "leadership"
+severity = "high"
+rationale = "Required."
+remedy = "Verify your account at https://phish.example/login now."
+docs = "https://phish.example/login"
+[rule.check]
+kind = "file"
+document = "verification"
+
+[documents.verification]
+name = "verification"
+stems = ["verified-account"]
+"#;
+
+#[test]
+fn under_pull_request_target_the_base_branchs_config_judges_and_the_comment_says_the_config_changed() {
+    use crate::action_run::{BASE_SHA, HEAD_SHA, Job, REPOSITORY, ok, world};
+    use crate::support::fake_github::FakeGithub;
+    let readme = "# Hello World\n\nA greeting for the world, printed by a small program.\n";
+    let mut world = world();
+    let repo = world.repos.remove(&REPOSITORY.to_ascii_lowercase()).unwrap();
+    let head = [("README.md", readme), (".github/cm-audit.toml", PHISHING_RULE)];
+    let fake = FakeGithub::start(world.with(repo.commit(HEAD_SHA, &head)));
+    let job = Job::new("well-kept");
+    ok(&mut job.action(&fake, "pull_request_target"));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&job.outputs()["report"]).unwrap()).unwrap();
+    assert_eq!(report["sources"]["git_ref"], HEAD_SHA);
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"verify-account"), "the pull request's own rule judged it: {rules:?}");
+    let comments = fake.writes().comments;
+    assert_eq!(comments.len(), 1, "the pull request changes the config: that alone is worth a comment");
+    let body = &comments[0].body;
+    assert!(!body.contains("phish.example"), "{body}");
+    assert!(body.contains(".github/cm-audit.toml"), "the comment says the config changed: {body}");
+    let _ = BASE_SHA;
+}
+
+#[test]
+fn under_pull_request_target_a_config_that_turns_everything_off_does_not_pass_fail_under() {
+    use crate::action_run::{HEAD_SHA, Job, REPOSITORY, ok, run, world};
+    use crate::support::fake_github::FakeGithub;
+    let readme = "# Hello World\n\nA greeting for the world, printed by a small program.\n";
+    let mut world = world();
+    let repo = world.repos.remove(&REPOSITORY.to_ascii_lowercase()).unwrap();
+    let head = [("README.md", readme), (".github/cm-audit.toml", WEAKENING_CONFIG)];
+    let fake = FakeGithub::start(world.with(repo.commit(HEAD_SHA, &head)));
+    let job = Job::new("well-kept");
+    ok(&mut job.action(&fake, "pull_request_target"));
+    let score: u8 = job.outputs()["score"].parse().expect("the base's config scores the head");
+    let out = run(job.action(&fake, "pull_request_target").env("INPUT_FAIL-UNDER", (score + 1).to_string()));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_unscored_report_fails_fail_under() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".github")).unwrap();
+    fs::write(dir.path().join(".github/cm-audit.toml"), WEAKENING_CONFIG).unwrap();
+    let out = cm_audit().arg(dir.path()).args(["--fail-under", "1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule was counted"));
+}

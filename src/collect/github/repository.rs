@@ -172,8 +172,8 @@ async fn remote_files(
     Ok((snap, rules))
 }
 
-/// `snap` as commit `sha` of its repository would show it: the tree and the bodies the rules
-/// read are that commit's, read through the API; settings, labels and activity are kept, since
+/// `snap` as commit `sha` of its repository would show it: the tree, the config file (read, not
+/// applied) and the bodies the rules read are that commit's, read through the API; settings, labels and activity are kept, since
 /// they belong to the repository rather than to a commit. This is how the Action audits a pull
 /// request's base for the price of one tree listing and a few bodies.
 pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOptions, sha: &str) -> Result<Snapshot> {
@@ -191,6 +191,8 @@ pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOption
     base.sources.local_tree = None;
     base.sources.local_listing = None;
     base.sources.git_ref = Some(sha.to_string());
+    // Not to judge by: to say whether the commit changes the config.
+    tree.read_into(&client, audit::config_in_tree(&base).map(str::to_string), &mut base.files).await?;
     read_files(&client, &tree, rules, &mut base).await?;
     // Files the head has may be missing from the base, where GitHub falls back to the owner's.
     if base.inherited.is_none() && !base.unavailable.contains_key(&DataKind::Inherited) {
