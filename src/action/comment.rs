@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Written, find_marked};
+use super::{Authored, UserJson, Written, find_own_marked};
 use crate::collect::github::{ApiError, Client};
 use crate::repo_ref::RepoRef;
 use crate::report::compare::Comparison;
@@ -17,6 +17,9 @@ struct CommentJson {
     id: u64,
     #[serde(default)]
     body: Option<String>,
+    /// `null` for a deleted account.
+    #[serde(default)]
+    user: Option<UserJson>,
 }
 
 /// A pull request that changes cm-audit's config: which file, and whether that change judges it.
@@ -72,6 +75,12 @@ pub fn changes_nothing(comparison: &Comparison) -> bool {
     comparison.fixed.is_empty() && comparison.broken.is_empty() && comparison.score.before == comparison.score.after
 }
 
+impl Authored for CommentJson {
+    fn author(&self) -> Option<&str> {
+        self.user.as_ref().map(|u| u.login.as_str())
+    }
+}
+
 /// Creates the comment, or edits the one found by its marker; `create` false only edits.
 pub async fn keep_up_to_date(
     client: &Client,
@@ -82,7 +91,7 @@ pub async fn keep_up_to_date(
 ) -> Result<Written, ApiError> {
     let first = format!("/repos/{repo}/issues/{number}/comments?per_page=100");
     let found: Option<CommentJson> =
-        find_marked(client, &first, |c: &CommentJson| c.body.as_deref().is_some_and(|b| b.starts_with(REPORT_MARKER)))
+        find_own_marked(client, &first, |c: &CommentJson| c.body.as_deref().is_some_and(|b| b.starts_with(REPORT_MARKER)))
             .await?;
     let payload = json!({ "body": body });
     match found {

@@ -12,6 +12,7 @@ mod outputs;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::audit::{self, ExternalConfig};
@@ -184,17 +185,43 @@ fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
     }
 }
 
-/// The first item of a paginated list that `marked` picks, following `next` links.
-async fn find_marked<T: DeserializeOwned>(
+/// The login a GitHub App's installation token writes as when it is the workflow's
+/// `GITHUB_TOKEN`; GitHub refuses such a token `GET /user`.
+const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// A comment or an issue, by the account that wrote it.
+trait Authored {
+    fn author(&self) -> Option<&str>;
+}
+
+#[derive(Debug, Deserialize)]
+struct UserJson {
+    login: String,
+}
+
+/// The login the token writes as: `GET /user`'s, or the Actions bot's for the installation token
+/// GitHub refuses that request.
+async fn own_login(client: &Client) -> Result<String, ApiError> {
+    match client.get_json::<UserJson>("/user").await {
+        Ok(user) => Ok(user.login),
+        Err(ApiError { failure: Failure::Forbidden(_), .. }) => Ok(ACTIONS_BOT.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first item of a paginated list that the token's own account wrote and `marked` picks,
+/// following `next` links. Anyone can write the marker; only our own item is ours to edit.
+async fn find_own_marked<T: DeserializeOwned + Authored>(
     client: &Client,
     first: &str,
     marked: impl Fn(&T) -> bool,
 ) -> Result<Option<T>, ApiError> {
+    let me = own_login(client).await?;
     let mut next = Some(first.to_string());
     for _ in 0..MAX_MARKER_PAGES {
         let Some(uri) = next.take() else { break };
         let page: Page<T> = client.get_page(&uri).await?;
-        if let Some(found) = page.items.into_iter().find(|item| marked(item)) {
+        if let Some(found) = page.items.into_iter().find(|item| item.author() == Some(me.as_str()) && marked(item)) {
             return Ok(Some(found));
         }
         next = page.next;

@@ -189,3 +189,43 @@ fn an_unscored_report_fails_fail_under() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no rule was counted"));
 }
+
+#[test]
+fn someone_elses_comment_with_the_marker_is_never_edited() {
+    use crate::action_run::{Job, MARKER, PULL_REQUEST, ok, world};
+    use crate::support::fake_github::{FakeGithub, user};
+    let fake = FakeGithub::start(world());
+    let planted = format!("{MARKER}\nLooks like cm-audit, written by someone else.");
+    fake.comment_by(user("mallory"), PULL_REQUEST, &planted);
+    let job = Job::new("well-kept");
+    ok(&mut job.action(&fake, "pull_request"));
+    let comments = fake.writes().comments;
+    assert_eq!((comments[0].body.as_str(), comments[0].edits), (planted.as_str(), 0), "mallory's comment was edited");
+    assert_eq!(comments.len(), 2, "the Action's own comment is created beside it");
+    assert_eq!(comments[1].user.as_ref().unwrap().login, "github-actions[bot]");
+
+    // With a personal token, `GET /user` names the account: a comment by it is the Action's.
+    let mut world = world();
+    world.token_owner = user("cm-audit-bot");
+    let fake = FakeGithub::start(world);
+    fake.comment_by(user("mallory"), PULL_REQUEST, &planted);
+    fake.comment_by(user("cm-audit-bot"), PULL_REQUEST, &format!("{MARKER}\nAn older report."));
+    ok(&mut job.action(&fake, "pull_request"));
+    let comments = fake.writes().comments;
+    assert_eq!(comments.len(), 2, "no new comment: the token's own was edited");
+    assert_eq!((comments[0].edits, comments[1].edits), (0, 1));
+}
+
+#[test]
+fn someone_elses_issue_with_the_tracking_marker_is_never_edited() {
+    use crate::action_run::{Job, ok, world};
+    use crate::support::fake_github::{FakeGithub, user};
+    let fake = FakeGithub::start(world());
+    let planted = "<!-- cm-audit-tracking-issue -->\nNot cm-audit's.";
+    fake.issue_by(user("mallory"), "Community health: cm-audit report", planted);
+    let job = Job::new("well-kept");
+    ok(job.action(&fake, "schedule").env("INPUT_ISSUE", "true"));
+    let issues = fake.writes().issues;
+    assert_eq!((issues[0].body.as_str(), issues[0].edits), (planted, 0), "mallory's issue was edited");
+    assert_eq!(issues.len(), 2, "the Action's own issue is opened beside it");
+}

@@ -51,6 +51,8 @@ pub mod routes {
     pub const ISSUE: &str = "/repos/{owner}/{repo}/issues/{issue_number}";
     pub const ORG_REPOS: &str = "/orgs/{org}/repos";
     pub const USER_REPOS: &str = "/users/{username}/repos";
+    /// The token's own account (the Action's identity, to find its comment again).
+    pub const USER: &str = "/user";
     /// Free: GitHub does not count it against the rate limit.
     pub const RATE_LIMIT: &str = "/rate_limit";
     /// GitHub's GraphQL API: POST only, never conditional, with its own rate limit.
@@ -258,6 +260,24 @@ impl FakeGithub {
         self.shared.read_only.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// A comment on issue or pull request `number` by someone else than the client, written
+    /// before the client runs (listed with the client's own, oldest first).
+    pub fn comment_by(&self, user: Option<model::User>, number: u64, body: &str) {
+        let mut writes = self.shared.writes.lock().unwrap();
+        let id = render::id_of(("written-comment", writes.comments.len()));
+        let created_at = Utc::now();
+        writes.comments.push(model::WrittenComment { id, number, user, body: body.into(), created_at, edits: 0 });
+    }
+
+    /// An open issue opened by someone else than the client, before the client runs.
+    pub fn issue_by(&self, user: Option<model::User>, title: &str, body: &str) {
+        let world = self.shared.world.read().unwrap();
+        let mut writes = self.shared.writes.lock().unwrap();
+        let number = (world.repos.values().map(|r| r.issues.len()).max().unwrap_or(0) + writes.issues.len() + 1) as u64;
+        let (title, body, created_at) = (title.into(), body.into(), Utc::now());
+        writes.issues.push(model::WrittenIssue { number, user, title, body, created_at, edits: 0 });
+    }
+
     /// The comments and issues written so far.
     pub fn writes(&self) -> model::Writes {
         self.shared.writes.lock().unwrap().clone()
@@ -352,6 +372,7 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["orgs", o, "repos"] => (routes::ORG_REPOS, vec![o]),
         ["users", o, "repos"] => (routes::USER_REPOS, vec![o]),
         ["rate_limit"] => (routes::RATE_LIMIT, vec![]),
+        ["user"] => (routes::USER, vec![]),
         ["graphql"] => (routes::GRAPHQL, vec![]),
         _ => return None,
     };
@@ -671,6 +692,7 @@ fn serve(
             let resources = serde_json::json!({"core": core, "graphql": graphql});
             return Answer::Json(StatusCode::OK, serde_json::json!({"resources": resources, "rate": core}), None);
         }
+        routes::USER => return action::token_owner(api, &world),
         routes::ORG_REPOS | routes::USER_REPOS => {
             let owned: Vec<Value> = world
                 .repos
