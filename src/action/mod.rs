@@ -9,7 +9,7 @@ pub mod inputs;
 mod issue;
 mod outputs;
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -70,7 +70,7 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         Error::Usage("no repository to audit: set the `repository` input (or GITHUB_REPOSITORY)".into())
     })?;
     let pull_request = event::pull_request(&runner.event_name, runner.event_path.as_deref())?;
-    let external = inputs.config.as_deref().map(|p| ExternalConfig::read(&runner.resolve(p))).transpose()?;
+    let external = inputs.config.as_deref().map(|p| read_config(&runner.in_workspace("config", p)?)).transpose()?;
     let (snap, rules, base_snap) = match &pull_request {
         // The pull request must not judge itself (turn rules off, add one whose remedy is a
         // phishing link): the base's config sets the rules for both sides.
@@ -96,7 +96,7 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     let report_path = runner.temp.clone().or_else(|| runner.workspace.clone()).unwrap_or_default().join(REPORT_FILE);
     write_file(&report_path, &render(&report, &rules, Format::Json, None)?)?;
     if let Some(sarif) = &inputs.sarif_file {
-        write_file(&runner.resolve(sarif), &render(&report, &rules, Format::Sarif, None)?)?;
+        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, &rules, Format::Sarif, None)?)?;
     }
     if let Some(summary) = &runner.step_summary {
         outputs::write_summary(summary, &markdown)?;
@@ -142,8 +142,24 @@ fn render(report: &Report, rules: &RuleSet, format: Format, base: Option<Report>
     report::render(report, rules, &RenderOptions { format, template: None, base })
 }
 
-fn write_file(path: &PathBuf, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    inputs::open_no_follow(path, std::fs::OpenOptions::new().write(true).create(true).truncate(true))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The `config` input's file: a regular file (not a FIFO, which would block), read without
+/// following a link.
+fn read_config(path: &Path) -> Result<ExternalConfig> {
+    let refused = |why: String| Error::Usage(format!("input `config`: cannot read {}: {why}", path.display()));
+    if !path.symlink_metadata().map_err(|e| refused(e.to_string()))?.is_file() {
+        return Err(refused("not a regular file".into()));
+    }
+    let mut text = String::new();
+    inputs::open_no_follow(path, std::fs::OpenOptions::new().read(true))
+        .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
+        .map_err(|e| refused(e.to_string()))?;
+    Ok(ExternalConfig { name: path.display().to_string(), text })
 }
 
 /// A write GitHub refused for want of permission is one warning, not a failure: a fork's pull

@@ -229,3 +229,37 @@ fn someone_elses_issue_with_the_tracking_marker_is_never_edited() {
     assert_eq!((issues[0].body.as_str(), issues[0].edits), (planted, 0), "mallory's issue was edited");
     assert_eq!(issues.len(), 2, "the Action's own issue is opened beside it");
 }
+
+#[test]
+fn the_sarif_file_input_never_writes_through_a_link_nor_outside_the_workspace() {
+    use crate::action_run::{Job, run, world};
+    use crate::support::fake_github::FakeGithub;
+    let fake = FakeGithub::start(world());
+    let job = Job::new("well-kept");
+    let victim = job.path("victim");
+    fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, job.workspace().join("cm-audit.sarif")).unwrap();
+    for sarif in ["cm-audit.sarif", victim.to_str().unwrap(), "../victim"] {
+        let out = run(job.action(&fake, "schedule").env("INPUT_SARIF-FILE", sarif));
+        assert_eq!(out.status.code(), Some(2), "{sarif}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious", "{sarif} wrote through to the victim");
+    }
+}
+
+#[test]
+fn the_config_input_never_reads_through_a_link_to_outside_the_workspace() {
+    use crate::action_run::{Job, run, world};
+    use crate::support::fake_github::FakeGithub;
+    let fake = FakeGithub::start(world());
+    let job = Job::new("well-kept");
+    // Standing in for `/proc/self/environ`: a file outside the workspace, with a secret in it.
+    let secret = job.path("environ");
+    fs::write(&secret, "GITHUB_TOKEN=ghs_secret_in_the_environment\n").unwrap();
+    std::os::unix::fs::symlink(&secret, job.workspace().join("cm-audit.toml")).unwrap();
+    for config in ["cm-audit.toml", secret.to_str().unwrap()] {
+        let out = run(job.action(&fake, "schedule").env("INPUT_CONFIG", config));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{config}: {stderr}");
+        assert!(!stderr.contains("ghs_secret"), "{config}: the file was read: {stderr}");
+    }
+}
