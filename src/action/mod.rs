@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::audit::{self, ExternalConfig};
-use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Page, Permission};
+use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Permission};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::report::compare::Comparison;
@@ -233,14 +233,12 @@ async fn find_own_marked<T: DeserializeOwned + Authored>(
     marked: impl Fn(&T) -> bool,
 ) -> Result<Option<T>, ApiError> {
     let me = own_login(client).await?;
-    let mut next = Some(first.to_string());
-    for _ in 0..MAX_MARKER_PAGES {
-        let Some(uri) = next.take() else { break };
-        let page: Page<T> = client.get_page(&uri).await?;
-        if let Some(found) = page.items.into_iter().find(|item| item.author() == Some(me.as_str()) && marked(item)) {
-            return Ok(Some(found));
-        }
-        next = page.next;
-    }
-    Ok(None)
+    let mut found = None;
+    client
+        .each_page(first.to_string(), MAX_MARKER_PAGES, |page: Vec<T>| {
+            found = page.into_iter().find(|item| item.author() == Some(me.as_str()) && marked(item));
+            found.is_none()
+        })
+        .await?;
+    Ok(found)
 }

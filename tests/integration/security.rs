@@ -263,3 +263,23 @@ fn the_config_input_never_reads_through_a_link_to_outside_the_workspace() {
         assert!(!stderr.contains("ghs_secret"), "{config}: the file was read: {stderr}");
     }
 }
+
+#[test]
+fn a_next_link_to_the_same_page_stops_at_once_with_one_line() {
+    use crate::support::fake_github::{FakeGithub, Fault, routes};
+    use crate::support::{community, rest_only};
+    for (route, args) in [
+        (routes::LABELS, vec!["acme/widgets"]),
+        (routes::ORG_REPOS, vec!["--org", "acme"]),
+        (routes::REVIEWS, vec!["acme/widgets"]),
+    ] {
+        let fake = FakeGithub::start(community());
+        fake.inject(route, Fault::NextIsSelf, None);
+        let out = rest_only(&fake).args(&args).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let served = fake.counts().get(route).copied().unwrap_or(0);
+        assert!(served <= 2, "{route}: {served} requests for one looping page");
+        assert_eq!(out.status.code(), Some(7), "{route}: {stderr}");
+        assert!(stderr.contains("already read"), "{route}: {stderr}");
+    }
+}

@@ -177,6 +177,33 @@ impl Client {
         Ok(Page { items, next: body.next, last: body.last })
     }
 
+    /// Follows a list's `next` links from `first`, handing each page's items to `take` until it
+    /// says stop (false) or the list ends, reading at most `max_pages`; false when that cap cut
+    /// the list short. A `next` link to a page already read is an error: a server whose link
+    /// points back would otherwise be asked again until the rate limit is spent.
+    pub async fn each_page<T: DeserializeOwned>(
+        &self,
+        first: String,
+        max_pages: usize,
+        mut take: impl FnMut(Vec<T>) -> bool,
+    ) -> Result<bool, ApiError> {
+        let mut read = std::collections::HashSet::new();
+        let mut uri = first;
+        for _ in 0..max_pages {
+            if !read.insert(uri.clone()) {
+                let why = "its `next` link points back to a page already read".to_string();
+                return Err(ApiError { method: "GET", uri: path_of(&uri), failure: Failure::Malformed(why), attempts: 1 });
+            }
+            let page: Page<T> = self.get_page(&uri).await?;
+            let go_on = take(page.items);
+            match page.next {
+                Some(next) if go_on => uri = next,
+                _ => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
     /// GETs a raw body, reading at most `cap` bytes (the rest is never downloaded).
     pub async fn get_raw(&self, uri: &str, cap: usize) -> Result<Body, ApiError> {
         let (body, fresh) = self.get(uri, RAW, cap).await?;

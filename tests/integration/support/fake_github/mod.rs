@@ -80,6 +80,8 @@ pub enum Fault {
     GraphqlFieldError { path: &'static str, kind: &'static str },
     /// Answer as though the query parameter were not sent: a server without that filter.
     IgnoredParameter(&'static str),
+    /// A normal answer whose `Link` header's `next` is the very page answered.
+    NextIsSelf,
 }
 
 /// One request as the fake saw and answered it.
@@ -521,6 +523,10 @@ async fn handle(
 
     let (code, bytes, json, content_type) = match answer {
         Answer::Json(code, value, link) => {
+            let link = match fault {
+                Some(Fault::NextIsSelf) => Some(format!("<{}{uri}>; rel=\"next\"", shared.base)),
+                _ => link,
+            };
             if let Some(link) = link {
                 extra.insert(header::LINK, HeaderValue::from_str(&link).unwrap());
             }
