@@ -283,3 +283,34 @@ fn a_next_link_to_the_same_page_stops_at_once_with_one_line() {
         assert!(stderr.contains("already read"), "{route}: {stderr}");
     }
 }
+
+#[test]
+fn the_terminal_report_shows_repository_text_without_its_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".github")).unwrap();
+    let config = r#"
+[[rule]]
+id = "hostile-text"
+title = "Clear\u001b[2J the screen\u0007"
+responsibility = "engagement"
+severity = "high"
+rationale = "r"
+remedy = "Set the title\u001b]0;owned\u0007 and \u202Ereverse\u0000 it."
+[rule.check]
+kind = "file"
+document = "hostile"
+
+[documents.hostile]
+name = "hostile"
+stems = ["hostile"]
+"#;
+    fs::write(dir.path().join(".github/cm-audit.toml"), config).unwrap();
+    // As on a terminal: styles pass through, and so would anything the text holds.
+    let out = cm_audit().arg(dir.path()).env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Clear"), "{stdout}");
+    for bad in ["\u{1b}[2J", "\u{1b}]0;", "\u{7}", "\u{0}", "\u{202E}"] {
+        assert!(!stdout.contains(bad), "{bad:?} reached the terminal");
+    }
+}
