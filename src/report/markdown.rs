@@ -47,13 +47,14 @@ pub fn escape_text(text: &str) -> String {
     escape_block_start(out)
 }
 
-/// Whether GitHub would make a mention, reference or link of a word, escaped or not.
+/// Whether GitHub would make a mention, reference or link of a word, escaped or not: `@login`,
+/// `#12` and `GH-12` (both issue references), a URL.
 fn would_link(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
-    word.contains('@')
-        || lower.contains("://")
-        || lower.starts_with("www.")
-        || word.char_indices().any(|(i, c)| c == '#' && word[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+    let number_after = |prefix: &str| {
+        lower.match_indices(prefix).any(|(i, _)| lower[i + prefix.len()..].starts_with(|d: char| d.is_ascii_digit()))
+    };
+    word.contains('@') || lower.contains("://") || lower.starts_with("www.") || number_after("#") || number_after("gh-")
 }
 
 fn escape_plain(text: &str, out: &mut String) {
@@ -163,6 +164,8 @@ mod tests {
         assert_eq!(escape_text("at https://evil.example/x?a=1."), "at `https://evil.example/x?a=1`.");
         assert_eq!(escape_text("www.evil.example"), "`www.evil.example`");
         assert_eq!(escape_text("issue #"), "issue \\#");
+        assert_eq!(escape_text("see GH-123, gh-7."), "see `GH-123`, `gh-7`.");
+        assert_eq!(escape_text("GH-team"), "GH-team");
     }
 
     #[test]
