@@ -314,3 +314,18 @@ stems = ["hostile"]
         assert!(!stdout.contains(bad), "{bad:?} reached the terminal");
     }
 }
+
+#[test]
+fn credentials_in_the_api_url_are_never_shown() {
+    use crate::support::fake_github::FakeGithub;
+    use crate::support::{community, rest_only};
+    let fake = FakeGithub::start(community());
+    let url = fake.url().replace("http://", "http://robot:s3cret@");
+    for args in [vec!["acme/widgets"], vec!["acme/widgets", "--format", "json"], vec!["snapshot", "acme/widgets"]] {
+        let out = rest_only(&fake).env("GITHUB_API_URL", &url).args(&args).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stdout.contains(fake.url()), "{args:?}: the API is named: {stdout}");
+        assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"), "{args:?}: {stdout}{stderr}");
+    }
+}

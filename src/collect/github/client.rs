@@ -84,10 +84,10 @@ pub struct Page<T> {
 impl Client {
     /// Builds the client; must run inside a Tokio runtime (octocrab's `build` needs one).
     pub fn new(opts: &GithubOptions) -> Result<Client> {
-        let base: Uri =
-            opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {} is not a URL: {e}", opts.api_url)))?;
+        let shown = opts.api_shown();
+        let base: Uri = opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {shown} is not a URL: {e}")))?;
         if base.scheme().is_none() || base.authority().is_none() {
-            return Err(Error::Usage(format!("--api-url {} is not an absolute http(s) URL", opts.api_url)));
+            return Err(Error::Usage(format!("--api-url {shown} is not an absolute http(s) URL")));
         }
         let mut builder = Octocrab::builder()
             .add_retry_config(RetryConfig::None)
@@ -106,7 +106,7 @@ impl Client {
         }
         let octo = builder
             .base_uri(base)
-            .map_err(|e| Error::Usage(format!("--api-url {}: {e}", opts.api_url)))?
+            .map_err(|e| Error::Usage(format!("--api-url {shown}: {e}")))?
             .build()
             .map_err(|e| Error::Network(format!("cannot set up the HTTP client: {}", innermost(&e))))?;
         Ok(Client {

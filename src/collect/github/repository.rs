@@ -114,7 +114,7 @@ pub async fn collect_with(
             (snap, rules)
         }
     };
-    snap.sources.api = Some(opts.api_url.clone());
+    snap.sources.api = Some(opts.api_shown());
     if meta.archived {
         // First, as the most important thing a reader should know.
         snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
@@ -140,7 +140,7 @@ pub async fn collect_with(
     }
     let dot_github = overview.map(|o| o.dot_github_branch);
     collect_inherited(client, &repo, &rules, dot_github, &mut snap).await?;
-    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
+    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_shown());
     Ok((snap, rules))
 }
 
