@@ -69,7 +69,15 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     let repo = inputs.repository.clone().or_else(|| runner.repository.clone()).ok_or_else(|| {
         Error::Usage("no repository to audit: set the `repository` input (or GITHUB_REPOSITORY)".into())
     })?;
-    let pull_request = event::pull_request(&runner.event_name, runner.event_path.as_deref())?;
+    // GitHub's names are case-insensitive.
+    let own_repository =
+        runner.repository.as_ref().is_some_and(|r| r.to_string().eq_ignore_ascii_case(&repo.to_string()));
+    // The event's pull request is the workflow repository's: in another repository the same
+    // number is an unrelated pull request, not to be compared nor commented on.
+    let pull_request = match own_repository {
+        true => event::pull_request(&runner.event_name, runner.event_path.as_deref())?,
+        false => None,
+    };
     let external = inputs.config.as_deref().map(|p| read_config(&runner.in_workspace("config", p)?)).transpose()?;
     let (snap, rules, base_snap) = match &pull_request {
         // The pull request must not judge itself (turn rules off, add one whose remedy is a
@@ -80,7 +88,7 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
             (github::with_files_at(&base, &rules, opts, &pr.head_sha).await?, rules, Some(base))
         }
         _ => {
-            let files = files_to_judge(runner, runner.repository.as_ref() == Some(&repo), pull_request.as_ref());
+            let files = files_to_judge(runner, own_repository, pull_request.as_ref());
             let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
             let base = match &pull_request {
                 Some(pr) => Some(github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?),

@@ -142,7 +142,7 @@ stems = ["verified-account"]
 
 #[test]
 fn under_pull_request_target_the_base_branchs_config_judges_and_the_comment_says_the_config_changed() {
-    use crate::action_run::{BASE_SHA, HEAD_SHA, Job, REPOSITORY, ok, world};
+    use crate::action_run::{HEAD_SHA, Job, REPOSITORY, ok, world};
     use crate::support::fake_github::FakeGithub;
     let readme = "# Hello World\n\nA greeting for the world, printed by a small program.\n";
     let mut world = world();
@@ -161,7 +161,6 @@ fn under_pull_request_target_the_base_branchs_config_judges_and_the_comment_says
     let body = &comments[0].body;
     assert!(!body.contains("phish.example"), "{body}");
     assert!(body.contains(".github/cm-audit.toml"), "the comment says the config changed: {body}");
-    let _ = BASE_SHA;
 }
 
 #[test]
@@ -328,4 +327,17 @@ fn credentials_in_the_api_url_are_never_shown() {
         assert!(stdout.contains(fake.url()), "{args:?}: the API is named: {stdout}");
         assert!(!stdout.contains("s3cret") && !stderr.contains("s3cret"), "{args:?}: {stdout}{stderr}");
     }
+}
+
+#[test]
+fn a_repository_input_other_than_the_events_gets_no_pull_request_comment() {
+    use crate::action_run::{BASE_SHA, HEAD_SHA, Job, ok, world};
+    use crate::support::fake_github::{FakeGithub, Repo};
+    // Even where the event's commits exist, its pull request number is not acme/other's.
+    let files = [("README.md", "# Other\n")];
+    let other = Repo::new("acme/other").file("README.md", "# Other\n").commit(BASE_SHA, &files).commit(HEAD_SHA, &files);
+    let fake = FakeGithub::start(world().with(other));
+    let job = Job::new("well-kept");
+    ok(job.action(&fake, "pull_request").env("INPUT_REPOSITORY", "acme/other").env("INPUT_COMMENT", "always"));
+    assert!(fake.writes().comments.is_empty(), "commented on acme/other's unrelated pull request number");
 }
