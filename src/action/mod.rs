@@ -125,11 +125,12 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         let create =
             inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison) || config.is_some();
         let body = comment::body(&markdown, &comparison, config);
-        let written = comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await;
+        let written = with_second_try(async || comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await)
+            .await;
         settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests)?;
     }
     if inputs.issue {
-        let written = issue::keep_up_to_date(&client, &repo, &markdown).await;
+        let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &markdown).await).await;
         settle(written, "update the tracking issue", Permission::Issues)?;
     }
     Ok(policy(&report, inputs.fail_under))
@@ -195,7 +196,32 @@ fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission
             );
             Ok(())
         }
+        Err(ApiError { failure: failure @ (Failure::Server { .. } | Failure::Transport(_)), .. }) => {
+            println!(
+                "{}",
+                outputs::warning(&format!(
+                    "cm-audit could not {what}: GitHub failed ({}), also when tried again. The report is in the job \
+                     summary.",
+                    failure.short()
+                ))
+            );
+            Ok(())
+        }
         Err(e) => Err(e.into_error(what, permission, false)),
+    }
+}
+
+/// Runs `keep` (find our comment or issue, then edit or create it) once more when its POST got a
+/// 5xx or no answer. GitHub may have created the item all the same: the second run finds it
+/// before it posts again, so a transient failure makes neither a second item nor, alone, a
+/// failed step. (A PATCH sets a value, and the client retries it already.)
+async fn with_second_try(keep: impl AsyncFn() -> Result<Written, ApiError>) -> Result<Written, ApiError> {
+    match keep().await {
+        Err(e) if e.method == "POST" && matches!(e.failure, Failure::Server { .. } | Failure::Transport(_)) => {
+            tracing::warn!("POST {} failed ({}); looking for it, then trying again", e.uri, e.failure.short());
+            keep().await
+        }
+        done => done,
     }
 }
 

@@ -341,3 +341,29 @@ fn a_repository_input_other_than_the_events_gets_no_pull_request_comment() {
     ok(job.action(&fake, "pull_request").env("INPUT_REPOSITORY", "acme/other").env("INPUT_COMMENT", "always"));
     assert!(fake.writes().comments.is_empty(), "commented on acme/other's unrelated pull request number");
 }
+
+/// The pull request comment's creation, apart from the listing on the same route.
+const POST_COMMENT: &str = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+
+#[test]
+fn a_transient_failure_to_post_the_comment_is_tried_again_then_only_warned_about() {
+    use crate::action_run::{Job, ok, world};
+    use crate::support::fake_github::{FakeGithub, Fault, routes};
+    let job = Job::new("well-kept");
+    // Once: a second try posts it, and only one comment is made.
+    let fake = FakeGithub::start(world());
+    fake.inject(POST_COMMENT, Fault::Status(502, "Bad Gateway"), Some(1));
+    ok(&mut job.action(&fake, "pull_request"));
+    assert_eq!(fake.writes().comments.len(), 1);
+
+    // Every time: one warning, and the step passes with the report in the summary.
+    let fake = FakeGithub::start(world());
+    fake.inject(POST_COMMENT, Fault::Status(502, "Bad Gateway"), None);
+    let out = ok(&mut job.action(&fake, "pull_request"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.contains("could not comment")).collect();
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    assert!(warnings[0].starts_with("::warning "), "{}", warnings[0]);
+    let posts = fake.served().into_iter().filter(|s| s.method == "POST" && s.route == Some(routes::ISSUE_COMMENTS));
+    assert_eq!(posts.count(), 2, "one try again, no more");
+}

@@ -202,9 +202,10 @@ impl FakeGithub {
         &self.shared.base
     }
 
-    /// Injects a fault on a route template (`routes::ISSUES`), on one exact path
-    /// (`/repos/acme/.github`), or on the GraphQL queries of one name (`/graphql Activity`), for
-    /// its next `times` requests (`None`: every one).
+    /// Injects a fault on a route template (`routes::ISSUES`), on one method of it
+    /// (`POST /repos/{owner}/{repo}/issues`), on one exact path (`/repos/acme/.github`), or on the
+    /// GraphQL queries of one name (`/graphql Activity`), for its next `times` requests (`None`:
+    /// every one).
     pub fn inject(&self, route: &'static str, fault: Fault, times: Option<usize>) {
         self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
     }
@@ -444,7 +445,7 @@ async fn handle(
         }
         _ => uri.path().to_string(),
     };
-    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, &path));
+    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, &method, template, &path));
     let latency = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -648,9 +649,12 @@ pub fn query_name(query: &str) -> String {
     after.trim_start().split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string()
 }
 
-fn take_fault(shared: &Shared, template: &str, path: &str) -> Option<Fault> {
+fn take_fault(shared: &Shared, method: &Method, template: &str, path: &str) -> Option<Fault> {
     let mut faults = shared.faults.lock().unwrap();
-    let i = faults.iter().position(|f| (f.route == template || f.route == path) && f.times != Some(0))?;
+    let with_method = format!("{method} {template}");
+    let i = faults
+        .iter()
+        .position(|f| (f.route == template || f.route == path || f.route == with_method) && f.times != Some(0))?;
     if let Some(n) = faults[i].times.as_mut() {
         *n -= 1;
     }
