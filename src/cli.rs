@@ -122,7 +122,7 @@ struct Common {
     /// How far back to collect issues and pull requests: 90d, 12w, 48h.
     #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = github::parse_window, global = true)]
     window: chrono::TimeDelta,
-    /// Seconds to wait for GitHub to connect or to go on answering.
+    /// Seconds to wait for GitHub to connect or to go on answering; a whole answer may take 4 times that.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     timeout: u64,
     /// Log each GitHub API request (method, path, status, rate limit left) to stderr.

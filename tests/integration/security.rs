@@ -367,3 +367,20 @@ fn a_transient_failure_to_post_the_comment_is_tried_again_then_only_warned_about
     let posts = fake.served().into_iter().filter(|s| s.method == "POST" && s.route == Some(routes::ISSUE_COMMENTS));
     assert_eq!(posts.count(), 2, "one try again, no more");
 }
+
+#[test]
+fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
+    use crate::support::fake_github::{FakeGithub, Fault, routes};
+    use crate::support::{community, rest_only};
+    let fake = FakeGithub::start(community());
+    fake.inject(routes::REPO, Fault::Trickle(std::time::Duration::from_millis(200)), None);
+    let started = std::time::Instant::now();
+    let out = rest_only(&fake)
+        .args(["acme/widgets", "--timeout", "1"])
+        .timeout(std::time::Duration::from_secs(90))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}: {stderr}", started.elapsed());
+}

@@ -30,6 +30,10 @@ pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 pub(super) const MAX_ERROR_BYTES: usize = 64 * 1024;
 /// GitHub asks clients that meet a secondary limit without `retry-after` to wait a minute.
 const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
+/// How many times `--timeout` a whole answer may take: the read timeout waits for each next
+/// bytes, so a server that sends one byte at a time, in time, would otherwise never be done; the
+/// largest answer (a 7 MB tree) takes seconds.
+const ANSWER_DEADLINE_TIMEOUTS: u32 = 4;
 /// The media type that makes the blob endpoint answer with the file's bytes instead of base64 JSON.
 const RAW: &str = "application/vnd.github.raw+json";
 const JSON: &str = "application/vnd.github+json";
@@ -39,6 +43,8 @@ const JSON: &str = "application/vnd.github+json";
 pub struct Client {
     pub(super) octo: Octocrab,
     pub(super) retry: RetryPolicy,
+    /// The longest a whole answer may take, from sending the request to its body's last byte.
+    answer_deadline: Duration,
     pub anonymous: bool,
     pub(super) budget: Mutex<Option<RateLimit>>,
     pub(super) sent: AtomicUsize,
@@ -112,6 +118,7 @@ impl Client {
         Ok(Client {
             octo,
             retry: opts.retry,
+            answer_deadline: opts.timeout.saturating_mul(ANSWER_DEADLINE_TIMEOUTS),
             anonymous: opts.token.is_none(),
             budget: Mutex::new(None),
             sent: AtomicUsize::new(0),
@@ -241,12 +248,21 @@ impl Client {
         let mut attempt = 1;
         loop {
             self.check_budget(uri)?;
-            let failure = match self.attempt(uri, headers.clone(), cap, cached.as_ref()).await {
+            let failure = match self.in_time(self.attempt(uri, headers.clone(), cap, cached.as_ref())).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             self.back_off("GET", uri, failure, &mut attempt, true).await?;
         }
+    }
+
+    /// An answer, unless it takes longer in all than the answer deadline: then a transport
+    /// failure, retried as one.
+    pub(super) async fn in_time<T>(&self, answer: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+        let secs = self.answer_deadline.as_secs();
+        tokio::time::timeout(self.answer_deadline, answer)
+            .await
+            .unwrap_or_else(|_| Err(Failure::Transport(format!("no whole answer within {secs} s"))))
     }
 
     /// Waits before trying a failed request again, or returns the error that ends it: transient

@@ -82,6 +82,9 @@ pub enum Fault {
     IgnoredParameter(&'static str),
     /// A normal answer whose `Link` header's `next` is the very page answered.
     NextIsSelf,
+    /// A normal answer whose body comes one byte at a time, this long apart: each byte in time
+    /// for a read timeout, the whole never.
+    Trickle(Duration),
 }
 
 /// One request as the fake saw and answered it.
@@ -589,10 +592,27 @@ async fn handle(
         .header("x-ratelimit-reset", reset)
         .header("x-ratelimit-resource", resource)
         .header("x-github-api-version-selected", "2022-11-28")
-        .body(Body::from(bytes))
+        .body(match fault {
+            Some(Fault::Trickle(every)) => trickle(bytes, every),
+            _ => Body::from(bytes),
+        })
         .unwrap();
     response.headers_mut().extend(extra);
     response
+}
+
+/// A body sent one byte every `every`.
+fn trickle(bytes: Vec<u8>, every: Duration) -> Body {
+    let (mut sender, body) = http_body_util::channel::Channel::<axum::body::Bytes>::new(1);
+    tokio::spawn(async move {
+        for byte in bytes {
+            tokio::time::sleep(every).await;
+            if sender.send_data(axum::body::Bytes::from(vec![byte])).await.is_err() {
+                return;
+            }
+        }
+    });
+    Body::new(body)
 }
 
 /// The hourly limit of a resource: GraphQL has none without a token (it answers 401).
