@@ -384,3 +384,22 @@ fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
     assert_eq!(out.status.code(), Some(7), "{stderr}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}: {stderr}", started.elapsed());
 }
+
+#[test]
+fn wait_does_not_sit_out_a_reset_further_than_githubs_hour() {
+    use crate::support::fake_github::FakeGithub;
+    use crate::support::{community, rest_only};
+    let fake = FakeGithub::start(community());
+    fake.spend(4_999);
+    fake.reset_after(std::time::Duration::from_secs(10 * 365 * 24 * 3600));
+    let out = rest_only(&fake)
+        .args(["--org", "acme", "--wait", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    let rows = String::from_utf8_lossy(&out.stdout);
+    assert!(rows.contains("not a reset GitHub gives"), "the rows say why: {rows}");
+    assert!(!rows.contains(" min") && !stderr.contains("s for its reset"), "{rows}{stderr}");
+}
