@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::{Authored, UserJson, Written, find_own_marked};
 use crate::collect::github::{ApiError, Client};
+use crate::engine::CONFIG_PATHS;
 use crate::repo_ref::RepoRef;
 use crate::report::compare::Comparison;
-use crate::engine::CONFIG_PATHS;
 use crate::report::markdown::{REPORT_MARKER, code_span};
 use crate::snapshot::Snapshot;
 
@@ -90,9 +90,10 @@ pub async fn keep_up_to_date(
     create: bool,
 ) -> Result<Written, ApiError> {
     let first = format!("/repos/{repo}/issues/{number}/comments?per_page=100");
-    let found: Option<CommentJson> =
-        find_own_marked(client, &first, |c: &CommentJson| c.body.as_deref().is_some_and(|b| b.starts_with(REPORT_MARKER)))
-            .await?;
+    let found: Option<CommentJson> = find_own_marked(client, &first, |c: &CommentJson| {
+        c.body.as_deref().is_some_and(|b| b.starts_with(REPORT_MARKER))
+    })
+    .await?;
     let payload = json!({ "body": body });
     match found {
         Some(c) if c.body.as_deref() == Some(body) => Ok(Written::Unchanged(c.id)),

@@ -125,8 +125,8 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         let create =
             inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison) || config.is_some();
         let body = comment::body(&markdown, &comparison, config);
-        let written = with_second_try(async || comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await)
-            .await;
+        let written =
+            with_second_try(async || comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await).await;
         settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests)?;
     }
     if inputs.issue {

@@ -55,9 +55,7 @@ fn score_text(score: Option<u8>) -> String {
 /// text), BEL and NUL, and bidirectional overrides make it read otherwise than it is.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let name = flatten(
-        report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository"),
-    );
+    let name = flatten(report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository"));
     let _ = writeln!(
         out,
         "{} {}  {} {}/100",

@@ -335,7 +335,8 @@ fn a_repository_input_other_than_the_events_gets_no_pull_request_comment() {
     use crate::support::fake_github::{FakeGithub, Repo};
     // Even where the event's commits exist, its pull request number is not acme/other's.
     let files = [("README.md", "# Other\n")];
-    let other = Repo::new("acme/other").file("README.md", "# Other\n").commit(BASE_SHA, &files).commit(HEAD_SHA, &files);
+    let other =
+        Repo::new("acme/other").file("README.md", "# Other\n").commit(BASE_SHA, &files).commit(HEAD_SHA, &files);
     let fake = FakeGithub::start(world().with(other));
     let job = Job::new("well-kept");
     ok(job.action(&fake, "pull_request").env("INPUT_REPOSITORY", "acme/other").env("INPUT_COMMENT", "always"));

@@ -91,7 +91,8 @@ impl Client {
     /// Builds the client; must run inside a Tokio runtime (octocrab's `build` needs one).
     pub fn new(opts: &GithubOptions) -> Result<Client> {
         let shown = opts.api_shown();
-        let base: Uri = opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {shown} is not a URL: {e}")))?;
+        let base: Uri =
+            opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {shown} is not a URL: {e}")))?;
         if base.scheme().is_none() || base.authority().is_none() {
             return Err(Error::Usage(format!("--api-url {shown} is not an absolute http(s) URL")));
         }
@@ -199,7 +200,12 @@ impl Client {
         for _ in 0..max_pages {
             if !read.insert(uri.clone()) {
                 let why = "its `next` link points back to a page already read".to_string();
-                return Err(ApiError { method: "GET", uri: path_of(&uri), failure: Failure::Malformed(why), attempts: 1 });
+                return Err(ApiError {
+                    method: "GET",
+                    uri: path_of(&uri),
+                    failure: Failure::Malformed(why),
+                    attempts: 1,
+                });
             }
             let page: Page<T> = self.get_page(&uri).await?;
             let go_on = take(page.items);
