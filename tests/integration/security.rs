@@ -46,6 +46,8 @@ fn auditing_a_checkout_never_runs_its_fsmonitor_command() {
     let out = cm_audit().arg(&root).args(["--format", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!marker.exists(), "auditing the checkout ran its core.fsmonitor command");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["sources"]["local_listing"], "git", "git still lists the user's own checkout");
 }
 
 #[test]
