@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::collect::local::Checkout;
+use crate::collect::local::{Checkout, Ownership};
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
 use crate::locate;
@@ -58,10 +58,11 @@ const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a ch
 /// Collects a local checkout into a snapshot, reading the files the rules need.
 pub fn collect_local(
     path: &Path,
+    ownership: Ownership,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, RuleSet)> {
-    let checkout = Checkout::open(path)?;
+    let checkout = Checkout::open(path, ownership)?;
     let (tree, listing) = checkout.list()?;
     let mut snap = Snapshot::new(checkout.repository(), now);
     snap.sources.local_tree = Some(display_path(path));

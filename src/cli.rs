@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{self, GithubOptions};
+use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
@@ -121,7 +122,7 @@ struct Common {
     /// How far back to collect issues and pull requests: 90d, 12w, 48h.
     #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = github::parse_window, global = true)]
     window: chrono::TimeDelta,
-    /// Seconds to wait for GitHub to connect or to go on answering.
+    /// Seconds to wait for GitHub to connect or to go on answering; a whole answer may take 4 times that.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     timeout: u64,
     /// Log each GitHub API request (method, path, status, rate limit left) to stderr.
@@ -202,7 +203,8 @@ pub fn main() -> u8 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Errors quote config, repository and server text: one line, whatever it holds.
+            eprintln!("error: {}", crate::text::flatten(&e.to_string()));
             e.exit_code()
         }
     }
@@ -262,7 +264,7 @@ fn collect(
     let target = target.unwrap_or(".");
     let path = Path::new(target);
     if path.exists() {
-        return audit::collect_local(path, external, now);
+        return audit::collect_local(path, Ownership::Checked, external, now);
     }
     if RepoRef::looks_like(target) {
         let repo = RepoRef::parse(target).map_err(Error::Usage)?;

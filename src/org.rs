@@ -265,7 +265,12 @@ impl Budget {
         if !self.wait {
             return false;
         }
-        let reset = self.lock().spent().and_then(|r| r.reset).or_else(|| client.rate_limit()?.reset);
+        let spent = self.lock().spent().cloned().or_else(|| client.rate_limit());
+        // A reset past GitHub's hour is a server's mistake: waiting for it would be for ever.
+        if spent.as_ref().is_some_and(|r| r.reset.is_some() && r.plausible_reset().is_none()) {
+            return false;
+        }
+        let reset = spent.and_then(|r| r.reset);
         let seconds = reset.map_or(60, |r| (r - Utc::now().timestamp()).max(0) + 1);
         let said = std::mem::replace(&mut self.lock().waiting_for, reset) == reset && reset.is_some();
         if !said {
@@ -282,12 +287,10 @@ impl Budget {
     }
 
     fn spent_error(&self, state: &BudgetState) -> Error {
-        let reset = state.spent().and_then(|r| r.reset).and_then(|r| DateTime::<Utc>::from_timestamp(r, 0));
-        Error::RateLimit(match reset {
-            Some(at) => format!(
-                "not audited: the rate limit ran out; it resets at {} UTC (--wait waits for it)",
-                at.format("%H:%M:%S")
-            ),
+        Error::RateLimit(match state.spent().filter(|r| r.reset.is_some()) {
+            Some(rate) => {
+                format!("not audited: the rate limit ran out; {} (--wait waits for its reset)", rate.reset_phrase())
+            }
             None => "not audited: the rate limit ran out (--wait waits for its reset)".to_string(),
         })
     }

@@ -1,7 +1,7 @@
 //! The Action's inputs and the runner's variables, read from the environment exactly as a
 //! Docker action receives them: `INPUT_<NAME>` with the name upper-cased and hyphens kept.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::TimeDelta;
 
@@ -105,19 +105,43 @@ impl Runner {
     }
 
     /// The workspace when something was checked out into it: the runner creates it empty.
-    pub fn checkout(&self) -> Option<&std::path::Path> {
+    pub fn checkout(&self) -> Option<&Path> {
         let dir = self.workspace.as_deref()?;
         let has_files = std::fs::read_dir(dir).ok()?.next().is_some();
         has_files.then_some(dir)
     }
 
-    /// A path an input gives, relative to the workspace (where the workflow's files are).
-    pub fn resolve(&self, path: &std::path::Path) -> PathBuf {
-        match &self.workspace {
-            Some(ws) if path.is_relative() => ws.join(path),
-            _ => path.to_path_buf(),
+    /// The file an input names (`config`, `sarif-file`), relative to the workspace, which it may
+    /// not leave: a pull request can commit a link there, to `/proc/self/environ` or to a file to
+    /// overwrite as the container's root. Its folder is resolved, links and all, and must be
+    /// inside the workspace; the file itself may not be a link (and is opened without following
+    /// one: [`open_no_follow`]).
+    pub fn in_workspace(&self, input: &str, path: &Path) -> Result<PathBuf> {
+        let bad = |why: String| Error::Usage(format!("input `{input}`: {why}"));
+        let given = self.workspace.as_deref().ok_or_else(|| bad("GITHUB_WORKSPACE is not set".into()))?;
+        let workspace = given.canonicalize().map_err(|e| bad(format!("the workspace {}: {e}", given.display())))?;
+        let joined = workspace.join(path);
+        let (Some(parent), Some(name)) = (joined.parent(), joined.file_name()) else {
+            return Err(bad(format!("{} is not a file's path", path.display())));
+        };
+        let folder = parent.canonicalize().map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        if !folder.starts_with(&workspace) {
+            return Err(bad(format!("{} is outside the workspace, refused", path.display())));
         }
+        let file = folder.join(name);
+        if file.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(bad(format!("{} is a symbolic link, refused", path.display())));
+        }
+        Ok(file)
     }
+}
+
+/// Opens a file without following a link at its last component: `O_NOFOLLOW` makes opening one
+/// fail, even if it appeared after [`Runner::in_workspace`] looked.
+pub fn open_no_follow(path: &Path, options: &mut std::fs::OpenOptions) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW);
+    options.open(path)
 }
 
 #[cfg(test)]

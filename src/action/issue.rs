@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Written, find_marked};
+use super::{Authored, UserJson, Written, find_own_marked};
 use crate::collect::github::{ApiError, Client};
 use crate::repo_ref::RepoRef;
 
@@ -17,16 +17,25 @@ struct IssueJson {
     number: u64,
     #[serde(default)]
     body: Option<String>,
+    /// `null` for a deleted account.
+    #[serde(default)]
+    user: Option<UserJson>,
     /// Present when the "issue" is a pull request; the issues list returns both.
     #[serde(default)]
     pull_request: Option<serde::de::IgnoredAny>,
+}
+
+impl Authored for IssueJson {
+    fn author(&self) -> Option<&str> {
+        self.user.as_ref().map(|u| u.login.as_str())
+    }
 }
 
 /// Creates the tracking issue, or edits the open one found by its marker.
 pub async fn keep_up_to_date(client: &Client, repo: &RepoRef, markdown: &str) -> Result<Written, ApiError> {
     let body = format!("{TRACKING_MARKER}\n{markdown}");
     let first = format!("/repos/{repo}/issues?state=open&per_page=100");
-    let found: Option<IssueJson> = find_marked(client, &first, |i: &IssueJson| {
+    let found: Option<IssueJson> = find_own_marked(client, &first, |i: &IssueJson| {
         i.pull_request.is_none() && i.body.as_deref().is_some_and(|b| b.starts_with(TRACKING_MARKER))
     })
     .await?;

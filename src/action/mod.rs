@@ -9,13 +9,14 @@ pub mod inputs;
 mod issue;
 mod outputs;
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::audit::{self, ExternalConfig};
-use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Page, Permission};
+use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Permission};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::report::compare::Comparison;
@@ -68,21 +69,42 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     let repo = inputs.repository.clone().or_else(|| runner.repository.clone()).ok_or_else(|| {
         Error::Usage("no repository to audit: set the `repository` input (or GITHUB_REPOSITORY)".into())
     })?;
-    let pull_request = event::pull_request(&runner.event_name, runner.event_path.as_deref())?;
-    let external = inputs.config.as_deref().map(|p| ExternalConfig::read(&runner.resolve(p))).transpose()?;
-    let files = files_to_judge(runner, runner.repository.as_ref() == Some(&repo), pull_request.as_ref());
-    let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
-    let report = audit::report(&snap, &rules, now);
-    let base = match &pull_request {
-        Some(pr) => Some(audit::report(&github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?, &rules, now)),
-        None => None,
+    // GitHub's names are case-insensitive.
+    let own_repository =
+        runner.repository.as_ref().is_some_and(|r| r.to_string().eq_ignore_ascii_case(&repo.to_string()));
+    // The event's pull request is the workflow repository's: in another repository the same
+    // number is an unrelated pull request, not to be compared nor commented on.
+    let pull_request = match own_repository {
+        true => event::pull_request(&runner.event_name, runner.event_path.as_deref())?,
+        false => None,
     };
+    let external = inputs.config.as_deref().map(|p| read_config(&runner.in_workspace("config", p)?)).transpose()?;
+    let (snap, rules, base_snap) = match &pull_request {
+        // The pull request must not judge itself (turn rules off, add one whose remedy is a
+        // phishing link): the base's config sets the rules for both sides.
+        Some(pr) if runner.event_name == "pull_request_target" => {
+            let files = FilesFrom::Commit(&pr.base_sha);
+            let (base, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
+            (github::with_files_at(&base, &rules, opts, &pr.head_sha).await?, rules, Some(base))
+        }
+        _ => {
+            let files = files_to_judge(runner, own_repository, pull_request.as_ref());
+            let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
+            let base = match &pull_request {
+                Some(pr) => Some(github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?),
+                None => None,
+            };
+            (snap, rules, base)
+        }
+    };
+    let report = audit::report(&snap, &rules, now);
+    let base = base_snap.as_ref().map(|b| audit::report(b, &rules, now));
     let markdown = render(&report, &rules, Format::Markdown, base.clone())?;
 
     let report_path = runner.temp.clone().or_else(|| runner.workspace.clone()).unwrap_or_default().join(REPORT_FILE);
     write_file(&report_path, &render(&report, &rules, Format::Json, None)?)?;
     if let Some(sarif) = &inputs.sarif_file {
-        write_file(&runner.resolve(sarif), &render(&report, &rules, Format::Sarif, None)?)?;
+        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, &rules, Format::Sarif, None)?)?;
     }
     if let Some(summary) = &runner.step_summary {
         outputs::write_summary(summary, &markdown)?;
@@ -99,25 +121,26 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         && inputs.comment != CommentMode::Never
     {
         let comparison = Comparison::new(base, &report);
-        let create = inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison);
-        let body = comment::body(&markdown, &comparison);
-        let written = comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await;
+        let config = base_snap.as_ref().and_then(|b| comment::ConfigChange::between(b, &snap, &runner.event_name));
+        let create =
+            inputs.comment == CommentMode::Always || !comment::changes_nothing(&comparison) || config.is_some();
+        let body = comment::body(&markdown, &comparison, config);
+        let written =
+            with_second_try(async || comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await).await;
         settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests)?;
     }
     if inputs.issue {
-        let written = issue::keep_up_to_date(&client, &repo, &markdown).await;
+        let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &markdown).await).await;
         settle(written, "update the tracking issue", Permission::Issues)?;
     }
     Ok(policy(&report, inputs.fail_under))
 }
 
-/// The files judged. Under `pull_request_target` the workspace holds the base branch, or worse,
-/// a fork's code a workflow checked out: the head commit's files are read through the API, and
-/// nothing from the pull request is ever run. Otherwise the checkout of the audited repository
-/// when there is one; without it, the pull request's head or the default branch, through the API.
+/// The files judged, but under `pull_request_target` (whose base is read first, for its config):
+/// the checkout of the audited repository when there is one; without it, the pull request's head
+/// or the default branch, through the API.
 fn files_to_judge<'a>(runner: &'a Runner, own_repository: bool, pr: Option<&'a PullRequest>) -> FilesFrom<'a> {
     match (pr, runner.checkout()) {
-        (Some(pr), _) if runner.event_name == "pull_request_target" => FilesFrom::Commit(&pr.head_sha),
         (_, Some(dir)) if own_repository => FilesFrom::Checkout(dir),
         (Some(pr), _) => FilesFrom::Commit(&pr.head_sha),
         (None, _) => FilesFrom::DefaultBranch,
@@ -128,8 +151,24 @@ fn render(report: &Report, rules: &RuleSet, format: Format, base: Option<Report>
     report::render(report, rules, &RenderOptions { format, template: None, base })
 }
 
-fn write_file(path: &PathBuf, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    inputs::open_no_follow(path, std::fs::OpenOptions::new().write(true).create(true).truncate(true))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The `config` input's file: a regular file (not a FIFO, which would block), read without
+/// following a link.
+fn read_config(path: &Path) -> Result<ExternalConfig> {
+    let refused = |why: String| Error::Usage(format!("input `config`: cannot read {}: {why}", path.display()));
+    if !path.symlink_metadata().map_err(|e| refused(e.to_string()))?.is_file() {
+        return Err(refused("not a regular file".into()));
+    }
+    let mut text = String::new();
+    inputs::open_no_follow(path, std::fs::OpenOptions::new().read(true))
+        .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
+        .map_err(|e| refused(e.to_string()))?;
+    Ok(ExternalConfig { name: path.display().to_string(), text })
 }
 
 /// A write GitHub refused for want of permission is one warning, not a failure: a fork's pull
@@ -157,7 +196,32 @@ fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission
             );
             Ok(())
         }
+        Err(ApiError { failure: failure @ (Failure::Server { .. } | Failure::Transport(_)), .. }) => {
+            println!(
+                "{}",
+                outputs::warning(&format!(
+                    "cm-audit could not {what}: GitHub failed ({}), also when tried again. The report is in the job \
+                     summary.",
+                    failure.short()
+                ))
+            );
+            Ok(())
+        }
         Err(e) => Err(e.into_error(what, permission, false)),
+    }
+}
+
+/// Runs `keep` (find our comment or issue, then edit or create it) once more when its POST got a
+/// 5xx or no answer. GitHub may have created the item all the same: the second run finds it
+/// before it posts again, so a transient failure makes neither a second item nor, alone, a
+/// failed step. (A PATCH sets a value, and the client retries it already.)
+async fn with_second_try(keep: impl AsyncFn() -> Result<Written, ApiError>) -> Result<Written, ApiError> {
+    match keep().await {
+        Err(e) if e.method == "POST" && matches!(e.failure, Failure::Server { .. } | Failure::Transport(_)) => {
+            tracing::warn!("POST {} failed ({}); looking for it, then trying again", e.uri, e.failure.short());
+            keep().await
+        }
+        done => done,
     }
 }
 
@@ -171,20 +235,44 @@ fn policy(report: &Report, fail_under: Option<u8>) -> u8 {
     }
 }
 
-/// The first item of a paginated list that `marked` picks, following `next` links.
-async fn find_marked<T: DeserializeOwned>(
+/// The login a GitHub App's installation token writes as when it is the workflow's
+/// `GITHUB_TOKEN`; GitHub refuses such a token `GET /user`.
+const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// A comment or an issue, by the account that wrote it.
+trait Authored {
+    fn author(&self) -> Option<&str>;
+}
+
+#[derive(Debug, Deserialize)]
+struct UserJson {
+    login: String,
+}
+
+/// The login the token writes as: `GET /user`'s, or the Actions bot's for the installation token
+/// GitHub refuses that request.
+async fn own_login(client: &Client) -> Result<String, ApiError> {
+    match client.get_json::<UserJson>("/user").await {
+        Ok(user) => Ok(user.login),
+        Err(ApiError { failure: Failure::Forbidden(_), .. }) => Ok(ACTIONS_BOT.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first item of a paginated list that the token's own account wrote and `marked` picks,
+/// following `next` links. Anyone can write the marker; only our own item is ours to edit.
+async fn find_own_marked<T: DeserializeOwned + Authored>(
     client: &Client,
     first: &str,
     marked: impl Fn(&T) -> bool,
 ) -> Result<Option<T>, ApiError> {
-    let mut next = Some(first.to_string());
-    for _ in 0..MAX_MARKER_PAGES {
-        let Some(uri) = next.take() else { break };
-        let page: Page<T> = client.get_page(&uri).await?;
-        if let Some(found) = page.items.into_iter().find(|item| marked(item)) {
-            return Ok(Some(found));
-        }
-        next = page.next;
-    }
-    Ok(None)
+    let me = own_login(client).await?;
+    let mut found = None;
+    client
+        .each_page(first.to_string(), MAX_MARKER_PAGES, |page: Vec<T>| {
+            found = page.into_iter().find(|item| item.author() == Some(me.as_str()) && marked(item));
+            found.is_none()
+        })
+        .await?;
+    Ok(found)
 }

@@ -15,10 +15,32 @@ pub const MAX_FILE_BYTES: usize = 256 * 1024;
 /// The most paths listed; past this the tree is reported as truncated.
 pub const MAX_TREE_PATHS: usize = 200_000;
 
+/// git reads the checkout as data only: a repository's config can name commands that git runs
+/// when it reads the index (`core.fsmonitor`, also through a `.git` file pointing at another
+/// gitdir) or at events (hooks), and the folder may be another user's or an unpacked archive.
+/// Command-line settings outrank the repository's own.
+const GIT_RUNS_NOTHING: [&str; 4] = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"];
+
+/// The files git reads before listing; one that is not a regular file (a FIFO) would block it
+/// for ever.
+const GIT_FILES_READ: [&str; 3] = [".git/config", ".git/HEAD", ".git/index"];
+
+/// Whose folder git may read, as its `safe.directory` check sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// git's own check: it refuses a repository that another user owns, and the folder is then
+    /// walked instead.
+    Checked,
+    /// The Action's workspace: the workflow checked it out, as the runner's user, for the
+    /// container's root; git is told to trust this one folder.
+    Workspace,
+}
+
 /// A checked-out repository on disk.
 #[derive(Debug)]
 pub struct Checkout {
     root: PathBuf,
+    ownership: Ownership,
 }
 
 /// How the file list was made.
@@ -40,7 +62,7 @@ impl Listing {
 }
 
 impl Checkout {
-    pub fn open(path: &Path) -> Result<Checkout> {
+    pub fn open(path: &Path, ownership: Ownership) -> Result<Checkout> {
         let meta = fs::metadata(path).map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!(
@@ -49,7 +71,7 @@ impl Checkout {
             )));
         }
         let root = path.canonicalize().map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
-        Ok(Checkout { root })
+        Ok(Checkout { root, ownership })
     }
 
     pub fn root(&self) -> &Path {
@@ -58,7 +80,7 @@ impl Checkout {
 
     /// The repository's files. A git checkout's root lists what git tracks; anything else is walked.
     pub fn list(&self) -> Result<(Tree, Listing)> {
-        if self.root.join(".git").exists() {
+        if self.root.join(".git").exists() && GIT_FILES_READ.iter().all(|f| self.regular_or_absent(f)) {
             // A checkout whose index lists nothing (an interrupted clone) is read as a folder.
             if let Some(tree) = self.git_ls_files().filter(|t| !t.paths.is_empty()) {
                 return Ok((tree, Listing::Git));
@@ -67,10 +89,22 @@ impl Checkout {
         Ok((self.walk()?, Listing::Walk))
     }
 
+    /// Whether `rel` is a regular file (through links), or nothing at all (`.git` may be a file).
+    fn regular_or_absent(&self, rel: &str) -> bool {
+        match fs::metadata(self.root.join(rel)) {
+            Ok(meta) => meta.is_file(),
+            Err(e) => matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory),
+        }
+    }
+
     fn git_ls_files(&self) -> Option<Tree> {
-        let out = Command::new("git")
-            // The Action's workspace belongs to another user than the container's root.
-            .args(["-c", "safe.directory=*", "-c", "core.quotepath=off", "ls-files", "-z", "--cached"])
+        let mut git = Command::new("git");
+        git.args(GIT_RUNS_NOTHING);
+        if self.ownership == Ownership::Workspace {
+            git.arg("-c").arg(format!("safe.directory={}", self.root.display()));
+        }
+        let out = git
+            .args(["-c", "core.quotepath=off", "ls-files", "-z", "--cached"])
             .current_dir(&self.root)
             .output()
             .ok()?;
@@ -135,6 +169,9 @@ impl Checkout {
 
     /// `owner/name` from the `origin` remote, when it is on GitHub.
     pub fn repository(&self) -> Option<String> {
+        if !self.regular_or_absent(".git/config") {
+            return None;
+        }
         let config = fs::read_to_string(self.root.join(".git/config")).ok()?;
         let mut in_origin = false;
         for line in config.lines() {

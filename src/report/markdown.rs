@@ -6,6 +6,8 @@
 //! request from a fork that text is written by a stranger, so none of it may turn into markup,
 //! a mention that notifies people, or a link.
 
+use crate::text::flatten;
+
 /// GitHub's limit on the body of an issue or pull request comment, in characters. Reports are
 /// measured in bytes, which are never fewer, so a report within it fits whatever GitHub counts.
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -23,7 +25,7 @@ const PUNCTUATION: &[char] = &['\\', '`', '*', '_', '[', ']', '(', ')', '|', '~'
 /// a link even when escaped (its autolinking works on the rendered text) are shown as code
 /// instead: `@everyone`, `#12`, `user@example.com`, `https://…`, `www.…`.
 pub fn escape_text(text: &str) -> String {
-    let flat = one_line(text);
+    let flat = flatten(text);
     let mut out = String::with_capacity(flat.len() + 16);
     for (i, word) in flat.split(' ').enumerate() {
         if i > 0 {
@@ -45,13 +47,14 @@ pub fn escape_text(text: &str) -> String {
     escape_block_start(out)
 }
 
-/// Whether GitHub would make a mention, reference or link of a word, escaped or not.
+/// Whether GitHub would make a mention, reference or link of a word, escaped or not: `@login`,
+/// `#12` and `GH-12` (both issue references), a URL.
 fn would_link(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
-    word.contains('@')
-        || lower.contains("://")
-        || lower.starts_with("www.")
-        || word.char_indices().any(|(i, c)| c == '#' && word[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+    let number_after = |prefix: &str| {
+        lower.match_indices(prefix).any(|(i, _)| lower[i + prefix.len()..].starts_with(|d: char| d.is_ascii_digit()))
+    };
+    word.contains('@') || lower.contains("://") || lower.starts_with("www.") || number_after("#") || number_after("gh-")
 }
 
 fn escape_plain(text: &str, out: &mut String) {
@@ -93,7 +96,7 @@ fn escape_block_start(mut text: String) -> String {
 /// Text as an inline code span: shown verbatim, never markup, mention or link.
 pub fn code_span(text: &str) -> String {
     // A pipe ends a table cell even inside code unless escaped; GitHub drops the backslash there.
-    let flat = one_line(text).replace('|', "\\|");
+    let flat = flatten(text).replace('|', "\\|");
     if flat.trim().is_empty() {
         return String::new();
     }
@@ -122,19 +125,6 @@ pub fn link(text: &str, url: &str) -> String {
         }
         None => escape_text(text),
     }
-}
-
-/// One line of plain text: line breaks and tabs become spaces; other control characters and the
-/// bidirectional overrides that make text read differently than it is stored are dropped.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
 }
 
 /// Cuts a rendered report that is still over the limit, at a line break, with a note saying so.
@@ -174,6 +164,8 @@ mod tests {
         assert_eq!(escape_text("at https://evil.example/x?a=1."), "at `https://evil.example/x?a=1`.");
         assert_eq!(escape_text("www.evil.example"), "`www.evil.example`");
         assert_eq!(escape_text("issue #"), "issue \\#");
+        assert_eq!(escape_text("see GH-123, gh-7."), "see `GH-123`, `gh-7`.");
+        assert_eq!(escape_text("GH-team"), "GH-team");
     }
 
     #[test]

@@ -118,11 +118,13 @@ impl Report {
         self
     }
 
-    /// `(score, minimum)` when the overall score is below the user's `fail-under`; an unscored
-    /// report never is.
-    pub fn below(&self, fail_under: Option<u8>) -> Option<(u8, u8)> {
+    /// `(score, minimum)` when the overall score fails the user's `fail-under`, the score as
+    /// shown: below the minimum, or none at all. An unscored report (every rule turned off or
+    /// skipped) fails, or a config that turns everything off would pass any minimum.
+    pub fn below(&self, fail_under: Option<u8>) -> Option<(String, u8)> {
         match (self.score, fail_under) {
-            (Some(score), Some(min)) if score < min => Some((score, min)),
+            (Some(score), Some(min)) if score < min => Some((score.to_string(), min)),
+            (None, Some(min)) => Some(("none (no rule was counted)".to_string(), min)),
             _ => None,
         }
     }

@@ -64,7 +64,9 @@ struct RuleDescriptor<'a> {
     short_description: Text,
     full_description: Text,
     help: Help,
-    help_uri: &'a str,
+    /// Only a web page: a config's rule could give `javascript:` or a local file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<&'a str>,
     default_configuration: Configuration,
     properties: RuleProperties,
 }
@@ -219,20 +221,22 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
 
 fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
     let name = pascal_case(&rule.id);
+    let docs = super::template::web_url(&rule.docs);
+    let more = docs.map(|url| format!("\n\nMore: {url}")).unwrap_or_default();
     RuleDescriptor {
         id: &rule.id,
         name: (!name.eq_ignore_ascii_case(&rule.id)).then_some(name),
         short_description: Text { text: rule.title.clone() },
         full_description: Text { text: unwrap_lines(&rule.rationale) },
         help: Help {
-            text: format!("{}\n\nMore: {}", rule.remedy.trim(), rule.docs),
+            text: format!("{}{more}", rule.remedy.trim()),
             markdown: format!(
                 "{}\n\n{}",
                 super::markdown::escape_text(rule.remedy.trim()),
                 super::markdown::link("Why it matters and how to fix it", &rule.docs)
             ),
         },
-        help_uri: &rule.docs,
+        help_uri: docs,
         default_configuration: Configuration {
             level: level(Status::Fail, rule.severity).expect("a failure has a level"),
         },
@@ -340,6 +344,33 @@ mod tests {
         assert_eq!(relative_uri("./docs/CONTRIBUTING.md"), "docs/CONTRIBUTING.md");
         assert_eq!(relative_uri("<script>alert(1)</script>.md"), "%3Cscript%3Ealert%281%29%3C/script%3E.md");
         assert_eq!(relative_uri("a b#?%é"), "a%20b%23%3F%25%C3%A9");
+    }
+
+    #[test]
+    fn help_links_only_to_web_pages() {
+        let config = r#"
+[[rule]]
+id = "hostile-docs"
+title = "t"
+responsibility = "engagement"
+severity = "low"
+rationale = "r"
+remedy = "Fix it."
+docs = "javascript:alert(1)"
+[rule.check]
+kind = "file"
+document = "hostile"
+
+[documents.hostile]
+name = "hostile"
+stems = ["hostile"]
+"#;
+        let rules = RuleSet::load(Some(("cm-audit.toml", config))).unwrap();
+        let hostile = serde_json::to_value(descriptor(rules.rule("hostile-docs").unwrap())).unwrap();
+        assert!(hostile.get("helpUri").is_none(), "{hostile}");
+        assert!(!hostile.to_string().contains("javascript:"), "{hostile}");
+        let shipped = serde_json::to_value(descriptor(rules.rule("license").unwrap())).unwrap();
+        assert!(shipped["helpUri"].as_str().unwrap().starts_with("https://"), "{shipped}");
     }
 
     #[test]

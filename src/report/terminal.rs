@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Style};
 use super::Report;
 use crate::engine::finding::{Evidence, Finding, Status};
 use crate::newcomers::{NewcomerSummary, human};
+use crate::text::flatten;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -49,10 +50,12 @@ fn score_text(score: Option<u8>) -> String {
     score.map_or_else(|| "n/a".to_string(), |s| s.to_string())
 }
 
-/// Renders the report as styled text.
+/// Renders the report as styled text. Every text from the repository, its config or GitHub is
+/// flattened: a terminal would act on its escape sequences (clear the screen, set the title, hide
+/// text), BEL and NUL, and bidirectional overrides make it read otherwise than it is.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let name = report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository");
+    let name = flatten(report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository"));
     let _ = writeln!(
         out,
         "{} {}  {} {}/100",
@@ -61,9 +64,9 @@ pub fn render(report: &Report) -> String {
         paint(DIM, "score"),
         paint(score_style(report.score).bold(), &score_text(report.score))
     );
-    let _ = writeln!(out, "{}", paint(DIM, &sources_line(report)));
+    let _ = writeln!(out, "{}", paint(DIM, &flatten(&sources_line(report))));
     if let Some(top) = report.gaps().next() {
-        let _ = writeln!(out, "\n{} {}: {}", paint(BOLD, "Fix first:"), top.title, top.remedy);
+        let _ = writeln!(out, "\n{} {}: {}", paint(BOLD, "Fix first:"), flatten(&top.title), flatten(&top.remedy));
     }
     let _ = writeln!(out);
     for r in &report.responsibilities {
@@ -115,7 +118,7 @@ fn newcomer_lines(out: &mut String, n: &NewcomerSummary) {
         n.waiting.len()
     );
     for item in n.waiting.iter().take(3) {
-        let _ = writeln!(out, "      {}", paint(DIM, &item.describe()));
+        let _ = writeln!(out, "      {}", paint(DIM, &flatten(&item.describe())));
     }
 }
 
@@ -124,24 +127,26 @@ fn finding(out: &mut String, f: &Finding) {
         Status::Fail | Status::Warn => format!(" [{}]", f.severity.id()),
         _ => String::new(),
     };
-    let _ = writeln!(out, "  {} {}{}  {}", symbol(f.status), f.title, paint(DIM, &sev), paint(DIM, &f.rule));
-    let _ = writeln!(out, "      {}", f.message);
+    let title = flatten(&f.title);
+    let _ = writeln!(out, "  {} {title}{}  {}", symbol(f.status), paint(DIM, &sev), paint(DIM, &flatten(&f.rule)));
+    let _ = writeln!(out, "      {}", flatten(&f.message));
     if f.status.is_gap() {
         for e in f.evidence.iter().take(5) {
             let _ = writeln!(out, "      {}", paint(DIM, &evidence_line(e)));
         }
-        let _ = writeln!(out, "      → {}", f.remedy);
+        let _ = writeln!(out, "      → {}", flatten(&f.remedy));
     } else if let Some(e) = f.evidence.first().filter(|_| f.status == Status::Pass) {
         let _ = writeln!(out, "      {}", paint(DIM, &evidence_line(e)));
     }
 }
 
 fn evidence_line(e: &Evidence) -> String {
-    match (&e.path, e.line) {
+    let line = match (&e.path, e.line) {
         (Some(p), Some(l)) => format!("{p}:{l}: {}", e.text),
         (Some(p), None) => format!("{p}: {}", e.text),
         _ => e.text.clone(),
-    }
+    };
+    flatten(&line)
 }
 
 /// What the audit could see: the reader must know what it could not.

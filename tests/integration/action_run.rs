@@ -15,11 +15,11 @@ use support::{TOKEN, anonymous, days_ago};
 use tempfile::TempDir;
 
 /// The repository, pull request and commits of the vendored event payload.
-const REPOSITORY: &str = "Codertocat/Hello-World";
-const PULL_REQUEST: u64 = 2;
-const BASE_SHA: &str = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
-const HEAD_SHA: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
-const MARKER: &str = "<!-- cm-audit-report -->";
+pub(crate) const REPOSITORY: &str = "Codertocat/Hello-World";
+pub(crate) const PULL_REQUEST: u64 = 2;
+pub(crate) const BASE_SHA: &str = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+pub(crate) const HEAD_SHA: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+pub(crate) const MARKER: &str = "<!-- cm-audit-report -->";
 
 fn event_payload() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/webhooks/pull_request.opened.json")
@@ -27,7 +27,7 @@ fn event_payload() -> PathBuf {
 
 /// The repository before the pull request: a README and nothing else. 120 comments already
 /// on the pull request, so that the Action's own lands on the second page of the list.
-fn world() -> World {
+pub(crate) fn world() -> World {
     let readme = "# Hello World\n\nA greeting for the world, printed by a small program.\n";
     let mut repo = Repo::new(REPOSITORY).file("README.md", readme).commit(BASE_SHA, &[("README.md", readme)]);
     repo.default_branch = "master".into();
@@ -39,28 +39,28 @@ fn world() -> World {
 
 /// A runner's files for one job: the workspace (a copy of a fixture checkout), the temp folder,
 /// the step summary and the output file.
-struct Job {
+pub(crate) struct Job {
     dir: TempDir,
 }
 
 impl Job {
-    fn new(fixture: &str) -> Job {
+    pub(crate) fn new(fixture: &str) -> Job {
         let job = Job { dir: TempDir::new().unwrap() };
         copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture), &job.workspace());
         std::fs::create_dir_all(job.path("temp")).unwrap();
         job
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
-    fn workspace(&self) -> PathBuf {
+    pub(crate) fn workspace(&self) -> PathBuf {
         self.path("workspace")
     }
 
     /// The binary with the variables the runner sets for a `pull_request` event.
-    fn action(&self, fake: &FakeGithub, event: &str) -> assert_cmd::Command {
+    pub(crate) fn action(&self, fake: &FakeGithub, event: &str) -> assert_cmd::Command {
         let mut cmd = anonymous(fake);
         cmd.arg("action")
             .env("INPUT_TOKEN", TOKEN)
@@ -75,12 +75,12 @@ impl Job {
         cmd
     }
 
-    fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         std::fs::read_to_string(self.path("summary.md")).unwrap()
     }
 
     /// The outputs, parsed from `GITHUB_OUTPUT`'s `name<<DELIMITER` form.
-    fn outputs(&self) -> BTreeMap<String, String> {
+    pub(crate) fn outputs(&self) -> BTreeMap<String, String> {
         let text = std::fs::read_to_string(self.path("output")).unwrap();
         let mut outputs = BTreeMap::new();
         let mut lines = text.lines();
@@ -105,20 +105,20 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-fn run(cmd: &mut assert_cmd::Command) -> Output {
+pub(crate) fn run(cmd: &mut assert_cmd::Command) -> Output {
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains(TOKEN) && !String::from_utf8_lossy(&out.stdout).contains(TOKEN), "the token leaked");
     out
 }
 
-fn ok(cmd: &mut assert_cmd::Command) -> Output {
+pub(crate) fn ok(cmd: &mut assert_cmd::Command) -> Output {
     let out = run(cmd);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
 
-fn requests(fake: &FakeGithub, method: &str, route: &str) -> Vec<String> {
+pub(crate) fn requests(fake: &FakeGithub, method: &str, route: &str) -> Vec<String> {
     fake.served().into_iter().filter(|s| s.method == method && s.route == Some(route)).map(|s| s.uri).collect()
 }
 

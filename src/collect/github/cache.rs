@@ -117,7 +117,7 @@ impl Cache {
     fn write(&self, uri: &str, accept: &str, entry: &Entry) -> std::io::Result<()> {
         let path = self.path(uri, accept);
         let folder = path.parent().expect("an entry is inside the cache folder");
-        std::fs::create_dir_all(folder)?;
+        private_folder(folder)?;
         let header = Header {
             uri: uri.to_string(),
             accept: accept.to_string(),
@@ -137,7 +137,7 @@ impl Cache {
             path.file_name().and_then(|n| n.to_str()).unwrap_or("entry")
         ));
         let written = (|| {
-            let mut file = std::fs::File::create(&temporary)?;
+            let mut file = private_file(&temporary)?;
             file.write_all(MAGIC)?;
             file.write_all(&serde_json::to_vec(&header).map_err(std::io::Error::other)?)?;
             file.write_all(b"\n")?;
@@ -156,6 +156,25 @@ impl Cache {
         let key = hex(&Sha256::digest(format!("{}\0{accept}\0{uri}", self.token_hash)));
         self.dir.join("v1").join(&key[..2]).join(&key[2..])
     }
+}
+
+/// Creates a folder (and those above it) that only the user can open: entries hold file bodies
+/// and issue data that may be private.
+fn private_folder(folder: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
+}
+
+/// Creates a new file that only the user can read.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// An entry's answer when the file is whole and answers this very request.
@@ -219,6 +238,21 @@ mod tests {
             let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
             assert!(!text.contains("secret-token") && !file.display().to_string().contains("secret"), "{text}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_the_user_can_read_the_cache() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cm-audit");
+        Cache::new(&root, Some("t")).store("http://x/r", "json", &entry("[1]"));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let file = walk(&root).pop().unwrap();
+        for folder in file.ancestors().skip(1).take_while(|p| p.starts_with(&root)) {
+            assert_eq!(mode(folder), 0o700, "{}", folder.display());
+        }
+        assert_eq!(mode(&file), 0o600);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
 pub(super) const MAX_ERROR_BYTES: usize = 64 * 1024;
 /// GitHub asks clients that meet a secondary limit without `retry-after` to wait a minute.
 const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);
+/// How many times `--timeout` a whole answer may take: the read timeout waits for each next
+/// bytes, so a server that sends one byte at a time, in time, would otherwise never be done; the
+/// largest answer (a 7 MB tree) takes seconds.
+const ANSWER_DEADLINE_TIMEOUTS: u32 = 4;
 /// The media type that makes the blob endpoint answer with the file's bytes instead of base64 JSON.
 const RAW: &str = "application/vnd.github.raw+json";
 const JSON: &str = "application/vnd.github+json";
@@ -39,6 +43,8 @@ const JSON: &str = "application/vnd.github+json";
 pub struct Client {
     pub(super) octo: Octocrab,
     pub(super) retry: RetryPolicy,
+    /// The longest a whole answer may take, from sending the request to its body's last byte.
+    answer_deadline: Duration,
     pub anonymous: bool,
     pub(super) budget: Mutex<Option<RateLimit>>,
     pub(super) sent: AtomicUsize,
@@ -84,10 +90,11 @@ pub struct Page<T> {
 impl Client {
     /// Builds the client; must run inside a Tokio runtime (octocrab's `build` needs one).
     pub fn new(opts: &GithubOptions) -> Result<Client> {
+        let shown = opts.api_shown();
         let base: Uri =
-            opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {} is not a URL: {e}", opts.api_url)))?;
+            opts.api_url.parse().map_err(|e| Error::Usage(format!("--api-url {shown} is not a URL: {e}")))?;
         if base.scheme().is_none() || base.authority().is_none() {
-            return Err(Error::Usage(format!("--api-url {} is not an absolute http(s) URL", opts.api_url)));
+            return Err(Error::Usage(format!("--api-url {shown} is not an absolute http(s) URL")));
         }
         let mut builder = Octocrab::builder()
             .add_retry_config(RetryConfig::None)
@@ -106,12 +113,13 @@ impl Client {
         }
         let octo = builder
             .base_uri(base)
-            .map_err(|e| Error::Usage(format!("--api-url {}: {e}", opts.api_url)))?
+            .map_err(|e| Error::Usage(format!("--api-url {shown}: {e}")))?
             .build()
             .map_err(|e| Error::Network(format!("cannot set up the HTTP client: {}", innermost(&e))))?;
         Ok(Client {
             octo,
             retry: opts.retry,
+            answer_deadline: opts.timeout.saturating_mul(ANSWER_DEADLINE_TIMEOUTS),
             anonymous: opts.token.is_none(),
             budget: Mutex::new(None),
             sent: AtomicUsize::new(0),
@@ -177,6 +185,38 @@ impl Client {
         Ok(Page { items, next: body.next, last: body.last })
     }
 
+    /// Follows a list's `next` links from `first`, handing each page's items to `take` until it
+    /// says stop (false) or the list ends, reading at most `max_pages`; false when that cap cut
+    /// the list short. A `next` link to a page already read is an error: a server whose link
+    /// points back would otherwise be asked again until the rate limit is spent.
+    pub async fn each_page<T: DeserializeOwned>(
+        &self,
+        first: String,
+        max_pages: usize,
+        mut take: impl FnMut(Vec<T>) -> bool,
+    ) -> Result<bool, ApiError> {
+        let mut read = std::collections::HashSet::new();
+        let mut uri = first;
+        for _ in 0..max_pages {
+            if !read.insert(uri.clone()) {
+                let why = "its `next` link points back to a page already read".to_string();
+                return Err(ApiError {
+                    method: "GET",
+                    uri: path_of(&uri),
+                    failure: Failure::Malformed(why),
+                    attempts: 1,
+                });
+            }
+            let page: Page<T> = self.get_page(&uri).await?;
+            let go_on = take(page.items);
+            match page.next {
+                Some(next) if go_on => uri = next,
+                _ => return Ok(true),
+            }
+        }
+        Ok(false)
+    }
+
     /// GETs a raw body, reading at most `cap` bytes (the rest is never downloaded).
     pub async fn get_raw(&self, uri: &str, cap: usize) -> Result<Body, ApiError> {
         let (body, fresh) = self.get(uri, RAW, cap).await?;
@@ -214,12 +254,21 @@ impl Client {
         let mut attempt = 1;
         loop {
             self.check_budget(uri)?;
-            let failure = match self.attempt(uri, headers.clone(), cap, cached.as_ref()).await {
+            let failure = match self.in_time(self.attempt(uri, headers.clone(), cap, cached.as_ref())).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
             self.back_off("GET", uri, failure, &mut attempt, true).await?;
         }
+    }
+
+    /// An answer, unless it takes longer in all than the answer deadline: then a transport
+    /// failure, retried as one.
+    pub(super) async fn in_time<T>(&self, answer: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+        let secs = self.answer_deadline.as_secs();
+        tokio::time::timeout(self.answer_deadline, answer)
+            .await
+            .unwrap_or_else(|_| Err(Failure::Transport(format!("no whole answer within {secs} s"))))
     }
 
     /// Waits before trying a failed request again, or returns the error that ends it: transient

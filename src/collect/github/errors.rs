@@ -27,6 +27,10 @@ impl Permission {
     }
 }
 
+/// The furthest a reset can be: GitHub's rate-limit window is an hour; five minutes more allow
+/// for a clock apart from GitHub's.
+const LONGEST_RESET_SECS: i64 = 3600 + 300;
+
 /// GitHub's primary rate-limit state, from the `x-ratelimit-*` headers of an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimit {
@@ -47,8 +51,14 @@ impl RateLimit {
         })
     }
 
+    /// The reset, when it is one GitHub gives: within the hour its window lasts (five minutes
+    /// more for clocks apart). A later one is a server's mistake, not a time to wait for.
+    pub fn plausible_reset(&self) -> Option<i64> {
+        self.reset.filter(|r| r - Utc::now().timestamp() <= LONGEST_RESET_SECS)
+    }
+
     pub fn has_reset(&self) -> bool {
-        self.reset.is_none_or(|r| Utc::now().timestamp() >= r)
+        self.plausible_reset().is_none_or(|r| Utc::now().timestamp() >= r)
     }
 
     /// The error for a budget too small for the requests still to make.
@@ -62,13 +72,17 @@ impl RateLimit {
     }
 
     /// "it resets at 10:42:00 UTC, in 37 minutes".
-    fn reset_phrase(&self) -> String {
-        match self.reset.and_then(|r| DateTime::<Utc>::from_timestamp(r, 0)) {
-            Some(at) => {
+    pub fn reset_phrase(&self) -> String {
+        match (self.reset, self.plausible_reset().and_then(|r| DateTime::<Utc>::from_timestamp(r, 0))) {
+            (_, Some(at)) => {
                 let minutes = (at - Utc::now()).num_minutes().max(0) + 1;
                 format!("it resets at {} UTC, in about {minutes} min", at.format("%Y-%m-%d %H:%M:%S"))
             }
-            None => "GitHub did not say when it resets".to_string(),
+            (Some(reset), None) => format!(
+                "the server says it resets at {reset} (seconds since 1970), which is not a reset GitHub gives: \
+                 its limits reset within the hour"
+            ),
+            (None, None) => "GitHub did not say when it resets".to_string(),
         }
     }
 }

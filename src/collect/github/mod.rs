@@ -83,6 +83,22 @@ impl GithubOptions {
             graphql_url: Some(graphql_url_for(api_url)),
         }
     }
+
+    /// The API's URL as reports, snapshots, logs and errors show it: without the credentials a
+    /// URL can carry (`https://user:token@host`).
+    pub fn api_shown(&self) -> String {
+        without_credentials(&self.api_url)
+    }
+}
+
+fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if scheme.is_empty() => rest[at + 1..].to_string(),
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 /// The GraphQL endpoint beside a REST base URL: `https://api.github.com/graphql`, and
@@ -139,6 +155,15 @@ mod tests {
     fn an_empty_api_url_is_the_public_api() {
         assert_eq!(GithubOptions::new("", None).api_url, DEFAULT_API_URL);
         assert_eq!(GithubOptions::new("https://ghe.example/api/v3/", None).api_url, "https://ghe.example/api/v3");
+    }
+
+    #[test]
+    fn the_url_shown_carries_no_credentials() {
+        let shown = |url: &str| GithubOptions::new(url, None).api_shown();
+        assert_eq!(shown("https://robot:s3cret@ghe.example/api/v3"), "https://ghe.example/api/v3");
+        assert_eq!(shown("http://token@127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(shown("https://ghe.example/api/v3?x=a@b"), "https://ghe.example/api/v3?x=a@b");
+        assert_eq!(shown(DEFAULT_API_URL), DEFAULT_API_URL);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::client::Client;
 use super::errors::{ApiError, Failure, RateLimit};
-use super::rest::{PER_PAGE, encode};
+use super::rest::{MAX_LIST_PAGES, PER_PAGE, encode};
 use crate::repo_ref::RepoRef;
 
 /// Whose repositories to list.
@@ -58,17 +58,16 @@ pub async fn repositories(client: &Client, owner: &Owner) -> Result<Vec<ListedRe
     }
 }
 
-/// Every page of a listing of repositories.
-async fn all_listed(client: &Client, mut uri: String) -> Result<Vec<ListedRepo>, ApiError> {
+/// Every page of a listing of repositories, up to `MAX_LIST_PAGES`.
+async fn all_listed(client: &Client, first: String) -> Result<Vec<ListedRepo>, ApiError> {
     let mut repos = Vec::new();
-    loop {
-        let page = client.get_page::<ListedRepo>(&uri).await?;
-        repos.extend(page.items);
-        match page.next {
-            Some(next) => uri = next,
-            None => return Ok(repos),
-        }
-    }
+    client
+        .each_page(first, MAX_LIST_PAGES, |page: Vec<ListedRepo>| {
+            repos.extend(page);
+            true
+        })
+        .await?;
+    Ok(repos)
 }
 
 /// The budgets left, REST's and GraphQL's (points), from `GET /rate_limit`, which counts against

@@ -17,6 +17,7 @@ use super::graphql::{self, QueryFailure};
 use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use super::window;
 use crate::audit::{self, ExternalConfig};
+use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
 use crate::engine::check::label_matches;
 use crate::engine::rule::{Check, Responsibility};
@@ -105,7 +106,7 @@ pub async fn collect_with(
         FilesFrom::DefaultBranch => remote_files(client, &repo, &meta.default_branch, external, now).await?,
         FilesFrom::Commit(sha) => remote_files(client, &repo, sha, external, now).await?,
         FilesFrom::Checkout(path) => {
-            let (mut snap, rules) = audit::collect_local(path, external, now)?;
+            let (mut snap, rules) = audit::collect_local(path, Ownership::Workspace, external, now)?;
             snap.repository = Some(repo.to_string());
             for kind in audit::API_DATA {
                 snap.unavailable.remove(&kind);
@@ -113,7 +114,7 @@ pub async fn collect_with(
             (snap, rules)
         }
     };
-    snap.sources.api = Some(opts.api_url.clone());
+    snap.sources.api = Some(opts.api_shown());
     if meta.archived {
         // First, as the most important thing a reader should know.
         snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
@@ -139,7 +140,7 @@ pub async fn collect_with(
     }
     let dot_github = overview.map(|o| o.dot_github_branch);
     collect_inherited(client, &repo, &rules, dot_github, &mut snap).await?;
-    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_url);
+    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_shown());
     Ok((snap, rules))
 }
 
@@ -171,8 +172,8 @@ async fn remote_files(
     Ok((snap, rules))
 }
 
-/// `snap` as commit `sha` of its repository would show it: the tree and the bodies the rules
-/// read are that commit's, read through the API; settings, labels and activity are kept, since
+/// `snap` as commit `sha` of its repository would show it: the tree, the config file (read, not
+/// applied) and the bodies the rules read are that commit's, read through the API; settings, labels and activity are kept, since
 /// they belong to the repository rather than to a commit. This is how the Action audits a pull
 /// request's base for the price of one tree listing and a few bodies.
 pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOptions, sha: &str) -> Result<Snapshot> {
@@ -190,6 +191,8 @@ pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOption
     base.sources.local_tree = None;
     base.sources.local_listing = None;
     base.sources.git_ref = Some(sha.to_string());
+    // Not to judge by: to say whether the commit changes the config.
+    tree.read_into(&client, audit::config_in_tree(&base).map(str::to_string), &mut base.files).await?;
     read_files(&client, &tree, rules, &mut base).await?;
     // Files the head has may be missing from the base, where GitHub falls back to the owner's.
     if base.inherited.is_none() && !base.unavailable.contains_key(&DataKind::Inherited) {

@@ -11,6 +11,10 @@ use crate::snapshot::Actor;
 
 /// GitHub's largest page.
 pub const PER_PAGE: u32 = 100;
+/// The most pages read of a list that is wanted whole (labels, a pull request's reviews, an
+/// owner's repositories): 100,000 items, past any real repository's, short of a server that
+/// makes up pages for ever.
+pub const MAX_LIST_PAGES: usize = 1000;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RepoJson {
@@ -248,7 +252,7 @@ pub async fn release_count(client: &Client, repo: &RepoRef) -> Result<u64, ApiEr
 
 pub async fn labels(client: &Client, repo: &RepoRef) -> Result<Vec<LabelJson>, ApiError> {
     let first = format!("{}/labels?per_page={PER_PAGE}", base(repo));
-    Ok(all_pages(client, first, usize::MAX, |_: &[LabelJson]| true).await?.0)
+    Ok(all_pages(client, first, MAX_LIST_PAGES, |_: &[LabelJson]| true).await?.0)
 }
 
 /// Open issues (pull requests included, as GitHub lists them) carrying one label.
@@ -348,7 +352,7 @@ pub async fn review_comments_since(
 /// The reviews of one pull request (no bulk form exists).
 pub async fn reviews(client: &Client, repo: &RepoRef, number: u64) -> Result<Vec<ReviewJson>, ApiError> {
     let first = format!("{}/pulls/{number}/reviews?per_page={PER_PAGE}", base(repo));
-    Ok(all_pages(client, first, usize::MAX, |_: &[ReviewJson]| true).await?.0)
+    Ok(all_pages(client, first, MAX_LIST_PAGES, |_: &[ReviewJson]| true).await?.0)
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
@@ -364,17 +368,14 @@ async fn all_pages<T: serde::de::DeserializeOwned>(
     more: impl Fn(&[T]) -> bool,
 ) -> Result<(Vec<T>, bool), ApiError> {
     let mut items = Vec::new();
-    let mut uri = first;
-    for _ in 0..max_pages {
-        let page: Page<T> = client.get_page(&uri).await?;
-        let go_on = more(&page.items);
-        items.extend(page.items);
-        match page.next {
-            Some(next) if go_on => uri = next,
-            _ => return Ok((items, true)),
-        }
-    }
-    Ok((items, false))
+    let complete = client
+        .each_page(first, max_pages, |page: Vec<T>| {
+            let go_on = more(&page);
+            items.extend(page);
+            go_on
+        })
+        .await?;
+    Ok((items, complete))
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             spent_budget(&self.budget, method.name(), uri)?;
-            let failure = match self.write_once(method, uri, body).await {
+            let failure = match self.in_time(self.write_once(method, uri, body)).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };

@@ -145,7 +145,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             spent_budget(&self.graphql_budget, "POST", &label)?;
-            let failure = match self.query_once(url, name, &body).await {
+            let failure = match self.in_time(self.query_once(url, name, &body)).await {
                 Ok(answer) => return Ok(answer),
                 // 501: a server that takes no POST at all (a plain HTTP server, a REST-only double).
                 Err(Failure::NotFound { .. } | Failure::Server { status: 501 }) if attempt == 1 => {

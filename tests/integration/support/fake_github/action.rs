@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use chrono::Utc;
 use serde_json::Value;
 
-use super::model::{Repo, WrittenComment, WrittenIssue};
+use super::model::{Repo, World, WrittenComment, WrittenIssue};
 use super::{Answer, Shared, forbidden, not_found, paginate, render, routes, template_path};
 
 /// GitHub's answer to a write with the read-only token of a fork's pull request.
@@ -28,6 +28,14 @@ pub(super) fn list_comments(shared: &Shared, repo: &Repo, params: &[String], que
     items.extend(writes.comments.iter().filter(|w| w.number == number).map(|w| render::written_comment(api, repo, w)));
     let (page, link) = paginate(items, api, template_path(routes::ISSUE_COMMENTS, params), query);
     Answer::Json(StatusCode::OK, page, link)
+}
+
+/// `GET /user`: the token's own account; GitHub refuses a GitHub App's installation token.
+pub(super) fn token_owner(api: &str, world: &World) -> Answer {
+    match &world.token_owner {
+        Some(owner) => Answer::Json(StatusCode::OK, render::user(api, owner), None),
+        None => Answer::Json(StatusCode::FORBIDDEN, render::error(READ_ONLY_MESSAGE, 403), None),
+    }
 }
 
 /// The open issues the client opened, for `GET /repos/{owner}/{repo}/issues`.
@@ -63,7 +71,8 @@ pub(super) fn write(shared: &Shared, method: &Method, template: &str, params: &[
     match (method.as_str(), template) {
         ("POST", routes::ISSUE_COMMENTS) => {
             let id = render::id_of(("written-comment", writes.comments.len()));
-            let w = WrittenComment { id, number: number(&params[2]), body, created_at: Utc::now(), edits: 0 };
+            let (number, user) = (number(&params[2]), world.writer());
+            let w = WrittenComment { id, number, user, body, created_at: Utc::now(), edits: 0 };
             writes.comments.push(w.clone());
             Answer::Json(StatusCode::CREATED, render::written_comment(api, repo, &w), None)
         }
@@ -78,7 +87,7 @@ pub(super) fn write(shared: &Shared, method: &Method, template: &str, params: &[
         ("POST", routes::ISSUES) => {
             let n = (repo.issues.len() + writes.issues.len() + 1) as u64;
             let title = text("title").unwrap_or_default();
-            let w = WrittenIssue { number: n, title, body, created_at: Utc::now(), edits: 0 };
+            let w = WrittenIssue { number: n, user: world.writer(), title, body, created_at: Utc::now(), edits: 0 };
             writes.issues.push(w.clone());
             Answer::Json(StatusCode::CREATED, render::written_issue(api, repo, &w), None)
         }

@@ -51,6 +51,8 @@ pub mod routes {
     pub const ISSUE: &str = "/repos/{owner}/{repo}/issues/{issue_number}";
     pub const ORG_REPOS: &str = "/orgs/{org}/repos";
     pub const USER_REPOS: &str = "/users/{username}/repos";
+    /// The token's own account (the Action's identity, to find its comment again).
+    pub const USER: &str = "/user";
     /// Free: GitHub does not count it against the rate limit.
     pub const RATE_LIMIT: &str = "/rate_limit";
     /// GitHub's GraphQL API: POST only, never conditional, with its own rate limit.
@@ -78,6 +80,11 @@ pub enum Fault {
     GraphqlFieldError { path: &'static str, kind: &'static str },
     /// Answer as though the query parameter were not sent: a server without that filter.
     IgnoredParameter(&'static str),
+    /// A normal answer whose `Link` header's `next` is the very page answered.
+    NextIsSelf,
+    /// A normal answer whose body comes one byte at a time, this long apart: each byte in time
+    /// for a read timeout, the whole never.
+    Trickle(Duration),
 }
 
 /// One request as the fake saw and answered it.
@@ -198,9 +205,10 @@ impl FakeGithub {
         &self.shared.base
     }
 
-    /// Injects a fault on a route template (`routes::ISSUES`), on one exact path
-    /// (`/repos/acme/.github`), or on the GraphQL queries of one name (`/graphql Activity`), for
-    /// its next `times` requests (`None`: every one).
+    /// Injects a fault on a route template (`routes::ISSUES`), on one method of it
+    /// (`POST /repos/{owner}/{repo}/issues`), on one exact path (`/repos/acme/.github`), or on the
+    /// GraphQL queries of one name (`/graphql Activity`), for its next `times` requests (`None`:
+    /// every one).
     pub fn inject(&self, route: &'static str, fault: Fault, times: Option<usize>) {
         self.shared.faults.lock().unwrap().push(Injected { route, fault, times });
     }
@@ -256,6 +264,24 @@ impl FakeGithub {
     /// Refuses every write from now on with GitHub's 403 for a read-only token.
     pub fn read_only(&self) {
         self.shared.read_only.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A comment on issue or pull request `number` by someone else than the client, written
+    /// before the client runs (listed with the client's own, oldest first).
+    pub fn comment_by(&self, user: Option<model::User>, number: u64, body: &str) {
+        let mut writes = self.shared.writes.lock().unwrap();
+        let id = render::id_of(("written-comment", writes.comments.len()));
+        let created_at = Utc::now();
+        writes.comments.push(model::WrittenComment { id, number, user, body: body.into(), created_at, edits: 0 });
+    }
+
+    /// An open issue opened by someone else than the client, before the client runs.
+    pub fn issue_by(&self, user: Option<model::User>, title: &str, body: &str) {
+        let world = self.shared.world.read().unwrap();
+        let mut writes = self.shared.writes.lock().unwrap();
+        let number = (world.repos.values().map(|r| r.issues.len()).max().unwrap_or(0) + writes.issues.len() + 1) as u64;
+        let (title, body, created_at) = (title.into(), body.into(), Utc::now());
+        writes.issues.push(model::WrittenIssue { number, user, title, body, created_at, edits: 0 });
     }
 
     /// The comments and issues written so far.
@@ -352,6 +378,7 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["orgs", o, "repos"] => (routes::ORG_REPOS, vec![o]),
         ["users", o, "repos"] => (routes::USER_REPOS, vec![o]),
         ["rate_limit"] => (routes::RATE_LIMIT, vec![]),
+        ["user"] => (routes::USER, vec![]),
         ["graphql"] => (routes::GRAPHQL, vec![]),
         _ => return None,
     };
@@ -421,7 +448,7 @@ async fn handle(
         }
         _ => uri.path().to_string(),
     };
-    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, template, &path));
+    let fault = route.as_ref().and_then(|(template, _)| take_fault(&shared, &method, template, &path));
     let latency = shared.latency_ms.load(std::sync::atomic::Ordering::Relaxed);
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -500,6 +527,10 @@ async fn handle(
 
     let (code, bytes, json, content_type) = match answer {
         Answer::Json(code, value, link) => {
+            let link = match fault {
+                Some(Fault::NextIsSelf) => Some(format!("<{}{uri}>; rel=\"next\"", shared.base)),
+                _ => link,
+            };
             if let Some(link) = link {
                 extra.insert(header::LINK, HeaderValue::from_str(&link).unwrap());
             }
@@ -561,10 +592,27 @@ async fn handle(
         .header("x-ratelimit-reset", reset)
         .header("x-ratelimit-resource", resource)
         .header("x-github-api-version-selected", "2022-11-28")
-        .body(Body::from(bytes))
+        .body(match fault {
+            Some(Fault::Trickle(every)) => trickle(bytes, every),
+            _ => Body::from(bytes),
+        })
         .unwrap();
     response.headers_mut().extend(extra);
     response
+}
+
+/// A body sent one byte every `every`.
+fn trickle(bytes: Vec<u8>, every: Duration) -> Body {
+    let (mut sender, body) = http_body_util::channel::Channel::<axum::body::Bytes>::new(1);
+    tokio::spawn(async move {
+        for byte in bytes {
+            tokio::time::sleep(every).await;
+            if sender.send_data(axum::body::Bytes::from(vec![byte])).await.is_err() {
+                return;
+            }
+        }
+    });
+    Body::new(body)
 }
 
 /// The hourly limit of a resource: GraphQL has none without a token (it answers 401).
@@ -621,9 +669,12 @@ pub fn query_name(query: &str) -> String {
     after.trim_start().split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("").to_string()
 }
 
-fn take_fault(shared: &Shared, template: &str, path: &str) -> Option<Fault> {
+fn take_fault(shared: &Shared, method: &Method, template: &str, path: &str) -> Option<Fault> {
     let mut faults = shared.faults.lock().unwrap();
-    let i = faults.iter().position(|f| (f.route == template || f.route == path) && f.times != Some(0))?;
+    let with_method = format!("{method} {template}");
+    let i = faults
+        .iter()
+        .position(|f| (f.route == template || f.route == path || f.route == with_method) && f.times != Some(0))?;
     if let Some(n) = faults[i].times.as_mut() {
         *n -= 1;
     }
@@ -671,6 +722,7 @@ fn serve(
             let resources = serde_json::json!({"core": core, "graphql": graphql});
             return Answer::Json(StatusCode::OK, serde_json::json!({"resources": resources, "rate": core}), None);
         }
+        routes::USER => return action::token_owner(api, &world),
         routes::ORG_REPOS | routes::USER_REPOS => {
             let owned: Vec<Value> = world
                 .repos

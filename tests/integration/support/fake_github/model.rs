@@ -242,9 +242,18 @@ pub struct World {
     pub renamed: BTreeMap<String, String>,
     /// Users GitHub's search refuses to search for (suspended or hidden accounts).
     pub unsearchable: Vec<String>,
+    /// The account the client's token belongs to, which `GET /user` names and which writes as
+    /// itself; `None`: a GitHub App's installation token (the workflow's `GITHUB_TOKEN`), which
+    /// `GET /user` refuses and which writes as `github-actions[bot]`.
+    pub token_owner: Option<User>,
 }
 
 impl World {
+    /// Who the client's token writes as.
+    pub fn writer(&self) -> Option<User> {
+        self.token_owner.clone().or_else(|| bot("github-actions"))
+    }
+
     pub fn with(mut self, repo: Repo) -> World {
         self.repos.insert(repo.full_name().to_ascii_lowercase(), repo);
         self
@@ -272,6 +281,8 @@ pub struct WrittenComment {
     pub id: u64,
     /// The issue or pull request it is on.
     pub number: u64,
+    /// Who wrote it: the client's token, or someone else, as a test wrote it before.
+    pub user: Option<User>,
     pub body: String,
     pub created_at: DateTime<Utc>,
     /// How many times it was edited.
@@ -279,9 +290,9 @@ pub struct WrittenComment {
 }
 
 impl WrittenComment {
-    /// The comment as the model has it: the workflow's bot wrote it.
+    /// The comment as the model has it.
     pub fn as_comment(&self) -> Comment {
-        Comment { number: self.number, user: bot("github-actions"), association: "NONE", created_at: self.created_at }
+        Comment { number: self.number, user: self.user.clone(), association: "NONE", created_at: self.created_at }
     }
 }
 
@@ -289,6 +300,8 @@ impl WrittenComment {
 #[derive(Debug, Clone)]
 pub struct WrittenIssue {
     pub number: u64,
+    /// Who opened it: the client's token, or someone else, as a test wrote it before.
+    pub user: Option<User>,
     pub title: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -296,12 +309,12 @@ pub struct WrittenIssue {
 }
 
 impl WrittenIssue {
-    /// The issue as the model has it: open, unlabelled, opened by the workflow's bot.
+    /// The issue as the model has it: open, unlabelled.
     pub fn as_issue(&self) -> Issue {
         Issue {
             number: self.number,
             title: self.title.clone(),
-            user: bot("github-actions"),
+            user: self.user.clone(),
             association: "NONE",
             created_at: self.created_at,
             closed_at: None,
