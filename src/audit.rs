@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::collect::local::Checkout;
+use crate::collect::local::{Checkout, Listed};
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
 use crate::locate;
@@ -62,10 +62,11 @@ pub fn collect_local(
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, RuleSet)> {
     let checkout = Checkout::open(path)?;
-    let (tree, listing) = checkout.list()?;
+    let Listed { tree, listing, unreadable } = checkout.list();
     let mut snap = Snapshot::new(checkout.repository(), now);
     snap.sources.local_tree = Some(display_path(path));
     snap.sources.local_listing = Some(listing.as_str().to_string());
+    snap.sources.unreadable = unreadable;
     if tree.truncated {
         snap.sources
             .notes
@@ -76,26 +77,36 @@ pub fn collect_local(
         snap.unavailable.insert(kind, NEEDS_API.to_string());
     }
     if let Some(config) = config_in_tree(&snap) {
-        snap.files.insert(config.to_string(), checkout.read(config));
+        read_into(&mut snap, &checkout, config.to_string());
     }
     let rules = rules_for(&snap, external)?;
     for path in rules.paths_to_read(&snap.tree) {
-        let body = checkout.read(&path);
-        snap.files.insert(path, body);
+        read_into(&mut snap, &checkout, path);
     }
     for path in locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref()) {
-        let body = checkout.read(&path);
-        snap.files.insert(path, body);
+        read_into(&mut snap, &checkout, path);
     }
     note_unreadable(&mut snap);
     Ok((snap, rules))
 }
 
-/// Says which read files could not be used, so the report is honest about it.
+/// Reads one file into the snapshot. One the OS refuses is present and unreadable, and listed
+/// among what was not seen.
+fn read_into(snap: &mut Snapshot, checkout: &Checkout, path: String) {
+    let body = checkout.read(&path).unwrap_or_else(|e| {
+        snap.sources.unreadable.insert(path.clone(), e.to_string());
+        FileBody::Unreadable { reason: format!("cannot read: {e}") }
+    });
+    snap.files.insert(path, body);
+}
+
+/// Says which read files could not be used, so the report is honest about it; those the OS
+/// refused are already listed as not seen.
 pub(crate) fn note_unreadable(snap: &mut Snapshot) {
     let notes: Vec<String> = snap
         .files
         .iter()
+        .filter(|(p, _)| !snap.sources.unreadable.contains_key(*p))
         .filter_map(|(p, b)| match b {
             FileBody::Unreadable { reason } => Some(format!("{p} could not be read ({reason})")),
             FileBody::Text { truncated: true, .. } => Some(format!("{p} was read only in part (size cap)")),

@@ -1,6 +1,8 @@
-//! A local checkout: the files git tracks (or, outside git, the files its ignore rules keep),
-//! and capped reads of the few files rules need, never outside the checkout.
+//! A local checkout: the files git tracks and the untracked ones it does not ignore (or, outside
+//! git, the files its ignore rules keep), and capped reads of the few files rules need, never
+//! outside the checkout. What cannot be read is said, never taken for missing.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,10 +23,20 @@ pub struct Checkout {
     root: PathBuf,
 }
 
+/// The file list of a checkout, and the folders whose files could not be listed.
+#[derive(Debug)]
+pub struct Listed {
+    pub tree: Tree,
+    pub listing: Listing,
+    /// Folders that could not be opened (path with a trailing `/`) → the OS's error.
+    pub unreadable: BTreeMap<String, String>,
+}
+
 /// How the file list was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
-    /// `git ls-files`: what the repository tracks.
+    /// `git ls-files --cached --others --exclude-standard`: the work tree the maintainer edits,
+    /// tracked files and the untracked ones git does not ignore.
     Git,
     /// A walk honouring `.gitignore` (not a git checkout, or git is not installed).
     Walk,
@@ -48,6 +60,8 @@ impl Checkout {
                 path.display()
             )));
         }
+        // A folder that cannot be listed would be audited as empty: a score of 0 for nothing seen.
+        fs::read_dir(path).map_err(|e| Error::Runtime(format!("cannot read the folder {}: {e}", path.display())))?;
         let root = path.canonicalize().map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         Ok(Checkout { root })
     }
@@ -56,21 +70,27 @@ impl Checkout {
         &self.root
     }
 
-    /// The repository's files. A git checkout's root lists what git tracks; anything else is walked.
-    pub fn list(&self) -> Result<(Tree, Listing)> {
+    /// The repository's files. A git checkout's root lists what git does not ignore; anything else
+    /// is walked.
+    pub fn list(&self) -> Listed {
         if self.root.join(".git").exists() {
-            // A checkout whose index lists nothing (an interrupted clone) is read as a folder.
-            if let Some(tree) = self.git_ls_files().filter(|t| !t.paths.is_empty()) {
-                return Ok((tree, Listing::Git));
+            // Untracked files are listed too: an interrupted clone's or a new repository's files are there.
+            if let Some((tree, unreadable)) = self.git_ls_files() {
+                return Listed { tree, listing: Listing::Git, unreadable };
             }
         }
-        Ok((self.walk()?, Listing::Walk))
+        let (tree, unreadable) = self.walk();
+        Listed { tree, listing: Listing::Walk, unreadable }
     }
 
-    fn git_ls_files(&self) -> Option<Tree> {
+    fn git_ls_files(&self) -> Option<(Tree, BTreeMap<String, String>)> {
         let out = Command::new("git")
             // The Action's workspace belongs to another user than the container's root.
             .args(["-c", "safe.directory=*", "-c", "core.quotepath=off", "ls-files", "-z", "--cached"])
+            // A maintainer adds CODE_OF_CONDUCT.md and audits again before `git add`.
+            .args(["--others", "--exclude-standard"])
+            // Git's warnings about folders it could not open are read below, in its own words.
+            .env("LC_ALL", "C")
             .current_dir(&self.root)
             .output()
             .ok()?;
@@ -83,12 +103,18 @@ impl Checkout {
             .filter(|p| !p.is_empty())
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .collect();
-        // Deleted but still indexed files are not in the working tree.
-        paths.retain(|p| self.root.join(p).symlink_metadata().is_ok());
-        Some(cap(paths))
+        // Deleted but still indexed files are not in the working tree; a file in a folder that
+        // cannot be entered is there, and unreadable.
+        paths.retain(|p| {
+            self.root.join(p).symlink_metadata().map_or_else(|e| e.kind() != std::io::ErrorKind::NotFound, |_| true)
+        });
+        paths.sort();
+        paths.dedup();
+        Some((cap(paths), folders_git_could_not_open(&String::from_utf8_lossy(&out.stderr))))
     }
 
-    fn walk(&self) -> Result<Tree> {
+    fn walk(&self) -> (Tree, BTreeMap<String, String>) {
+        let mut unreadable = BTreeMap::new();
         let mut paths = Vec::new();
         let walker = ignore::WalkBuilder::new(&self.root)
             .hidden(false)
@@ -97,7 +123,15 @@ impl Checkout {
             .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {
-            let Ok(entry) = entry else { continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some((path, reason)) = self.walk_error(&e) {
+                        unreadable.insert(path, reason);
+                    }
+                    continue;
+                }
+            };
             if entry.file_type().is_some_and(|t| !t.is_dir()) {
                 if let Ok(rel) = entry.path().strip_prefix(&self.root) {
                     paths.push(rel.to_string_lossy().replace('\\', "/"));
@@ -108,15 +142,30 @@ impl Checkout {
             }
         }
         paths.sort();
-        Ok(cap(paths))
+        (cap(paths), unreadable)
     }
 
-    /// Reads a file's body, capped; never follows a link out of the checkout.
-    pub fn read(&self, rel: &str) -> FileBody {
-        let unreadable = |reason: String| FileBody::Unreadable { reason };
+    /// The folder (with a trailing `/`) or file a walk could not read, and the OS's error.
+    fn walk_error(&self, e: &ignore::Error) -> Option<(String, String)> {
+        match e {
+            ignore::Error::WithDepth { err, .. } => self.walk_error(err),
+            ignore::Error::WithPath { path, err } => {
+                let rel = path.strip_prefix(&self.root).ok()?.to_string_lossy().replace('\\', "/");
+                let folder = if path.is_dir() { "/" } else { "" };
+                Some((format!("{rel}{folder}"), err.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads a file's body, capped; never follows a link out of the checkout. `Err` is the OS's
+    /// refusal (a permission): the file is there and was not seen.
+    pub fn read(&self, rel: &str) -> std::io::Result<FileBody> {
+        let unreadable = |reason: String| Ok(FileBody::Unreadable { reason });
         let path = self.root.join(rel);
         let real = match path.canonicalize() {
             Ok(p) => p,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(e),
             Err(e) => return unreadable(format!("a broken or looping link, or unreadable: {e}")),
         };
         if !real.starts_with(&self.root) {
@@ -126,11 +175,8 @@ impl Checkout {
             return unreadable("not a regular file".into());
         }
         let mut bytes = Vec::new();
-        let read = fs::File::open(&real).and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes));
-        if let Err(e) = read {
-            return unreadable(format!("cannot read: {e}"));
-        }
-        decode(bytes)
+        fs::File::open(&real)?.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+        Ok(decode(bytes))
     }
 
     /// `owner/name` from the `origin` remote, when it is on GitHub.
@@ -153,6 +199,18 @@ impl Checkout {
         }
         None
     }
+}
+
+/// The folders in git's warnings `could not open directory 'docs/': Permission denied`.
+fn folders_git_could_not_open(stderr: &str) -> BTreeMap<String, String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("warning: could not open directory '")?;
+            let (folder, reason) = rest.split_once("': ")?;
+            Some((folder.to_string(), reason.to_string()))
+        })
+        .collect()
 }
 
 fn cap(mut paths: Vec<String>) -> Tree {
@@ -195,6 +253,14 @@ mod tests {
         assert!(tree.truncated);
         assert_eq!(tree.paths.len(), MAX_TREE_PATHS);
         assert!(!cap(vec!["a".into()]).truncated);
+    }
+
+    #[test]
+    fn folders_git_could_not_open_are_read_from_its_warnings() {
+        let stderr = "warning: unable to access '/root/.config/git/ignore': Permission denied\n\
+                      warning: could not open directory 'docs/': Permission denied\n";
+        let folders = folders_git_could_not_open(stderr);
+        assert_eq!(folders.into_iter().collect::<Vec<_>>(), [("docs/".to_string(), "Permission denied".to_string())]);
     }
 
     #[test]

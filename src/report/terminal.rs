@@ -149,7 +149,7 @@ pub fn sources_line(report: &Report) -> String {
     let mut parts = Vec::new();
     if let Some(tree) = &report.sources.local_tree {
         let how = match report.sources.local_listing.as_deref() {
-            Some("git") => "files tracked by git",
+            Some("git") => "files tracked by git and untracked, not ignored",
             _ => "all files not ignored",
         };
         parts.push(format!("local checkout {tree} ({how})"));
@@ -167,6 +167,11 @@ pub fn sources_line(report: &Report) -> String {
         let what: Vec<&str> = report.unavailable.iter().map(|u| u.data.as_str()).collect();
         let _ =
             write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
+    }
+    if !report.sources.unreadable.is_empty() {
+        let what: Vec<String> =
+            report.sources.unreadable.iter().map(|(path, reason)| format!("{path} ({reason})")).collect();
+        let _ = write!(line, ". Not seen, unreadable: {}", what.join(", "));
     }
     for note in &report.sources.notes {
         let _ = write!(line, ". {note}");

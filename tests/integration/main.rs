@@ -24,3 +24,4 @@ mod org_audit;
 mod render_formats;
 mod render_safety;
 mod report_snapshots;
+mod unreadable_input;
