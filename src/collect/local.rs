@@ -219,11 +219,20 @@ fn cap(mut paths: Vec<String>) -> Tree {
     Tree { paths, truncated }
 }
 
-/// Text from bytes: binary is refused, a cut multi-byte character at the cap is dropped, and
-/// invalid UTF-8 is read with replacement characters.
+/// Text from bytes, as editors read it: a byte order mark says the encoding (UTF-8 or UTF-16);
+/// without one, bytes with a NUL are binary, valid UTF-8 is UTF-8, and bytes where no non-ASCII
+/// character is valid UTF-8 are Latin-1 (Windows-1252, its superset). Invalid bytes in otherwise
+/// UTF-8 text are replaced, and a character cut at the size cap is dropped.
 pub fn decode(mut bytes: Vec<u8>) -> FileBody {
     let truncated = bytes.len() > MAX_FILE_BYTES;
     bytes.truncate(MAX_FILE_BYTES);
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let body = &bytes[bom_len..];
+        // A UTF-16 text cut at the cap may end in half a code unit.
+        let body = if truncated && encoding != encoding_rs::UTF_8 { &body[..body.len() & !1] } else { body };
+        let text = encoding.decode_without_bom_handling(body).0.into_owned();
+        return FileBody::Text { text: drop_cut_character(text, truncated), truncated };
+    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return FileBody::Unreadable { reason: "binary".into() };
     }
@@ -235,12 +244,22 @@ pub fn decode(mut bytes: Vec<u8>) -> FileBody {
             if truncated && err.error_len().is_none() {
                 bytes.truncate(err.valid_up_to());
                 String::from_utf8(bytes).unwrap_or_default()
+            } else if bytes.utf8_chunks().all(|chunk| chunk.valid().is_ascii()) {
+                encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned()
             } else {
                 String::from_utf8_lossy(&bytes).into_owned()
             }
         }
     };
     FileBody::Text { text, truncated }
+}
+
+/// A decoder ends text cut inside a character with a replacement character: it is not the file's.
+fn drop_cut_character(mut text: String, truncated: bool) -> String {
+    if truncated && text.ends_with(char::REPLACEMENT_CHARACTER) {
+        text.pop();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -268,11 +287,38 @@ mod tests {
         assert!(matches!(decode(b"PNG\0\0data".to_vec()), FileBody::Unreadable { .. }));
     }
 
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let units = "\u{feff}".encode_utf16().chain(text.encode_utf16());
+        units.flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+    }
+
     #[test]
-    fn invalid_utf8_is_read_with_replacements() {
-        let FileBody::Text { text, truncated } = decode(b"caf\xe9 ok".to_vec()) else { panic!() };
-        assert_eq!(text, "caf\u{fffd} ok");
+    fn utf16_with_a_byte_order_mark_is_text() {
+        for big_endian in [false, true] {
+            let FileBody::Text { text, truncated } = decode(utf16("# Código de conducta\n", big_endian)) else {
+                panic!("big endian {big_endian}: not text")
+            };
+            assert_eq!((text.as_str(), truncated), ("# Código de conducta\n", false), "big endian {big_endian}");
+        }
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_not_part_of_the_text() {
+        let FileBody::Text { text, .. } = decode(b"\xef\xbb\xbf# Title".to_vec()) else { panic!() };
+        assert_eq!(text, "# Title");
+    }
+
+    #[test]
+    fn latin1_is_text() {
+        let FileBody::Text { text, truncated } = decode(b"Caf\xe9 cr\xe8me, \xa9 2024".to_vec()) else { panic!() };
+        assert_eq!(text, "Café crème, © 2024");
         assert!(!truncated);
+    }
+
+    #[test]
+    fn utf8_with_a_stray_invalid_byte_is_read_with_a_replacement() {
+        let FileBody::Text { text, .. } = decode(b"caf\xc3\xa9 \xff ok".to_vec()) else { panic!() };
+        assert_eq!(text, "café \u{fffd} ok");
     }
 
     #[test]

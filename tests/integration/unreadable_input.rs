@@ -128,3 +128,16 @@ fn an_unreadable_file_or_folder_in_a_plain_folder_is_named_as_not_seen() {
     let unreadable = &r["sources"]["unreadable"];
     assert!(unreadable["docs/"].is_string() && unreadable[".github/SECURITY.md"].is_string(), "{unreadable}");
 }
+
+#[test]
+fn a_code_of_conduct_in_utf16_or_latin1_is_read_as_text() {
+    let utf16: Vec<u8> = "\u{feff}".encode_utf16().chain(COC.encode_utf16()).flat_map(u16::to_le_bytes).collect();
+    let latin1: Vec<u8> = COC.replace("everyone", "everyone, café or crèche").chars().map(|c| c as u32 as u8).collect();
+    for (encoding, bytes) in [("UTF-16", utf16), ("Latin-1", latin1)] {
+        let dir = workspace();
+        fs::write(dir.path().join("CODE_OF_CONDUCT.md"), &bytes).unwrap();
+        let r = common::json_report(dir.path().to_str().unwrap(), &[]);
+        assert_eq!(status(&r, "coc-present"), "pass", "{encoding}: {}", finding(&r, "coc-present"));
+        assert_eq!(status(&r, "coc-reporting-channel"), "pass", "{encoding}: {}", finding(&r, "coc-reporting-channel"));
+    }
+}
