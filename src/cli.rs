@@ -1,7 +1,7 @@
 //! The command line: clap types and dispatch.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,8 +13,8 @@ use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
 use crate::org::{self, OrgOptions};
-use crate::repo_ref::RepoRef;
 use crate::report::{self, Format, RenderOptions, Report};
+use crate::target::{self, Target};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +50,9 @@ struct AuditArgs {
     /// Exit with status 1 when the overall score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
+    /// Run from a sub-folder of a checkout, audit that folder alone, not the repository root.
+    #[arg(long)]
+    no_root: bool,
     #[command(flatten)]
     org: OrgArgs,
     #[command(flatten)]
@@ -179,6 +182,9 @@ enum Command {
     Snapshot {
         /// A checkout's folder (default `.`) or OWNER/REPO.
         target: Option<String>,
+        /// Run from a sub-folder of a checkout, collect that folder alone, not the repository root.
+        #[arg(long)]
+        no_root: bool,
     },
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
     Action,
@@ -230,8 +236,8 @@ fn run(cli: Cli) -> Result<u8> {
             print(&explain::explain(&rules, r))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Snapshot { target }) => {
-            let (snap, _) = collect(target.as_deref(), &common, external.as_ref(), now)?;
+        Some(Command::Snapshot { target, no_root }) => {
+            let (snap, _) = collect(target.as_deref(), no_root, &common, external.as_ref(), now)?;
             let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
@@ -253,27 +259,43 @@ fn rules_only(external: Option<&ExternalConfig>) -> Result<RuleSet> {
     }
 }
 
+/// Collects what the user named. Run from a sub-folder of a checkout (no target, or `.`), the
+/// repository root is audited, as git and cargo find theirs, unless `no_root`.
 fn collect(
     target: Option<&str>,
+    no_root: bool,
     common: &Common,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
 ) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
-    let target = target.unwrap_or(".");
-    let path = Path::new(target);
-    if path.exists() {
-        return audit::collect_local(path, external, now);
+    let input = target.unwrap_or(".");
+    let cwd = std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?;
+    match Target::resolve(input, &cwd)? {
+        Target::Folder(folder) => match target::repository_root(&folder).filter(|_| input == "." && !no_root) {
+            Some((root, shown)) => {
+                let (mut snap, rules) = audit::collect_local(&root, external, now)?;
+                snap.sources.local_tree = Some(shown.clone());
+                snap.sources.notes.insert(
+                    0,
+                    format!("audited the repository root {shown} (the nearest folder with .git above .); --no-root audits . alone"),
+                );
+                Ok((snap, rules))
+            }
+            None => audit::collect_local(&folder, external, now),
+        },
+        Target::Github { repo, bare } => {
+            init_logging(common.verbose);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+            let collected = runtime.block_on(github::collect(&repo, &common.github_options(), external, now));
+            match bare {
+                true => collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: "))),
+                false => collected,
+            }
+        }
     }
-    if RepoRef::looks_like(target) {
-        let repo = RepoRef::parse(target).map_err(Error::Usage)?;
-        init_logging(common.verbose);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-        return runtime.block_on(github::collect(&repo, &common.github_options(), external, now));
-    }
-    Err(Error::Usage(format!("{target} is neither a folder nor OWNER/REPO")))
 }
 
 /// Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
@@ -316,7 +338,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
             let rules = audit::rules_for(&snap, external)?;
             (snap, rules)
         }
-        None => collect(args.target.as_deref(), &args.common, external, now)?,
+        None => collect(args.target.as_deref(), args.no_root, &args.common, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
     let text = report::render(&report, &rules, &options)?;

@@ -16,4 +16,5 @@ pub mod org;
 pub mod repo_ref;
 pub mod report;
 pub mod snapshot;
+pub mod target;
 pub mod text;

@@ -179,25 +179,28 @@ impl Checkout {
         Ok(decode(bytes))
     }
 
-    /// `owner/name` from the `origin` remote, when it is on GitHub.
+    /// `owner/name` from the `origin` remote, or the only remote, when it is on GitHub. Of several
+    /// remotes without an `origin`, which is the project's is not guessed.
     pub fn repository(&self) -> Option<String> {
         let config = fs::read_to_string(self.root.join(".git/config")).ok()?;
-        let mut in_origin = false;
+        let mut remotes: Vec<(String, String)> = Vec::new();
+        let mut in_remote: Option<String> = None;
         for line in config.lines() {
             let line = line.trim();
             if line.starts_with('[') {
-                in_origin = line == "[remote \"origin\"]";
-            } else if in_origin {
+                in_remote = line.strip_prefix("[remote \"").and_then(|r| r.strip_suffix("\"]")).map(String::from);
+            } else if let Some(remote) = &in_remote {
                 if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start().trim_start_matches('=').trim()) {
-                    return url
-                        .contains("github.com")
-                        .then(|| RepoRef::parse(url).ok())
-                        .flatten()
-                        .map(|r| r.to_string());
+                    remotes.push((remote.clone(), url.to_string()));
                 }
             }
         }
-        None
+        let (_, url) = match remotes.iter().find(|(name, _)| name == "origin") {
+            Some(origin) => origin,
+            None if remotes.len() == 1 => &remotes[0],
+            None => return None,
+        };
+        url.contains("github.com").then(|| RepoRef::parse(url).ok()).flatten().map(|r| r.to_string())
     }
 }
 

@@ -24,4 +24,5 @@ mod org_audit;
 mod render_formats;
 mod render_safety;
 mod report_snapshots;
+mod target_resolution;
 mod unreadable_input;
