@@ -126,8 +126,18 @@ fn display_path(path: &Path) -> String {
 pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Runtime(format!("cannot read snapshot {}: {e}", path.display())))?;
-    let snap: Snapshot = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{} is not a cm-audit snapshot: {e}", path.display())))?;
+    let snap: Snapshot = serde_json::from_str(&text).map_err(|e| {
+        // The report is the file people have at hand; say which file `--from` wants.
+        let is_report = serde_json::from_str::<serde_json::Value>(&text)
+            .is_ok_and(|v| v.get("findings").is_some() && v.get("tool").is_some());
+        Error::Usage(match is_report {
+            true => format!(
+                "{} is a cm-audit report (--format json), not a snapshot: save one with `cm-audit snapshot`",
+                path.display()
+            ),
+            false => format!("{} is not a cm-audit snapshot: {e}", path.display()),
+        })
+    })?;
     if snap.schema_version != crate::snapshot::SNAPSHOT_SCHEMA_VERSION {
         return Err(Error::Usage(format!(
             "{} is a snapshot of schema version {}, this cm-audit reads version {}",

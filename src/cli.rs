@@ -56,6 +56,8 @@ struct AuditArgs {
     #[command(flatten)]
     org: OrgArgs,
     #[command(flatten)]
+    network: Network,
+    #[command(flatten)]
     common: Common,
 }
 
@@ -107,6 +109,7 @@ fn parse_glob(glob: &str) -> std::result::Result<globset::GlobMatcher, String> {
     globset::Glob::new(glob).map(|g| g.compile_matcher()).map_err(|e| e.to_string())
 }
 
+/// What every command takes, `rules` and `explain` included.
 #[derive(Debug, Clone, clap::Args)]
 struct Common {
     /// Config file (default: `.github/cm-audit.toml` or `cm-audit.toml` in the audited tree).
@@ -115,43 +118,51 @@ struct Common {
     /// The time the audit is taken at (RFC 3339), for reproducible reports.
     #[arg(long, env = "CM_AUDIT_NOW", hide = true, global = true)]
     now: Option<DateTime<Utc>>,
+}
+
+/// How to reach GitHub: for the commands that may (an audit, `snapshot`, `action`), not for
+/// `rules` and `explain`, whose help would otherwise list them.
+#[derive(Debug, Clone, clap::Args)]
+struct Network {
     /// GitHub token (default: $GITHUB_TOKEN, then $GH_TOKEN); without one, GitHub allows 60 requests an hour.
-    #[arg(long, value_name = "TOKEN", global = true)]
+    #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
     /// GitHub API base URL; GitHub Enterprise Server's is https://HOST/api/v3.
-    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = github::DEFAULT_API_URL, global = true)]
+    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = github::DEFAULT_API_URL)]
     api_url: String,
-    /// How far back to collect issues and pull requests: 90d, 12w, 48h.
-    #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = github::parse_window, global = true)]
-    window: chrono::TimeDelta,
+    /// How far back to collect issues and pull requests: 90d, 12w, 48h [default: 90d].
+    #[arg(long, value_name = "DURATION", value_parser = github::parse_window)]
+    window: Option<chrono::TimeDelta>,
     /// Seconds to wait for GitHub to connect or to go on answering.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
     /// Log each GitHub API request (method, path, status, rate limit left) to stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     verbose: bool,
     /// First backoff before retrying a failed request (tests shorten it).
-    #[arg(long, env = "CM_AUDIT_RETRY_BACKOFF_MS", default_value_t = 1000, hide = true, global = true)]
+    #[arg(long, env = "CM_AUDIT_RETRY_BACKOFF_MS", default_value_t = 1000, hide = true)]
     retry_backoff_ms: u64,
     /// The longest wait a secondary rate limit may ask for before cm-audit gives up.
-    #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true, global = true)]
+    #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true)]
     max_wait_secs: u64,
     /// Where GitHub's answers are kept to revalidate them (default: $XDG_CACHE_HOME/cm-audit, else ~/.cache/cm-audit).
-    #[arg(long, value_name = "DIR", env = "CM_AUDIT_CACHE_DIR", global = true)]
+    #[arg(long, value_name = "DIR", env = "CM_AUDIT_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
     /// Keep no answers and send no conditional requests.
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_cache: bool,
     /// Collect through the REST API only, without GraphQL (which needs a token, and has its own budget).
-    #[arg(long, env = "CM_AUDIT_REST_ONLY", global = true)]
+    #[arg(long, env = "CM_AUDIT_REST_ONLY")]
     rest_only: bool,
 }
 
-impl Common {
+impl Network {
     fn github_options(&self) -> GithubOptions {
         let token = github::token_from(self.token.clone(), |k| std::env::var(k).ok());
         let mut opts = GithubOptions::new(&self.api_url, token);
-        opts.window = self.window;
+        if let Some(window) = self.window {
+            opts.window = window;
+        }
         opts.timeout = Duration::from_secs(self.timeout);
         opts.retry.backoff = Duration::from_millis(self.retry_backoff_ms);
         opts.retry.max_wait = Duration::from_secs(self.max_wait_secs);
@@ -185,9 +196,14 @@ enum Command {
         /// Run from a sub-folder of a checkout, collect that folder alone, not the repository root.
         #[arg(long)]
         no_root: bool,
+        #[command(flatten)]
+        network: Network,
     },
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
-    Action,
+    Action {
+        #[command(flatten)]
+        network: Network,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -230,22 +246,20 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Some(Command::Explain { rule }) => {
             let rules = rules_only(external.as_ref())?;
-            let Some(r) = rules.rule(&rule) else {
-                return Err(Error::Usage(format!("no rule `{rule}`: `cm-audit rules` lists them")));
-            };
+            let r = explain::find(&rules, &rule).map_err(Error::Usage)?;
             print(&explain::explain(&rules, r))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Snapshot { target, no_root }) => {
-            let (snap, _) = collect(target.as_deref(), no_root, &common, external.as_ref(), now)?;
+        Some(Command::Snapshot { target, no_root, network }) => {
+            let (snap, _) = collect(target.as_deref(), no_root, &network, external.as_ref(), now)?;
             let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Action) => {
+        Some(Command::Action { network }) => {
             // A workflow's token changes on every run and ETags are per token: a cache would only
             // write files that are never read again.
-            let opts = GithubOptions { cache_dir: None, ..common.github_options() };
+            let opts = GithubOptions { cache_dir: None, ..network.github_options() };
             crate::action::run(opts, now)
         }
         None => audit_cmd(cli.audit, external.as_ref(), now),
@@ -264,32 +278,24 @@ fn rules_only(external: Option<&ExternalConfig>) -> Result<RuleSet> {
 fn collect(
     target: Option<&str>,
     no_root: bool,
-    common: &Common,
+    network: &Network,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
 ) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
     let input = target.unwrap_or(".");
     let cwd = std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?;
     match Target::resolve(input, &cwd)? {
-        Target::Folder(folder) => match target::repository_root(&folder).filter(|_| input == "." && !no_root) {
-            Some((root, shown)) => {
-                let (mut snap, rules) = audit::collect_local(&root, external, now)?;
-                snap.sources.local_tree = Some(shown.clone());
-                snap.sources.notes.insert(
-                    0,
-                    format!("audited the repository root {shown} (the nearest folder with .git above .); --no-root audits . alone"),
-                );
-                Ok((snap, rules))
-            }
-            None => audit::collect_local(&folder, external, now),
-        },
+        Target::Folder(folder) => {
+            say_what_has_no_effect_on_a_checkout(network);
+            collect_folder(&folder, input == "." && !no_root, external, now)
+        }
         Target::Github { repo, bare } => {
-            init_logging(common.verbose);
+            init_logging(network.verbose);
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-            let collected = runtime.block_on(github::collect(&repo, &common.github_options(), external, now));
+            let collected = runtime.block_on(github::collect(&repo, &network.github_options(), external, now));
             match bare {
                 true => collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: "))),
                 false => collected,
@@ -298,17 +304,53 @@ fn collect(
     }
 }
 
-/// Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
+/// `--window` and `-v` are about the API; on a checkout they would silently do nothing.
+fn say_what_has_no_effect_on_a_checkout(network: &Network) {
+    let given: Vec<&str> = [(network.window.is_some(), "--window"), (network.verbose, "-v")]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+    if !given.is_empty() {
+        let (flags, have) =
+            if given.len() == 1 { (given[0].to_string(), "has") } else { (given.join(" and "), "have") };
+        eprintln!("cm-audit: {flags} {have} no effect on a checkout: they are about the GitHub API (audit OWNER/REPO)");
+    }
+}
+
+/// A checkout's folder, or its repository root when `from_root` and the folder is below it.
+fn collect_folder(
+    folder: &std::path::Path,
+    from_root: bool,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
+    match target::repository_root(folder).filter(|_| from_root) {
+        Some((root, shown)) => {
+            let (mut snap, rules) = audit::collect_local(&root, external, now)?;
+            snap.sources.local_tree = Some(shown.clone());
+            snap.sources.notes.insert(
+                0,
+                format!("audited the repository root {shown} (the nearest folder with .git above .); --no-root audits . alone"),
+            );
+            Ok((snap, rules))
+        }
+        None => audit::collect_local(folder, external, now),
+    }
+}
+
+/// Warnings (retries, waits) always reach stderr, coloured by the rule stdout follows: only on a
+/// terminal, never with `NO_COLOR`; `-v` adds one line per request.
 fn init_logging(verbose: bool) {
     let level = if verbose { "cm_audit=info" } else { "cm_audit=warn" };
+    let colour = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(level))
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .without_time()
         .with_target(false)
         .try_init();
 }
-
 /// `--org` or `--user`: one row per repository; the exit status is the first failure's, if any.
 fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
     if args.template.is_some() || args.compare.is_some() || args.fail_under.is_some() {
@@ -316,12 +358,12 @@ fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>
             "--template, --compare and --fail-under work on one repository, not with --org or --user".into(),
         ));
     }
-    init_logging(args.common.verbose);
+    init_logging(args.network.verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-    let report = runtime.block_on(org::audit(&opts, &args.common.github_options(), external, now))?;
+    let report = runtime.block_on(org::audit(&opts, &args.network.github_options(), external, now))?;
     print(&report::org::render(&report, args.format)?)?;
     Ok(report.exit_code().unwrap_or(exit::SUCCESS))
 }
@@ -338,7 +380,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
             let rules = audit::rules_for(&snap, external)?;
             (snap, rules)
         }
-        None => collect(args.target.as_deref(), args.no_root, &args.common, external, now)?,
+        None => collect(args.target.as_deref(), args.no_root, &args.network, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
     let text = report::render(&report, &rules, &options)?;
