@@ -23,7 +23,7 @@ use compare::Comparison;
 use template::{Markup, UserTemplate};
 use view::{Limits, View};
 
-/// Version of the JSON report's shape; bumped on any incompatible change (see docs/report.md).
+/// Version of the JSON report's shape; bumped on any incompatible change (see docs/json-schema.md).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
