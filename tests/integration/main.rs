@@ -21,6 +21,7 @@ mod graphql_fake;
 mod local_audit;
 mod newcomer_report;
 mod org_audit;
+mod readme_sample;
 mod render_formats;
 mod render_safety;
 mod report_snapshots;
