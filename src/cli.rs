@@ -296,9 +296,11 @@ fn collect(
                 .build()
                 .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
             let collected = runtime.block_on(github::collect(&repo, &network.github_options(), external, now));
-            match bare {
-                true => collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: "))),
-                false => collected,
+            // `OWNER/REPO` as typed may have been meant as a folder: say that it is not one.
+            if bare {
+                collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: ")))
+            } else {
+                collected
             }
         }
     }
@@ -311,9 +313,13 @@ fn say_what_has_no_effect_on_a_checkout(network: &Network) {
         .filter_map(|(given, flag)| given.then_some(flag))
         .collect();
     if !given.is_empty() {
-        let (flags, have) =
-            if given.len() == 1 { (given[0].to_string(), "has") } else { (given.join(" and "), "have") };
-        eprintln!("cm-audit: {flags} {have} no effect on a checkout: they are about the GitHub API (audit OWNER/REPO)");
+        let (flags, have, they_are) = match given.as_slice() {
+            [one] => (one.to_string(), "has", "it is"),
+            many => (many.join(" and "), "have", "they are"),
+        };
+        eprintln!(
+            "cm-audit: {flags} {have} no effect on a checkout: {they_are} about the GitHub API (audit OWNER/REPO)"
+        );
     }
 }
 
