@@ -38,8 +38,8 @@ impl Target {
         match RepoRef::parse(input) {
             Ok(repo) => Ok(Target::Github { repo, bare: true }),
             Err(_) => Err(Error::Usage(format!(
-                "no such folder: {input}, nor OWNER/REPO (GitHub's names are letters, digits and `-`, \
-                 and `.` or `_` in REPO) or https://github.com/OWNER/REPO"
+                "no such folder: {input}, nor a repository: expected OWNER/REPO (GitHub's names are letters, \
+                 digits and `-`, and `.` or `_` in REPO) or https://github.com/OWNER/REPO"
             ))),
         }
     }
@@ -103,7 +103,7 @@ mod tests {
             assert_eq!(e.exit_code(), crate::error::exit::USAGE);
         }
         let e = Target::resolve("widgets", dir.path()).unwrap_err();
-        assert!(e.to_string().starts_with("no such folder: widgets, nor OWNER/REPO"), "{e}");
+        assert!(e.to_string().starts_with("no such folder: widgets, nor a repository: expected OWNER/REPO"), "{e}");
         assert!(Target::resolve("TESTS/x", dir.path()).unwrap_err().to_string().ends_with("no such folder: TESTS/x"));
     }
 

@@ -65,7 +65,7 @@ fn a_target_that_is_neither_a_folder_nor_a_repository_is_a_usage_error() {
         .arg("no-such-folder")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no such folder: no-such-folder, nor OWNER/REPO"));
+        .stderr(predicate::str::contains("no such folder: no-such-folder, nor a repository: expected OWNER/REPO"));
     cm_audit().arg("a/b/c").assert().code(2);
     cm_audit().arg("bare/main.py").assert().code(2).stderr(predicate::str::contains("is not a directory"));
 }
