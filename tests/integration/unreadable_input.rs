@@ -127,6 +127,10 @@ fn an_unreadable_file_or_folder_in_a_plain_folder_is_named_as_not_seen() {
     assert!(message.contains(".github/SECURITY.md") && message.contains("ermission denied"), "{message}");
     let unreadable = &r["sources"]["unreadable"];
     assert!(unreadable["docs/"].is_string() && unreadable[".github/SECURITY.md"].is_string(), "{unreadable}");
+    // Outside git nothing lists what is in docs/: a code of conduct there is not judged missing.
+    assert_eq!(status(&r, "coc-present"), "skipped", "{}", finding(&r, "coc-present"));
+    let message = finding(&r, "coc-present")["message"].as_str().unwrap();
+    assert!(message.contains("docs/ could not be read") && message.contains("ermission denied"), "{message}");
 }
 
 #[test]
