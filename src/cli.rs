@@ -12,6 +12,7 @@ use crate::collect::github::{self, GithubOptions};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
+use crate::logging;
 use crate::org::{self, OrgOptions};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::target::{self, Target};
@@ -290,7 +291,7 @@ fn collect(
             collect_folder(&folder, input == "." && !no_root, external, now)
         }
         Target::Github { repo, bare } => {
-            init_logging(network.verbose);
+            logging::init(network.verbose);
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -344,19 +345,6 @@ fn collect_folder(
     }
 }
 
-/// Warnings (retries, waits) always reach stderr, coloured by the rule stdout follows: only on a
-/// terminal, never with `NO_COLOR`; `-v` adds one line per request.
-fn init_logging(verbose: bool) {
-    let level = if verbose { "cm_audit=info" } else { "cm_audit=warn" };
-    let colour = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
-        .with_writer(std::io::stderr)
-        .with_ansi(colour)
-        .without_time()
-        .with_target(false)
-        .try_init();
-}
 /// `--org` or `--user`: one row per repository; the exit status is the first failure's, if any.
 fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
     if args.template.is_some() || args.compare.is_some() || args.fail_under.is_some() {
@@ -364,7 +352,7 @@ fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>
             "--template, --compare and --fail-under work on one repository, not with --org or --user".into(),
         ));
     }
-    init_logging(args.network.verbose);
+    logging::init(args.network.verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod locate;
+pub mod logging;
 pub mod newcomers;
 pub mod org;
 pub mod repo_ref;

@@ -79,12 +79,7 @@ fn run_with(inputs: &Inputs, runner: &Runner, mut opts: GithubOptions, now: Date
     if let Some(window) = inputs.window {
         opts.window = window;
     }
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("cm_audit=warn"))
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_target(false)
-        .try_init();
+    crate::logging::init(false);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
