@@ -28,7 +28,7 @@ pub struct Checkout {
 pub struct Listed {
     pub tree: Tree,
     pub listing: Listing,
-    /// Folders that could not be opened (path with a trailing `/`) → the OS's error.
+    /// Folders (with a trailing `/`) and files that could not be read → the OS's error.
     pub unreadable: BTreeMap<String, String>,
 }
 
@@ -100,7 +100,8 @@ impl Checkout {
         let mut paths: Vec<String> = out
             .stdout
             .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
+            // An untracked repository inside the work tree is listed as `vendor/lib/`: not a file.
+            .filter(|p| !p.is_empty() && !p.ends_with(b"/"))
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .collect();
         // Deleted but still indexed files are not in the working tree; a file in a folder that

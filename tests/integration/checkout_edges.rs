@@ -63,6 +63,15 @@ fn a_git_checkout_is_its_work_tree_tracked_and_untracked_files_that_git_does_not
     let out = cm_audit().arg(root).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(files tracked by git and untracked, not ignored)"), "{text}");
+
+    // A repository of its own inside the work tree (git lists it as `vendor/lib/`) is not a file.
+    fs::create_dir_all(root.join("vendor/lib")).unwrap();
+    git(&root.join("vendor/lib"), &["init", "-q"]);
+    fs::write(root.join("vendor/lib/README.md"), "# Lib\n").unwrap();
+    let out = cm_audit().args(["snapshot"]).arg(root).output().unwrap();
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = snap["tree"]["paths"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(paths.contains(&"SECURITY.md") && !paths.iter().any(|p| p.ends_with('/')), "{paths:?}");
 }
 
 #[test]
