@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::collect::local::{Checkout, Ownership};
+use crate::collect::local::{Checkout, Listed, Ownership};
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
 use crate::locate;
@@ -63,10 +63,11 @@ pub fn collect_local(
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, RuleSet)> {
     let checkout = Checkout::open(path, ownership)?;
-    let (tree, listing) = checkout.list()?;
+    let Listed { tree, listing, unreadable } = checkout.list();
     let mut snap = Snapshot::new(checkout.repository(), now);
     snap.sources.local_tree = Some(display_path(path));
     snap.sources.local_listing = Some(listing.as_str().to_string());
+    snap.sources.unreadable = unreadable;
     if tree.truncated {
         snap.sources
             .notes
@@ -77,12 +78,11 @@ pub fn collect_local(
         snap.unavailable.insert(kind, NEEDS_API.to_string());
     }
     if let Some(config) = config_in_tree(&snap) {
-        snap.files.insert(config.to_string(), checkout.read(config));
+        read_into(&mut snap, &checkout, config.to_string());
     }
     let rules = rules_for(&snap, external)?;
     for path in rules.paths_to_read(&snap.tree) {
-        let body = checkout.read(&path);
-        snap.files.insert(path, body);
+        read_into(&mut snap, &checkout, path);
     }
     // Each round reads the pages the read ones lead to, as far as documents are followed.
     for _ in 0..=locate::FOLLOW_ROUNDS {
@@ -91,19 +91,30 @@ pub fn collect_local(
             break;
         }
         for path in wanted {
-            let body = checkout.read(&path);
-            snap.files.insert(path, body);
+            read_into(&mut snap, &checkout, path);
         }
     }
     note_unreadable(&mut snap);
     Ok((snap, rules))
 }
 
-/// Says which read files could not be used, so the report is honest about it.
+/// Reads one file into the snapshot. One the OS refuses is present and unreadable, and listed
+/// among what was not seen.
+fn read_into(snap: &mut Snapshot, checkout: &Checkout, path: String) {
+    let body = checkout.read(&path).unwrap_or_else(|e| {
+        snap.sources.unreadable.insert(path.clone(), e.to_string());
+        FileBody::Unreadable { reason: format!("cannot read: {e}") }
+    });
+    snap.files.insert(path, body);
+}
+
+/// Says which read files could not be used, so the report is honest about it; those the OS
+/// refused are already listed as not seen.
 pub(crate) fn note_unreadable(snap: &mut Snapshot) {
     let notes: Vec<String> = snap
         .files
         .iter()
+        .filter(|(p, _)| !snap.sources.unreadable.contains_key(*p))
         .filter_map(|(p, b)| match b {
             FileBody::Unreadable { reason } => Some(format!("{p} could not be read ({reason})")),
             FileBody::Text { truncated: true, .. } => Some(format!("{p} was read only in part (size cap)")),
@@ -123,8 +134,18 @@ fn display_path(path: &Path) -> String {
 pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Runtime(format!("cannot read snapshot {}: {e}", path.display())))?;
-    let snap: Snapshot = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{} is not a cm-audit snapshot: {e}", path.display())))?;
+    let snap: Snapshot = serde_json::from_str(&text).map_err(|e| {
+        // The report is the file people have at hand; say which file `--from` wants.
+        let is_report = serde_json::from_str::<serde_json::Value>(&text)
+            .is_ok_and(|v| v.get("findings").is_some() && v.get("tool").is_some());
+        Error::Usage(match is_report {
+            true => format!(
+                "{} is a cm-audit report (--format json), not a snapshot: save one with `cm-audit snapshot`",
+                path.display()
+            ),
+            false => format!("{} is not a cm-audit snapshot: {e}", path.display()),
+        })
+    })?;
     if snap.schema_version != crate::snapshot::SNAPSHOT_SCHEMA_VERSION {
         return Err(Error::Usage(format!(
             "{} is a snapshot of schema version {}, this cm-audit reads version {}",

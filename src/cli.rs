@@ -1,7 +1,7 @@
 //! The command line: clap types and dispatch.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,9 +13,10 @@ use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
+use crate::logging;
 use crate::org::{self, OrgOptions};
-use crate::repo_ref::RepoRef;
 use crate::report::{self, Format, RenderOptions, Report};
+use crate::target::{self, Target};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,8 +52,13 @@ struct AuditArgs {
     /// Exit with status 1 when the overall score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
+    /// Run from a sub-folder of a checkout, audit that folder alone, not the repository root.
+    #[arg(long)]
+    no_root: bool,
     #[command(flatten)]
     org: OrgArgs,
+    #[command(flatten)]
+    network: Network,
     #[command(flatten)]
     common: Common,
 }
@@ -105,6 +111,7 @@ fn parse_glob(glob: &str) -> std::result::Result<globset::GlobMatcher, String> {
     globset::Glob::new(glob).map(|g| g.compile_matcher()).map_err(|e| e.to_string())
 }
 
+/// What every command takes, `rules` and `explain` included.
 #[derive(Debug, Clone, clap::Args)]
 struct Common {
     /// Config file (default: `.github/cm-audit.toml` or `cm-audit.toml` in the audited tree).
@@ -113,43 +120,51 @@ struct Common {
     /// The time the audit is taken at (RFC 3339), for reproducible reports.
     #[arg(long, env = "CM_AUDIT_NOW", hide = true, global = true)]
     now: Option<DateTime<Utc>>,
+}
+
+/// How to reach GitHub: for the commands that may (an audit, `snapshot`, `action`), not for
+/// `rules` and `explain`, whose help would otherwise list them.
+#[derive(Debug, Clone, clap::Args)]
+struct Network {
     /// GitHub token (default: $GITHUB_TOKEN, then $GH_TOKEN); without one, GitHub allows 60 requests an hour.
-    #[arg(long, value_name = "TOKEN", global = true)]
+    #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
     /// GitHub API base URL; GitHub Enterprise Server's is https://HOST/api/v3.
-    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = github::DEFAULT_API_URL, global = true)]
+    #[arg(long, value_name = "URL", env = "GITHUB_API_URL", default_value = github::DEFAULT_API_URL)]
     api_url: String,
-    /// How far back to collect issues and pull requests: 90d, 12w, 48h.
-    #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = github::parse_window, global = true)]
-    window: chrono::TimeDelta,
+    /// How far back to collect issues and pull requests: 90d, 12w, 48h [default: 90d].
+    #[arg(long, value_name = "DURATION", value_parser = github::parse_window)]
+    window: Option<chrono::TimeDelta>,
     /// Seconds to wait for GitHub to connect or to go on answering; a whole answer may take 4 times that.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
     /// Log each GitHub API request (method, path, status, rate limit left) to stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     verbose: bool,
     /// First backoff before retrying a failed request (tests shorten it).
-    #[arg(long, env = "CM_AUDIT_RETRY_BACKOFF_MS", default_value_t = 1000, hide = true, global = true)]
+    #[arg(long, env = "CM_AUDIT_RETRY_BACKOFF_MS", default_value_t = 1000, hide = true)]
     retry_backoff_ms: u64,
     /// The longest wait a secondary rate limit may ask for before cm-audit gives up.
-    #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true, global = true)]
+    #[arg(long, env = "CM_AUDIT_MAX_WAIT_SECS", default_value_t = 120, hide = true)]
     max_wait_secs: u64,
     /// Where GitHub's answers are kept to revalidate them (default: $XDG_CACHE_HOME/cm-audit, else ~/.cache/cm-audit).
-    #[arg(long, value_name = "DIR", env = "CM_AUDIT_CACHE_DIR", global = true)]
+    #[arg(long, value_name = "DIR", env = "CM_AUDIT_CACHE_DIR")]
     cache_dir: Option<PathBuf>,
     /// Keep no answers and send no conditional requests.
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_cache: bool,
     /// Collect through the REST API only, without GraphQL (which needs a token, and has its own budget).
-    #[arg(long, env = "CM_AUDIT_REST_ONLY", global = true)]
+    #[arg(long, env = "CM_AUDIT_REST_ONLY")]
     rest_only: bool,
 }
 
-impl Common {
+impl Network {
     fn github_options(&self) -> GithubOptions {
         let token = github::token_from(self.token.clone(), |k| std::env::var(k).ok());
         let mut opts = GithubOptions::new(&self.api_url, token);
-        opts.window = self.window;
+        if let Some(window) = self.window {
+            opts.window = window;
+        }
         opts.timeout = Duration::from_secs(self.timeout);
         opts.retry.backoff = Duration::from_millis(self.retry_backoff_ms);
         opts.retry.max_wait = Duration::from_secs(self.max_wait_secs);
@@ -180,9 +195,17 @@ enum Command {
     Snapshot {
         /// A checkout's folder (default `.`) or OWNER/REPO.
         target: Option<String>,
+        /// Run from a sub-folder of a checkout, collect that folder alone, not the repository root.
+        #[arg(long)]
+        no_root: bool,
+        #[command(flatten)]
+        network: Network,
     },
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
-    Action,
+    Action {
+        #[command(flatten)]
+        network: Network,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -226,22 +249,20 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Some(Command::Explain { rule }) => {
             let rules = rules_only(external.as_ref())?;
-            let Some(r) = rules.rule(&rule) else {
-                return Err(Error::Usage(format!("no rule `{rule}`: `cm-audit rules` lists them")));
-            };
+            let r = explain::find(&rules, &rule).map_err(Error::Usage)?;
             print(&explain::explain(&rules, r))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Snapshot { target }) => {
-            let (snap, _) = collect(target.as_deref(), &common, external.as_ref(), now)?;
+        Some(Command::Snapshot { target, no_root, network }) => {
+            let (snap, _) = collect(target.as_deref(), no_root, &network, external.as_ref(), now)?;
             let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Action) => {
+        Some(Command::Action { network }) => {
             // A workflow's token changes on every run and ETags are per token: a cache would only
             // write files that are never read again.
-            let opts = GithubOptions { cache_dir: None, ..common.github_options() };
+            let opts = GithubOptions { cache_dir: None, ..network.github_options() };
             crate::action::run(opts, now)
         }
         None => audit_cmd(cli.audit, external.as_ref(), now),
@@ -255,38 +276,75 @@ fn rules_only(external: Option<&ExternalConfig>) -> Result<RuleSet> {
     }
 }
 
+/// Collects what the user named. Run from a sub-folder of a checkout (no target, or `.`), the
+/// repository root is audited, as git and cargo find theirs, unless `no_root`.
 fn collect(
     target: Option<&str>,
-    common: &Common,
+    no_root: bool,
+    network: &Network,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
 ) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
-    let target = target.unwrap_or(".");
-    let path = Path::new(target);
-    if path.exists() {
-        return audit::collect_local(path, Ownership::Checked, external, now);
+    let input = target.unwrap_or(".");
+    let cwd = std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?;
+    match Target::resolve(input, &cwd)? {
+        Target::Folder(folder) => {
+            say_what_has_no_effect_on_a_checkout(network);
+            collect_folder(&folder, input == "." && !no_root, external, now)
+        }
+        Target::Github { repo, bare } => {
+            logging::init(network.verbose);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+            let collected = runtime.block_on(github::collect(&repo, &network.github_options(), external, now));
+            // `OWNER/REPO` as typed may have been meant as a folder: say that it is not one.
+            if bare {
+                collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: ")))
+            } else {
+                collected
+            }
+        }
     }
-    if RepoRef::looks_like(target) {
-        let repo = RepoRef::parse(target).map_err(Error::Usage)?;
-        init_logging(common.verbose);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-        return runtime.block_on(github::collect(&repo, &common.github_options(), external, now));
-    }
-    Err(Error::Usage(format!("{target} is neither a folder nor OWNER/REPO")))
 }
 
-/// Warnings (retries, waits) always reach stderr; `-v` adds one line per request.
-fn init_logging(verbose: bool) {
-    let level = if verbose { "cm_audit=info" } else { "cm_audit=warn" };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_target(false)
-        .try_init();
+/// `--window` and `-v` are about the API; on a checkout they would silently do nothing.
+fn say_what_has_no_effect_on_a_checkout(network: &Network) {
+    let given: Vec<&str> = [(network.window.is_some(), "--window"), (network.verbose, "-v")]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+    if !given.is_empty() {
+        let (flags, have, they_are) = match given.as_slice() {
+            [one] => (one.to_string(), "has", "it is"),
+            many => (many.join(" and "), "have", "they are"),
+        };
+        eprintln!(
+            "cm-audit: {flags} {have} no effect on a checkout: {they_are} about the GitHub API (audit OWNER/REPO)"
+        );
+    }
+}
+
+/// A checkout's folder, or its repository root when `from_root` and the folder is below it.
+fn collect_folder(
+    folder: &std::path::Path,
+    from_root: bool,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
+    match target::repository_root(folder).filter(|_| from_root) {
+        Some((root, shown)) => {
+            let (mut snap, rules) = audit::collect_local(&root, Ownership::Checked, external, now)?;
+            snap.sources.local_tree = Some(shown.clone());
+            snap.sources.notes.insert(
+                0,
+                format!("audited the repository root {shown} (the nearest folder with .git above .); --no-root audits . alone"),
+            );
+            Ok((snap, rules))
+        }
+        None => audit::collect_local(folder, Ownership::Checked, external, now),
+    }
 }
 
 /// `--org` or `--user`: one row per repository; the exit status is the first failure's, if any.
@@ -296,12 +354,12 @@ fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>
             "--template, --compare and --fail-under work on one repository, not with --org or --user".into(),
         ));
     }
-    init_logging(args.common.verbose);
+    logging::init(args.network.verbose);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-    let report = runtime.block_on(org::audit(&opts, &args.common.github_options(), external, now))?;
+    let report = runtime.block_on(org::audit(&opts, &args.network.github_options(), external, now))?;
     print(&report::org::render(&report, args.format)?)?;
     Ok(report.exit_code().unwrap_or(exit::SUCCESS))
 }
@@ -318,7 +376,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
             let rules = audit::rules_for(&snap, external)?;
             (snap, rules)
         }
-        None => collect(args.target.as_deref(), &args.common, external, now)?,
+        None => collect(args.target.as_deref(), args.no_root, &args.network, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
     let text = report::render(&report, &rules, &options)?;

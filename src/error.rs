@@ -40,6 +40,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error with `context` before its message (a config error keeps its own words).
+    pub fn in_context(self, context: &str) -> Error {
+        match self {
+            Error::Usage(m) => Error::Usage(format!("{context}{m}")),
+            Error::Config(e) => Error::Config(e),
+            Error::Runtime(m) => Error::Runtime(format!("{context}{m}")),
+            Error::NotFound(m) => Error::NotFound(format!("{context}{m}")),
+            Error::Auth(m) => Error::Auth(format!("{context}{m}")),
+            Error::RateLimit(m) => Error::RateLimit(format!("{context}{m}")),
+            Error::Network(m) => Error::Network(format!("{context}{m}")),
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Config(_) => exit::USAGE,

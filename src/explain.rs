@@ -17,6 +17,41 @@ pub fn list(rules: &RuleSet) -> String {
     out
 }
 
+/// The rule a person asked for, in any case and with `_` for `-`; else why not, with the nearest
+/// id when one is close (`coc-presnt` → "did you mean coc-present?").
+pub fn find<'a>(rules: &'a RuleSet, asked: &str) -> Result<&'a Rule, String> {
+    let id = asked.trim().to_ascii_lowercase().replace('_', "-");
+    if let Some(rule) = rules.rule(&id) {
+        return Ok(rule);
+    }
+    let nearest = rules
+        .rules
+        .iter()
+        .map(|r| (edit_distance(&id, &r.id), r))
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, r)| *distance <= (r.id.len() / 3).max(2));
+    Err(match nearest {
+        Some((_, r)) => format!("no rule `{asked}`: did you mean {}? (`cm-audit rules` lists them)", r.id),
+        None => format!("no rule `{asked}`: `cm-audit rules` lists them"),
+    })
+}
+
+/// Levenshtein distance: the fewest one-character insertions, deletions and substitutions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 fn needs(rule: &Rule) -> String {
     if rule.requires.is_empty() {
         String::new()

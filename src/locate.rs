@@ -138,6 +138,13 @@ impl DocumentKind {
         phrase
     }
 
+    /// Whether this kind could be in a folder (`docs/`, `.github/ISSUE_TEMPLATE/`) whose files could
+    /// not be listed.
+    pub fn could_be_in(&self, folder: &str) -> bool {
+        let first = folder.trim_end_matches('/').split('/').next().unwrap_or_default();
+        !first.is_empty() && (self.places().contains(&first) || (self.spec.deeper && DEEPER_ROOTS.contains(&first)))
+    }
+
     fn places(&self) -> Vec<&str> {
         match &self.spec.places {
             Some(p) => p.iter().map(String::as_str).collect(),

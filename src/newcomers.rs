@@ -223,7 +223,8 @@ pub struct Figures {
     pub answered: usize,
     /// `answered / judged`; `None` when nothing could be judged.
     pub response_rate: Option<f64>,
-    /// The median time to first response of the answered items (nearest rank).
+    /// The median time to first response of the answered items (the mean of the two middle ones
+    /// for an even count).
     #[serde(rename = "median_seconds", serialize_with = "whole_seconds_or_null")]
     pub median: Option<TimeDelta>,
     /// The 90th percentile time to first response of the answered items (nearest rank).
@@ -429,7 +430,7 @@ impl Figures {
             judged,
             answered: times.len(),
             response_rate: share(times.len(), judged),
-            median: nearest_rank(&times, 50),
+            median: median(&times),
             p90: nearest_rank(&times, 90),
             answered_within_target,
             share_within_target: share(answered_within_target, judged),
@@ -446,9 +447,20 @@ fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
+/// The median of ascending values: the middle one, or for an even count the mean of the two middle
+/// ones, as issue-metrics (numpy) and pandas compute it, so that the same repository shows the same
+/// median in both.
+fn median(sorted: &[TimeDelta]) -> Option<TimeDelta> {
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2),
+    }
+}
+
 /// The `percent`-th percentile of ascending values by the nearest-rank method: the value at rank
-/// `ceil(percent / 100 × n)` (1-based), always one of the observed values. The median is the
-/// 50th percentile, so for an even count it is the lower of the two middle values.
+/// `ceil(percent / 100 × n)` (1-based), always one of the observed values.
 fn nearest_rank(sorted: &[TimeDelta], percent: usize) -> Option<TimeDelta> {
     let rank = (percent * sorted.len()).div_ceil(100).max(1);
     sorted.get(rank - 1).copied()
@@ -1205,7 +1217,7 @@ mod tests {
         let figures = assess(&a, &policy()).figures;
 
         // Newcomers, all 8 items (#1–#8): #7 is too young, so 7 judged. Answered: #1 2 h, #4 10 h,
-        // #2 30 h, #3 72 h, #8 100 h → 5 of 7. Median: rank ⌈0.5 × 5⌉ = 3 → 30 h. 90th percentile:
+        // #2 30 h, #3 72 h, #8 100 h → 5 of 7. Median: the 3rd of 5 → 30 h. 90th percentile:
         // rank ⌈0.9 × 5⌉ = 5 → 100 h. Within 48 h: 2, 10, 30 → 3 of 7.
         assert_eq!(
             figures.newcomers.all,
@@ -1225,28 +1237,29 @@ mod tests {
                 in_draft: 0,
             }
         );
-        // Newcomers' issues #1, #2, #5, #6: answered 2 h and 30 h → median rank ⌈0.5 × 2⌉ = 1 → 2 h,
+        // Newcomers' issues #1, #2, #5, #6: answered 2 h and 30 h → median (2 + 30) / 2 = 16 h,
         // 90th rank ⌈0.9 × 2⌉ = 2 → 30 h; both within 48 h, 2 of 4 judged.
         let issues = &figures.newcomers.issues;
         assert_eq!((issues.count, issues.judged, issues.answered), (4, 4, 2));
-        assert_eq!((issues.median, issues.p90), (Some(hours(2)), Some(hours(30))));
+        assert_eq!((issues.median, issues.p90), (Some(hours(16)), Some(hours(30))));
         assert_eq!((issues.share_within_target, issues.waiting, issues.closed_unanswered), (Some(0.5), 1, 1));
         // Newcomers' pull requests #3, #4, #7, #8: #7 too young; answered 10, 72, 100 h → median
-        // rank ⌈1.5⌉ = 2 → 72 h, 90th rank ⌈2.7⌉ = 3 → 100 h; only 10 h within 48 h → 1 of 3.
+        // the middle one, 72 h, 90th rank ⌈2.7⌉ = 3 → 100 h; only 10 h within 48 h → 1 of 3.
         let pulls = &figures.newcomers.pull_requests;
         assert_eq!((pulls.count, pulls.judged, pulls.answered, pulls.too_young), (4, 3, 3, 1));
         assert_eq!((pulls.median, pulls.p90), (Some(hours(72)), Some(hours(100))));
         assert_eq!((pulls.response_rate, pulls.share_within_target), (Some(1.0), Some(1.0 / 3.0)));
 
-        // Regulars #9–#12: answered 1, 4, 6 h → median rank 2 → 4 h, 90th rank 3 → 6 h; #12 has
+        // Regulars #9–#12: answered 1, 4, 6 h → median the 2nd → 4 h, 90th rank 3 → 6 h; #12 has
         // waited 60 days (1 May → 30 June = 30 + 30 days).
         let regulars = &figures.regulars.all;
         assert_eq!((regulars.count, regulars.judged, regulars.answered), (4, 4, 3));
         assert_eq!((regulars.median, regulars.p90), (Some(hours(4)), Some(hours(6))));
         assert_eq!(regulars.oldest_waiting, Some(waiting_item(12, TimeDelta::days(60))));
+        // Their issues were answered in 1 and 4 h: median 2.5 h; their one pull request in 6 h.
         assert_eq!(
             (figures.regulars.issues.median, figures.regulars.pull_requests.median),
-            (Some(hours(1)), Some(hours(6)))
+            (Some(TimeDelta::minutes(150)), Some(hours(6)))
         );
 
         assert_eq!(
@@ -1292,6 +1305,19 @@ mod tests {
     }
 
     #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_two_middle_values() {
+        let h = |values: &[i64]| values.iter().map(|&v| hours(v)).collect::<Vec<_>>();
+        // As issue-metrics (numpy), pandas and every textbook compute it: (20 + 24) / 2 = 22 h.
+        assert_eq!(median(&h(&[3, 5, 6, 20, 24, 30, 50, 72])), Some(hours(22)));
+        // An odd count: the middle value.
+        assert_eq!(median(&h(&[2, 10, 30, 72, 100])), Some(hours(30)));
+        // Half a second is kept: 1 s and 2 s have a median of 1.5 s.
+        let seconds = [TimeDelta::seconds(1), TimeDelta::seconds(2)];
+        assert_eq!(median(&seconds), Some(TimeDelta::milliseconds(1500)));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
     fn nearest_rank_percentiles() {
         let h = |values: &[i64]| values.iter().map(|&v| hours(v)).collect::<Vec<_>>();
         let ten = h(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -1300,8 +1326,6 @@ mod tests {
         let five = h(&[1, 2, 3, 4, 10]);
         // ⌈2.5⌉ = 3rd → 3 h; ⌈4.5⌉ = 5th → 10 h.
         assert_eq!((nearest_rank(&five, 50), nearest_rank(&five, 90)), (Some(hours(3)), Some(hours(10))));
-        // An even count: ⌈0.5 × 4⌉ = 2nd, the lower middle value.
-        assert_eq!(nearest_rank(&h(&[1, 2, 3, 4]), 50), Some(hours(2)));
         assert_eq!(nearest_rank(&h(&[7]), 90), Some(hours(7)));
         assert_eq!(nearest_rank(&[], 50), None);
     }

@@ -45,12 +45,6 @@ impl RepoRef {
         }
         Ok(RepoRef { owner: owner.to_string(), name: name.to_string() })
     }
-
-    /// Whether a string looks like it was meant as a repository rather than a path.
-    pub fn looks_like(input: &str) -> bool {
-        input.contains("github.com")
-            || (input.matches('/').count() == 1 && !input.starts_with('.') && !input.starts_with('/'))
-    }
 }
 
 fn bad(input: &str) -> String {

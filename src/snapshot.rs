@@ -48,7 +48,8 @@ pub struct Sources {
     /// The local checkout's path, when one was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_tree: Option<String>,
-    /// How the local tree's file list was made: `git` (tracked files) or `walk` (ignore rules).
+    /// How the local tree's file list was made: `git` (tracked files and untracked ones not
+    /// ignored) or `walk` (ignore rules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_listing: Option<String>,
     /// The API base URL, when the GitHub API was used.
@@ -60,7 +61,11 @@ pub struct Sources {
     /// The owner's `.github` repository whose community files were inherited (GitHub's fallback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inherited_from: Option<String>,
-    /// Notes for the reader about what could not be read (unreadable files, caps hit).
+    /// Folders (with a trailing `/`) and files of the checkout that could not be read, with the
+    /// OS's error: what is in them was not seen, which is not the same as missing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unreadable: BTreeMap<String, String>,
+    /// Notes for the reader about what could not be used (binary files, caps hit).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }

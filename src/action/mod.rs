@@ -1,7 +1,9 @@
 //! `cm-audit action`: the GitHub Action. It reads the inputs and the runner's variables, audits
 //! the repository (the checked-out tree when there is one, the API for the rest), and reports
 //! through the step summary, outputs, annotations, SARIF, the pull request comment and the
-//! tracking issue. Only `fail-under` decides the exit status. See docs/action.md.
+//! tracking issue. Only `fail-under` decides the exit status, and a run that cannot audit (the API
+//! unreachable, the token refused) still writes a summary saying what failed and what to check; a
+//! mistake in the workflow itself (a bad input or config) fails the step. See docs/action.md.
 
 mod comment;
 mod event;
@@ -42,27 +44,48 @@ pub enum Written {
 
 /// Runs the Action with the options the command line set (API URL, timeouts); the inputs
 /// override the token and the window.
-pub fn run(mut opts: GithubOptions, now: DateTime<Utc>) -> Result<u8> {
+pub fn run(opts: GithubOptions, now: DateTime<Utc>) -> Result<u8> {
     let env = |name: &str| std::env::var(name).ok();
-    let inputs = Inputs::read(&env)?;
     let runner = Runner::read(&env);
+    let inputs = Inputs::read(&env);
+    let repository = inputs.as_ref().ok().and_then(|i| i.repository.clone()).or_else(|| runner.repository.clone());
+    match inputs.and_then(|inputs| run_with(&inputs, &runner, opts, now)) {
+        Ok(code) => Ok(code),
+        Err(e) => leave_a_summary(&runner, repository.map(|r| r.to_string()).as_deref(), e),
+    }
+}
+
+/// A run that could not audit still leaves the job a summary and the outputs it can set. A
+/// mistake in the workflow (an input, the config) fails the step; anything else (the API, the
+/// token) is one warning, since only `fail-under` fails the step and there is no score.
+fn leave_a_summary(runner: &Runner, repository: Option<&str>, e: Error) -> Result<u8> {
+    let workflow_mistake = matches!(e, Error::Usage(_) | Error::Config(_));
+    if let Some(summary) = &runner.step_summary {
+        outputs::write_summary(summary, &outputs::failure_summary(repository, &e, workflow_mistake))?;
+    }
+    if let Some(file) = &runner.output {
+        outputs::write_outputs(file, &outputs::unscored(&e))?;
+    }
+    if workflow_mistake {
+        return Err(e);
+    }
+    println!("{}", outputs::warning(&format!("cm-audit could not audit: {e}. The job summary says what to check.")));
+    Ok(exit::SUCCESS)
+}
+
+fn run_with(inputs: &Inputs, runner: &Runner, mut opts: GithubOptions, now: DateTime<Utc>) -> Result<u8> {
     if inputs.token.is_some() {
         opts.token = inputs.token.clone();
     }
     if let Some(window) = inputs.window {
         opts.window = window;
     }
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("cm_audit=warn"))
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_target(false)
-        .try_init();
+    crate::logging::init(false);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(act(&inputs, &runner, &opts, now))
+    runtime.block_on(act(inputs, runner, &opts, now))
 }
 
 async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTime<Utc>) -> Result<u8> {
@@ -127,11 +150,11 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         let body = comment::body(&markdown, &comparison, config);
         let written =
             with_second_try(async || comment::keep_up_to_date(&client, &repo, pr.number, &body, create).await).await;
-        settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests)?;
+        settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests);
     }
     if inputs.issue {
         let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &markdown).await).await;
-        settle(written, "update the tracking issue", Permission::Issues)?;
+        settle(written, "update the tracking issue", Permission::Issues);
     }
     Ok(policy(&report, inputs.fail_under))
 }
@@ -172,9 +195,10 @@ fn read_config(path: &Path) -> Result<ExternalConfig> {
 }
 
 /// A write GitHub refused for want of permission is one warning, not a failure: a fork's pull
-/// request gets a read-only token, and the summary still has the report.
-fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission) -> Result<()> {
-    match written {
+/// request gets a read-only token, and the summary still has the report. Any other failure to
+/// write is a warning too: the summary has the report, and only `fail-under` fails the step.
+fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission) {
+    let refused = match written {
         Ok(written) => {
             let done = match written {
                 Written::Created(n) => format!("created #{n}"),
@@ -183,32 +207,23 @@ fn settle(written: Result<Written, ApiError>, what: &str, permission: Permission
                 Written::Skipped => "nothing changed, nothing to say".into(),
             };
             eprintln!("cm-audit: {what}: {done}");
-            Ok(())
+            return;
         }
-        Err(ApiError { failure: Failure::Forbidden(message) | Failure::NotFound { message, .. }, .. }) => {
-            println!(
-                "{}",
-                outputs::warning(&format!(
-                    "cm-audit could not {what}: GitHub refused ({message}). The token is read-only, as it is for a \
-                     pull request from a fork under `pull_request`, or lacks the pull-requests or issues write \
-                     permission. The report is in the job summary."
-                ))
-            );
-            Ok(())
-        }
-        Err(ApiError { failure: failure @ (Failure::Server { .. } | Failure::Transport(_)), .. }) => {
-            println!(
-                "{}",
-                outputs::warning(&format!(
-                    "cm-audit could not {what}: GitHub failed ({}), also when tried again. The report is in the job \
-                     summary.",
-                    failure.short()
-                ))
-            );
-            Ok(())
-        }
-        Err(e) => Err(e.into_error(what, permission, false)),
-    }
+        Err(ApiError { failure: Failure::Forbidden(message) | Failure::NotFound { message, .. }, .. }) => format!(
+            "cm-audit could not {what}: GitHub refused ({message}). The token is read-only, as it is for a \
+             pull request from a fork under `pull_request`, or lacks the pull-requests or issues write \
+             permission. The report is in the job summary."
+        ),
+        Err(ApiError { failure: failure @ (Failure::Server { .. } | Failure::Transport(_)), .. }) => format!(
+            "cm-audit could not {what}: GitHub failed ({}), also when tried again. The report is in the job summary.",
+            failure.short()
+        ),
+        Err(e) => format!(
+            "cm-audit could not {what}: {}. The report is in the job summary.",
+            e.into_error(what, permission, false)
+        ),
+    };
+    println!("{}", outputs::warning(&refused));
 }
 
 /// Runs `keep` (find our comment or issue, then edit or create it) once more when its POST got a

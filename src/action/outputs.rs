@@ -5,22 +5,78 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::engine::rule::Responsibility;
 use crate::error::{Error, Result};
 use crate::report::Report;
+use crate::report::markdown::REPORT_MARKER;
 
 /// GitHub shows about ten annotations of a level per step; more would be hidden anyway.
 pub const MAX_ANNOTATIONS: usize = 10;
 /// GitHub's limit on one step's summary.
 const SUMMARY_LIMIT: usize = 1024 * 1024;
 
-/// The step outputs action.yml declares: `score`, `scores` (JSON), `report`.
+/// The step outputs action.yml declares: `score`, `scores` (JSON), `report`, and `error`, empty
+/// when the audit was made.
 pub fn outputs(report: &Report, report_path: &Path) -> Vec<(&'static str, String)> {
     let scores: BTreeMap<&str, Option<u8>> = report.responsibilities.iter().map(|r| (r.id.id(), r.score)).collect();
     vec![
         ("score", report.score.map(|s| s.to_string()).unwrap_or_default()),
         ("scores", serde_json::to_string(&scores).unwrap_or_default()),
         ("report", report_path.display().to_string()),
+        ("error", String::new()),
     ]
+}
+
+/// The outputs of a run that could not audit: no score, each responsibility unscored, and the
+/// error, so that a later step can tell.
+pub fn unscored(e: &Error) -> Vec<(&'static str, String)> {
+    let scores: BTreeMap<&str, Option<u8>> = Responsibility::ALL.iter().map(|r| (r.id(), None)).collect();
+    vec![
+        ("score", String::new()),
+        ("scores", serde_json::to_string(&scores).unwrap_or_default()),
+        ("error", e.to_string()),
+    ]
+}
+
+/// The job summary of a run that could not audit: what failed and what to check.
+pub fn failure_summary(repository: Option<&str>, e: &Error, workflow_mistake: bool) -> String {
+    let heading = match (repository, workflow_mistake) {
+        (Some(repo), false) => format!("cm-audit could not audit `{repo}`"),
+        _ => "cm-audit could not run".to_string(),
+    };
+    let check = match e {
+        Error::Usage(_) | Error::Config(_) => {
+            "the step's inputs (`with:`) and the config file they name, against docs/action.md; the step fails until they are fixed"
+        }
+        Error::Auth(_) => {
+            "the `token` input (by default the workflow's `GITHUB_TOKEN`) and the job's `permissions:`: reading needs `contents: read`, commenting `pull-requests: write`"
+        }
+        Error::NotFound(_) => "the `repository` input, and that the token can see the repository",
+        Error::RateLimit(_) => {
+            "how often the workflow runs: the workflow's token has 1,000 requests an hour per repository; run later, or pass a token with its own budget"
+        }
+        Error::Network(_) => {
+            "the runner's network, GitHub's status (https://www.githubstatus.com), and `GITHUB_API_URL` on GitHub Enterprise Server"
+        }
+        Error::Runtime(_) => "that the workspace and the runner's temporary folder can be read and written",
+    };
+    let passes = match workflow_mistake {
+        true => "",
+        false => {
+            "
+
+The step passes: only `fail-under` fails it, and there is no score to compare."
+        }
+    };
+    format!(
+        "{REPORT_MARKER}
+## ⚠️ {heading}
+
+**What failed:** {e}
+
+**What to check:** {check}.{passes}
+"
+    )
 }
 
 /// Appends outputs to the `GITHUB_OUTPUT` file in its multi-line form, whose delimiter is

@@ -1,6 +1,8 @@
-//! A local checkout: the files git tracks (or, outside git, the files its ignore rules keep),
-//! and capped reads of the few files rules need, never outside the checkout.
+//! A local checkout: the files git tracks and the untracked ones it does not ignore (or, outside
+//! git, the files its ignore rules keep), and capped reads of the few files rules need, never
+//! outside the checkout. What cannot be read is said, never taken for missing.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -43,10 +45,20 @@ pub struct Checkout {
     ownership: Ownership,
 }
 
+/// The file list of a checkout, and the folders whose files could not be listed.
+#[derive(Debug)]
+pub struct Listed {
+    pub tree: Tree,
+    pub listing: Listing,
+    /// Folders (with a trailing `/`) and files that could not be read → the OS's error.
+    pub unreadable: BTreeMap<String, String>,
+}
+
 /// How the file list was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
-    /// `git ls-files`: what the repository tracks.
+    /// `git ls-files --cached --others --exclude-standard`: the work tree the maintainer edits,
+    /// tracked files and the untracked ones git does not ignore.
     Git,
     /// A walk honouring `.gitignore` (not a git checkout, or git is not installed).
     Walk,
@@ -70,6 +82,8 @@ impl Checkout {
                 path.display()
             )));
         }
+        // A folder that cannot be listed would be audited as empty: a score of 0 for nothing seen.
+        fs::read_dir(path).map_err(|e| Error::Runtime(format!("cannot read the folder {}: {e}", path.display())))?;
         let root = path.canonicalize().map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         Ok(Checkout { root, ownership })
     }
@@ -78,15 +92,17 @@ impl Checkout {
         &self.root
     }
 
-    /// The repository's files. A git checkout's root lists what git tracks; anything else is walked.
-    pub fn list(&self) -> Result<(Tree, Listing)> {
+    /// The repository's files. A git checkout's root lists what git does not ignore; anything else
+    /// is walked.
+    pub fn list(&self) -> Listed {
         if self.root.join(".git").exists() && GIT_FILES_READ.iter().all(|f| self.regular_or_absent(f)) {
-            // A checkout whose index lists nothing (an interrupted clone) is read as a folder.
-            if let Some(tree) = self.git_ls_files().filter(|t| !t.paths.is_empty()) {
-                return Ok((tree, Listing::Git));
+            // Untracked files are listed too: an interrupted clone's or a new repository's files are there.
+            if let Some((tree, unreadable)) = self.git_ls_files() {
+                return Listed { tree, listing: Listing::Git, unreadable };
             }
         }
-        Ok((self.walk()?, Listing::Walk))
+        let (tree, unreadable) = self.walk();
+        Listed { tree, listing: Listing::Walk, unreadable }
     }
 
     /// Whether `rel` is a regular file (through links), or nothing at all (`.git` may be a file).
@@ -97,7 +113,7 @@ impl Checkout {
         }
     }
 
-    fn git_ls_files(&self) -> Option<Tree> {
+    fn git_ls_files(&self) -> Option<(Tree, BTreeMap<String, String>)> {
         let mut git = Command::new("git");
         git.args(GIT_RUNS_NOTHING);
         if self.ownership == Ownership::Workspace {
@@ -105,6 +121,10 @@ impl Checkout {
         }
         let out = git
             .args(["-c", "core.quotepath=off", "ls-files", "-z", "--cached"])
+            // A maintainer adds CODE_OF_CONDUCT.md and audits again before `git add`.
+            .args(["--others", "--exclude-standard"])
+            // Git's warnings about folders it could not open are read below, in its own words.
+            .env("LC_ALL", "C")
             .current_dir(&self.root)
             .output()
             .ok()?;
@@ -114,15 +134,22 @@ impl Checkout {
         let mut paths: Vec<String> = out
             .stdout
             .split(|&b| b == 0)
-            .filter(|p| !p.is_empty())
+            // An untracked repository inside the work tree is listed as `vendor/lib/`: not a file.
+            .filter(|p| !p.is_empty() && !p.ends_with(b"/"))
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .collect();
-        // Deleted but still indexed files are not in the working tree.
-        paths.retain(|p| self.root.join(p).symlink_metadata().is_ok());
-        Some(cap(paths))
+        // Deleted but still indexed files are not in the working tree; a file in a folder that
+        // cannot be entered is there, and unreadable.
+        paths.retain(|p| {
+            self.root.join(p).symlink_metadata().map_or_else(|e| e.kind() != std::io::ErrorKind::NotFound, |_| true)
+        });
+        paths.sort();
+        paths.dedup();
+        Some((cap(paths), folders_git_could_not_open(&String::from_utf8_lossy(&out.stderr))))
     }
 
-    fn walk(&self) -> Result<Tree> {
+    fn walk(&self) -> (Tree, BTreeMap<String, String>) {
+        let mut unreadable = BTreeMap::new();
         let mut paths = Vec::new();
         let walker = ignore::WalkBuilder::new(&self.root)
             .hidden(false)
@@ -131,7 +158,15 @@ impl Checkout {
             .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {
-            let Ok(entry) = entry else { continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    if let Some((path, reason)) = self.walk_error(&e) {
+                        unreadable.insert(path, reason);
+                    }
+                    continue;
+                }
+            };
             if entry.file_type().is_some_and(|t| !t.is_dir()) {
                 if let Ok(rel) = entry.path().strip_prefix(&self.root) {
                     paths.push(rel.to_string_lossy().replace('\\', "/"));
@@ -142,15 +177,30 @@ impl Checkout {
             }
         }
         paths.sort();
-        Ok(cap(paths))
+        (cap(paths), unreadable)
     }
 
-    /// Reads a file's body, capped; never follows a link out of the checkout.
-    pub fn read(&self, rel: &str) -> FileBody {
-        let unreadable = |reason: String| FileBody::Unreadable { reason };
+    /// The folder (with a trailing `/`) or file a walk could not read, and the OS's error.
+    fn walk_error(&self, e: &ignore::Error) -> Option<(String, String)> {
+        match e {
+            ignore::Error::WithDepth { err, .. } => self.walk_error(err),
+            ignore::Error::WithPath { path, err } => {
+                let rel = path.strip_prefix(&self.root).ok()?.to_string_lossy().replace('\\', "/");
+                let folder = if path.is_dir() { "/" } else { "" };
+                Some((format!("{rel}{folder}"), err.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads a file's body, capped; never follows a link out of the checkout. `Err` is the OS's
+    /// refusal (a permission): the file is there and was not seen.
+    pub fn read(&self, rel: &str) -> std::io::Result<FileBody> {
+        let unreadable = |reason: String| Ok(FileBody::Unreadable { reason });
         let path = self.root.join(rel);
         let real = match path.canonicalize() {
             Ok(p) => p,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(e),
             Err(e) => return unreadable(format!("a broken or looping link, or unreadable: {e}")),
         };
         if !real.starts_with(&self.root) {
@@ -160,36 +210,48 @@ impl Checkout {
             return unreadable("not a regular file".into());
         }
         let mut bytes = Vec::new();
-        let read = fs::File::open(&real).and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes));
-        if let Err(e) = read {
-            return unreadable(format!("cannot read: {e}"));
-        }
-        decode(bytes)
+        fs::File::open(&real)?.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+        Ok(decode(bytes))
     }
 
-    /// `owner/name` from the `origin` remote, when it is on GitHub.
+    /// `owner/name` from the `origin` remote, or the only remote, when it is on GitHub. Of several
+    /// remotes without an `origin`, which is the project's is not guessed.
     pub fn repository(&self) -> Option<String> {
         if !self.regular_or_absent(".git/config") {
             return None;
         }
         let config = fs::read_to_string(self.root.join(".git/config")).ok()?;
-        let mut in_origin = false;
+        let mut remotes: Vec<(String, String)> = Vec::new();
+        let mut in_remote: Option<String> = None;
         for line in config.lines() {
             let line = line.trim();
             if line.starts_with('[') {
-                in_origin = line == "[remote \"origin\"]";
-            } else if in_origin {
+                in_remote = line.strip_prefix("[remote \"").and_then(|r| r.strip_suffix("\"]")).map(String::from);
+            } else if let Some(remote) = &in_remote {
                 if let Some(url) = line.strip_prefix("url").map(|r| r.trim_start().trim_start_matches('=').trim()) {
-                    return url
-                        .contains("github.com")
-                        .then(|| RepoRef::parse(url).ok())
-                        .flatten()
-                        .map(|r| r.to_string());
+                    remotes.push((remote.clone(), url.to_string()));
                 }
             }
         }
-        None
+        let (_, url) = match remotes.iter().find(|(name, _)| name == "origin") {
+            Some(origin) => origin,
+            None if remotes.len() == 1 => &remotes[0],
+            None => return None,
+        };
+        url.contains("github.com").then(|| RepoRef::parse(url).ok()).flatten().map(|r| r.to_string())
     }
+}
+
+/// The folders in git's warnings `could not open directory 'docs/': Permission denied`.
+fn folders_git_could_not_open(stderr: &str) -> BTreeMap<String, String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("warning: could not open directory '")?;
+            let (folder, reason) = rest.split_once("': ")?;
+            Some((folder.to_string(), reason.to_string()))
+        })
+        .collect()
 }
 
 fn cap(mut paths: Vec<String>) -> Tree {
@@ -198,11 +260,20 @@ fn cap(mut paths: Vec<String>) -> Tree {
     Tree { paths, truncated }
 }
 
-/// Text from bytes: binary is refused, a cut multi-byte character at the cap is dropped, and
-/// invalid UTF-8 is read with replacement characters.
+/// Text from bytes, as editors read it: a byte order mark says the encoding (UTF-8 or UTF-16);
+/// without one, bytes with a NUL are binary, valid UTF-8 is UTF-8, and bytes where no non-ASCII
+/// character is valid UTF-8 are Latin-1 (Windows-1252, its superset). Invalid bytes in otherwise
+/// UTF-8 text are replaced, and a character cut at the size cap is dropped.
 pub fn decode(mut bytes: Vec<u8>) -> FileBody {
     let truncated = bytes.len() > MAX_FILE_BYTES;
     bytes.truncate(MAX_FILE_BYTES);
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let body = &bytes[bom_len..];
+        // A UTF-16 text cut at the cap may end in half a code unit.
+        let body = if truncated && encoding != encoding_rs::UTF_8 { &body[..body.len() & !1] } else { body };
+        let text = encoding.decode_without_bom_handling(body).0.into_owned();
+        return FileBody::Text { text: drop_cut_character(text, truncated), truncated };
+    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return FileBody::Unreadable { reason: "binary".into() };
     }
@@ -214,12 +285,22 @@ pub fn decode(mut bytes: Vec<u8>) -> FileBody {
             if truncated && err.error_len().is_none() {
                 bytes.truncate(err.valid_up_to());
                 String::from_utf8(bytes).unwrap_or_default()
+            } else if bytes.utf8_chunks().all(|chunk| chunk.valid().is_ascii()) {
+                encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes).0.into_owned()
             } else {
                 String::from_utf8_lossy(&bytes).into_owned()
             }
         }
     };
     FileBody::Text { text, truncated }
+}
+
+/// A decoder ends text cut inside a character with a replacement character: it is not the file's.
+fn drop_cut_character(mut text: String, truncated: bool) -> String {
+    if truncated && text.ends_with(char::REPLACEMENT_CHARACTER) {
+        text.pop();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -235,15 +316,50 @@ mod tests {
     }
 
     #[test]
+    fn folders_git_could_not_open_are_read_from_its_warnings() {
+        let stderr = "warning: unable to access '/root/.config/git/ignore': Permission denied\n\
+                      warning: could not open directory 'docs/': Permission denied\n";
+        let folders = folders_git_could_not_open(stderr);
+        assert_eq!(folders.into_iter().collect::<Vec<_>>(), [("docs/".to_string(), "Permission denied".to_string())]);
+    }
+
+    #[test]
     fn binary_is_unreadable() {
         assert!(matches!(decode(b"PNG\0\0data".to_vec()), FileBody::Unreadable { .. }));
     }
 
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let units = "\u{feff}".encode_utf16().chain(text.encode_utf16());
+        units.flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }).collect()
+    }
+
     #[test]
-    fn invalid_utf8_is_read_with_replacements() {
-        let FileBody::Text { text, truncated } = decode(b"caf\xe9 ok".to_vec()) else { panic!() };
-        assert_eq!(text, "caf\u{fffd} ok");
+    fn utf16_with_a_byte_order_mark_is_text() {
+        for big_endian in [false, true] {
+            let FileBody::Text { text, truncated } = decode(utf16("# Código de conducta\n", big_endian)) else {
+                panic!("big endian {big_endian}: not text")
+            };
+            assert_eq!((text.as_str(), truncated), ("# Código de conducta\n", false), "big endian {big_endian}");
+        }
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_not_part_of_the_text() {
+        let FileBody::Text { text, .. } = decode(b"\xef\xbb\xbf# Title".to_vec()) else { panic!() };
+        assert_eq!(text, "# Title");
+    }
+
+    #[test]
+    fn latin1_is_text() {
+        let FileBody::Text { text, truncated } = decode(b"Caf\xe9 cr\xe8me, \xa9 2024".to_vec()) else { panic!() };
+        assert_eq!(text, "Café crème, © 2024");
         assert!(!truncated);
+    }
+
+    #[test]
+    fn utf8_with_a_stray_invalid_byte_is_read_with_a_replacement() {
+        let FileBody::Text { text, .. } = decode(b"caf\xc3\xa9 \xff ok".to_vec()) else { panic!() };
+        assert_eq!(text, "café \u{fffd} ok");
     }
 
     #[test]

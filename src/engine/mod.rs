@@ -206,7 +206,7 @@ impl RuleSet {
                 .cloned()
                 .collect();
             if !unmet.is_empty() {
-                Outcome::new(Status::Skipped, format!("requires {}, which did not pass", unmet.join(", ")))
+                Outcome::new(Status::Skipped, self.unmet_requirements(&unmet))
             } else {
                 match rule.applies_if.as_ref().map(|c| check::evaluate(c, ctx)) {
                     Some(a) if a.status != Status::Pass => {
@@ -217,12 +217,28 @@ impl RuleSet {
             }
         };
         let status = outcome.status;
-        done.insert(rule.id.clone(), finding(rule, outcome));
+        done.insert(rule.id.clone(), finding(rule, outcome, ctx.snap.repository.as_deref()));
         status
+    }
+
+    /// Why a rule was not judged: its requirements disabled in the config, or that did not pass.
+    fn unmet_requirements(&self, unmet: &[String]) -> String {
+        let (disabled, failed): (Vec<&str>, Vec<&str>) =
+            unmet.iter().map(String::as_str).partition(|id| self.ignored.contains_key(*id));
+        let mut reasons = Vec::new();
+        if !disabled.is_empty() {
+            let which = if disabled.len() == 1 { "which is" } else { "which are" };
+            reasons.push(format!("requires {}, {which} disabled in the config", disabled.join(", ")));
+        }
+        if !failed.is_empty() {
+            reasons.push(format!("requires {}, which did not pass", failed.join(", ")));
+        }
+        reasons.join("; ")
     }
 }
 
-fn finding(rule: &Rule, o: Outcome) -> Finding {
+/// A rule's finding. A remedy's `OWNER/REPO` names the repository when it is known.
+fn finding(rule: &Rule, o: Outcome, repository: Option<&str>) -> Finding {
     Finding {
         rule: rule.id.clone(),
         title: rule.title.clone(),
@@ -233,7 +249,7 @@ fn finding(rule: &Rule, o: Outcome) -> Finding {
         message: o.message,
         evidence: o.evidence,
         location: o.location,
-        remedy: rule.remedy.clone(),
+        remedy: repository.map_or_else(|| rule.remedy.clone(), |repo| rule.remedy.replace("OWNER/REPO", repo)),
         docs: rule.docs.clone(),
     }
 }

@@ -466,6 +466,8 @@ pub struct LinksToCheck {
 pub struct WorkflowUsesCheck {
     /// Patterns for the `uses:` value (`actions/first-interaction`).
     pub actions: Vec<Pattern>,
+    /// What such a workflow does, for the reader: "greets first-time contributors (...)".
+    pub looks_for: String,
     /// Known problems with some versions: a match warns with the note.
     #[serde(default)]
     pub caveats: Vec<Caveat>,

@@ -15,12 +15,14 @@ use crate::error::{Error, Result};
 pub struct Comparison {
     /// The base report's repository, when it differs from this report's (a likely mistake).
     pub other_repository: Option<String>,
+    /// Shown to the minute (`2026-10-01 09:30 UTC`): a reader places a report by its day and hour.
+    #[serde(serialize_with = "to_the_minute")]
     pub base_generated_at: chrono::DateTime<chrono::Utc>,
     pub score: ScoreChange,
     pub responsibilities: Vec<ResponsibilityChange>,
     /// Rules whose result got better (a gap passes now, or a failure only warns).
     pub fixed: Vec<RuleChange>,
-    /// Rules whose result got worse.
+    /// Rules whose result got worse, or that fail now and were skipped or ignored before.
     pub broken: Vec<RuleChange>,
     /// Rules counted in only one of the two reports (new rules, or skipped in one of them).
     pub not_comparable: usize,
@@ -58,6 +60,10 @@ pub struct RuleChange {
     pub message: String,
 }
 
+fn to_the_minute<S: serde::Serializer>(at: &chrono::DateTime<chrono::Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&at.format("%Y-%m-%d %H:%M UTC"))
+}
+
 /// How good a counted result is; skipped and ignored results are not comparable.
 fn rank(status: Status) -> Option<u8> {
     match status {
@@ -85,6 +91,8 @@ impl Comparison {
                 (Some(b), Some(a)) if a > b => fixed.push(change()),
                 (Some(b), Some(a)) if a < b => broken.push(change()),
                 (Some(_), Some(_)) | (None, None) => {}
+                // Not judged before (skipped, ignored) and failing now: something got worse.
+                (None, Some(_)) if was.is_some() && f.status == Status::Fail => broken.push(change()),
                 _ => not_comparable += 1,
             }
         }
@@ -178,9 +186,11 @@ mod tests {
         let ids = |v: &[RuleChange]| v.iter().map(|r| r.rule.clone()).collect::<Vec<_>>();
         // In the current report's order: gaps (most important first), then passes.
         assert_eq!(ids(&c.fixed), ["c", "a"]);
-        assert_eq!(ids(&c.broken), ["b"]);
-        assert_eq!((c.broken[0].before, c.broken[0].after), (Status::Pass, Status::Warn));
-        assert_eq!(c.not_comparable, 2);
+        // `e` could not be judged before and fails now: broken, like `b` that passed.
+        assert_eq!(ids(&c.broken), ["e", "b"]);
+        assert_eq!((c.broken[0].before, c.broken[0].after), (Status::Skipped, Status::Fail));
+        assert_eq!((c.broken[1].before, c.broken[1].after), (Status::Pass, Status::Warn));
+        assert_eq!(c.not_comparable, 1);
         assert_eq!(c.other_repository, None);
     }
 

@@ -23,7 +23,7 @@ use compare::Comparison;
 use template::{Markup, UserTemplate};
 use view::{Limits, View};
 
-/// Version of the JSON report's shape; bumped on any incompatible change (see docs/report.md).
+/// Version of the JSON report's shape; bumped on any incompatible change (see docs/json-schema.md).
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +160,7 @@ pub struct RenderOptions {
     pub format: Format,
     /// The user's template, instead of the built-in one (markdown and HTML).
     pub template: Option<UserTemplate>,
-    /// A previous report to show the changes since (markdown and HTML).
+    /// A previous report to show the changes since (text, markdown and HTML).
     pub base: Option<Report>,
 }
 
@@ -168,7 +168,7 @@ impl RenderOptions {
     /// Options with the template and the base report read from the files named on the command
     /// line; refused before reading anything when the format does not use them.
     pub fn read(format: Format, template: Option<&Path>, compare: Option<&Path>) -> Result<RenderOptions> {
-        refuse_unused(format, template.is_some() || compare.is_some())?;
+        refuse_unused(format, template.is_some(), compare.is_some())?;
         Ok(RenderOptions {
             format,
             template: template.map(UserTemplate::read).transpose()?,
@@ -177,11 +177,14 @@ impl RenderOptions {
     }
 }
 
-/// Only markdown and HTML have templates and show a comparison.
-fn refuse_unused(format: Format, template_or_base: bool) -> Result<()> {
+/// Only markdown and HTML have templates; JSON and SARIF are data, with no comparison in them.
+fn refuse_unused(format: Format, template: bool, base: bool) -> Result<()> {
     match format {
-        Format::Text | Format::Json | Format::Sarif if template_or_base => {
-            Err(Error::Usage("--template and --compare work with --format markdown or html".into()))
+        Format::Text | Format::Json | Format::Sarif if template => {
+            Err(Error::Usage("--template works with --format markdown or html".into()))
+        }
+        Format::Json | Format::Sarif if base => {
+            Err(Error::Usage("--compare works with --format text, markdown or html".into()))
         }
         _ => Ok(()),
     }
@@ -189,11 +192,11 @@ fn refuse_unused(format: Format, template_or_base: bool) -> Result<()> {
 
 /// Renders a report; the rule set gives SARIF the rules' descriptions.
 pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Result<String> {
-    refuse_unused(options.format, options.template.is_some() || options.base.is_some())?;
+    refuse_unused(options.format, options.template.is_some(), options.base.is_some())?;
     let comparison = options.base.as_ref().map(|base| Comparison::new(base, report));
     let template = options.template.as_ref();
     match options.format {
-        Format::Text => Ok(terminal::render(report)),
+        Format::Text => Ok(terminal::render(report, comparison.as_ref())),
         Format::Json => {
             Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
         }

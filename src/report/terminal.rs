@@ -7,6 +7,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::Report;
+use super::compare::Comparison;
 use crate::engine::finding::{Evidence, Finding, Status};
 use crate::newcomers::{NewcomerSummary, human};
 use crate::text::flatten;
@@ -50,10 +51,11 @@ fn score_text(score: Option<u8>) -> String {
     score.map_or_else(|| "n/a".to_string(), |s| s.to_string())
 }
 
-/// Renders the report as styled text. Every text from the repository, its config or GitHub is
-/// flattened: a terminal would act on its escape sequences (clear the screen, set the title, hide
-/// text), BEL and NUL, and bidirectional overrides make it read otherwise than it is.
-pub fn render(report: &Report) -> String {
+/// Renders the report as styled text, with what changed since a base report when given. Every text
+/// from the repository, its config or GitHub is flattened: a terminal would act on its escape
+/// sequences (clear the screen, set the title, hide text), BEL and NUL, and bidirectional overrides
+/// make it read otherwise than it is.
+pub fn render(report: &Report, comparison: Option<&Comparison>) -> String {
     let mut out = String::new();
     let name = flatten(report.repository.as_deref().or(report.sources.local_tree.as_deref()).unwrap_or("repository"));
     let _ = writeln!(
@@ -74,6 +76,9 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(n) = &report.newcomers {
         newcomer_lines(&mut out, n);
+    }
+    if let Some(c) = comparison {
+        comparison_lines(&mut out, c);
     }
     for r in &report.responsibilities {
         let mine: Vec<&Finding> = report.findings.iter().filter(|f| f.responsibility == r.id).collect();
@@ -102,6 +107,51 @@ pub fn render(report: &Report) -> String {
         )
     );
     out
+}
+
+fn comparison_lines(out: &mut String, c: &Comparison) {
+    let signed = |change: Option<i16>| change.map_or_else(|| "n/a".to_string(), |d| format!("{d:+}"));
+    let _ = writeln!(
+        out,
+        "\n{} overall {} → {} ({})",
+        paint(BOLD, &format!("Changes since the base report of {}:", c.base_generated_at.format("%Y-%m-%d %H:%M UTC"))),
+        score_text(c.score.before),
+        score_text(c.score.after),
+        signed(c.score.change)
+    );
+    if let Some(other) = &c.other_repository {
+        let _ = writeln!(out, "  {}", paint(YELLOW, &format!("the base report is of {other}, not of this repository")));
+    }
+    for r in c.responsibilities.iter().filter(|r| r.score.change.is_some_and(|d| d != 0)) {
+        let _ = writeln!(out, "  {:<20} {}", r.title, signed(r.score.change));
+    }
+    for (title, changes, status) in [("Fixed", &c.fixed, Status::Pass), ("Broken", &c.broken, Status::Fail)] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {}", paint(BOLD, &format!("{title} ({})", changes.len())));
+        for change in changes {
+            let _ = writeln!(
+                out,
+                "  {} {}  {}: {} → {}",
+                symbol(status),
+                change.title,
+                change.rule,
+                change.before.id(),
+                change.after.id()
+            );
+        }
+    }
+    if c.not_comparable > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(
+                DIM,
+                &format!("{} rules skipped or absent in one of the two reports are not compared", c.not_comparable)
+            )
+        );
+    }
 }
 
 fn newcomer_lines(out: &mut String, n: &NewcomerSummary) {
@@ -154,7 +204,7 @@ pub fn sources_line(report: &Report) -> String {
     let mut parts = Vec::new();
     if let Some(tree) = &report.sources.local_tree {
         let how = match report.sources.local_listing.as_deref() {
-            Some("git") => "files tracked by git",
+            Some("git") => "files tracked by git and untracked, not ignored",
             _ => "all files not ignored",
         };
         parts.push(format!("local checkout {tree} ({how})"));
@@ -172,6 +222,11 @@ pub fn sources_line(report: &Report) -> String {
         let what: Vec<&str> = report.unavailable.iter().map(|u| u.data.as_str()).collect();
         let _ =
             write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
+    }
+    if !report.sources.unreadable.is_empty() {
+        let what: Vec<String> =
+            report.sources.unreadable.iter().map(|(path, reason)| format!("{path} ({reason})")).collect();
+        let _ = write!(line, ". Not seen, unreadable: {}", what.join(", "));
     }
     for note in &report.sources.notes {
         let _ = write!(line, ". {note}");

@@ -315,3 +315,42 @@ fn the_fakes_answers_to_the_action_match_githubs_published_schema() {
         assert!(checked.contains(&expected), "{expected:?} not exercised: {checked:?}");
     }
 }
+
+/// The Action never leaves a run without a summary: when the API cannot be reached or refuses the
+/// token, the summary says what failed and what to check, the outputs say it was not scored, one
+/// warning says why, and the step passes (only `fail-under` fails it, and there is no score).
+#[test]
+fn an_unreachable_api_or_a_refused_token_still_writes_the_summary_and_passes() {
+    let refused = FakeGithub::start(world());
+    refused.inject(routes::REPO, support::fake_github::Fault::Status(401, "Bad credentials"), None);
+    let unreachable = FakeGithub::start(world());
+    for (fake, api_url, failed, check) in [
+        (&refused, refused.url().to_string(), "Bad credentials", "the `token` input"),
+        (&unreachable, "http://127.0.0.1:9".to_string(), "no answer from the GitHub API", "the runner's network"),
+    ] {
+        let job = Job::new("well-kept");
+        let out = run(job.action(fake, "pull_request").env("GITHUB_API_URL", &api_url).env("INPUT_FAIL-UNDER", "50"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{failed}: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+        let summary = job.summary();
+        assert!(summary.starts_with(MARKER), "{summary}");
+        assert!(summary.contains(&format!("cm-audit could not audit `{REPOSITORY}`")), "{summary}");
+        assert!(summary.contains(failed) && summary.contains(check), "{failed}: {summary}");
+        let outputs = job.outputs();
+        assert_eq!(outputs["score"], "", "{outputs:?}");
+        assert!(outputs["error"].contains(failed), "{outputs:?}");
+        let warnings: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::warning title=cm-audit::")).collect();
+        assert_eq!(warnings.len(), 1, "{stdout}");
+    }
+}
+
+/// A mistake in the workflow itself (an input that is not a number) fails the step, with a summary.
+#[test]
+fn a_configuration_error_in_the_workflow_fails_the_step_and_says_so_in_the_summary() {
+    let fake = FakeGithub::start(world());
+    let job = Job::new("well-kept");
+    let out = run(job.action(&fake, "pull_request").env("INPUT_FAIL-UNDER", "sixty"));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = job.summary();
+    assert!(summary.contains("cm-audit could not run") && summary.contains("fail-under"), "{summary}");
+}

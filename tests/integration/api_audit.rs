@@ -31,6 +31,7 @@ fn audits_settings_labels_and_files_through_the_api() {
         assert_eq!(finding(&report, rule)["status"], "pass", "{rule}: {}", finding(&report, rule));
     }
     assert!(report["unavailable"].as_array().unwrap().is_empty(), "{}", report["unavailable"]);
+    common::assert_no_raw_patterns(&report);
 }
 
 #[test]

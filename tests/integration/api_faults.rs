@@ -49,7 +49,11 @@ fn malformed_repository_argument_is_a_usage_error() {
 fn unknown_repository_is_not_found() {
     let fake = FakeGithub::start(community());
     let line = fails(cm_audit(&fake), &["acme/nothing"], NOT_FOUND);
-    assert_eq!(line, "error: acme/nothing was not found, or is not visible with this token");
+    // Typed as OWNER/REPO, it could have been meant as a folder: the error says it is not one.
+    assert_eq!(
+        line,
+        "error: acme/nothing is not a folder; as OWNER/REPO: acme/nothing was not found, or is not visible with this token"
+    );
     let line = fails(anonymous(&fake), &["acme/nothing"], NOT_FOUND);
     assert!(line.contains("set GITHUB_TOKEN or pass --token"), "{line}");
 }

@@ -30,7 +30,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 }
 
 #[test]
-fn a_git_checkout_is_what_git_tracks() {
+fn a_git_checkout_is_its_work_tree_tracked_and_untracked_files_that_git_does_not_ignore() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q"]);
@@ -38,7 +38,8 @@ fn a_git_checkout_is_what_git_tracks() {
     fs::write(root.join(".gitignore"), "build/\n").unwrap();
     git(root, &["add", "CODE_OF_CONDUCT.md", ".gitignore"]);
     git(root, &["commit", "-qm", "init"]);
-    // Untracked and ignored files are not the repository's content.
+    // The maintainer adds a security policy and audits again before `git add`; ignored files are
+    // not the repository's content.
     fs::write(
         root.join("SECURITY.md"),
         "# Security\n\nMail security@example.org with details of any vulnerability you find.\n",
@@ -56,9 +57,22 @@ fn a_git_checkout_is_what_git_tracks() {
     assert_eq!(r["sources"]["local_listing"], "git");
     assert_eq!(r["repository"], "acme/widgets");
     assert_eq!(status(&r, "coc-present"), "pass");
-    // Unknown in a checkout: the owner's .github repository may hold them.
-    assert_eq!(status(&r, "security-policy"), "skipped");
+    assert_eq!(finding(&r, "security-policy")["location"], "SECURITY.md");
+    // Unknown in a checkout: the owner's .github repository may hold one.
     assert_eq!(status(&r, "contributing-present"), "skipped");
+
+    let out = cm_audit().arg(root).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(files tracked by git and untracked, not ignored)"), "{text}");
+
+    // A repository of its own inside the work tree (git lists it as `vendor/lib/`) is not a file.
+    fs::create_dir_all(root.join("vendor/lib")).unwrap();
+    git(&root.join("vendor/lib"), &["init", "-q"]);
+    fs::write(root.join("vendor/lib/README.md"), "# Lib\n").unwrap();
+    let out = cm_audit().args(["snapshot"]).arg(root).output().unwrap();
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = snap["tree"]["paths"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(paths.contains(&"SECURITY.md") && !paths.iter().any(|p| p.ends_with('/')), "{paths:?}");
 }
 
 #[test]
@@ -181,12 +195,12 @@ fn a_pointer_to_the_docs_site_is_followed_to_the_page_it_is_built_from() {
 }
 
 #[test]
-fn a_git_checkout_whose_index_lists_nothing_is_read_as_a_folder() {
+fn a_git_checkout_with_nothing_committed_is_its_untracked_files() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q"]);
     fs::write(root.join("CODE_OF_CONDUCT.md"), COC).unwrap();
     let r = audit(root);
-    assert_eq!(r["sources"]["local_listing"], "walk");
+    assert_eq!(r["sources"]["local_listing"], "git");
     assert_eq!(status(&r, "coc-present"), "pass");
 }

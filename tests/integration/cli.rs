@@ -65,7 +65,7 @@ fn a_target_that_is_neither_a_folder_nor_a_repository_is_a_usage_error() {
         .arg("no-such-folder")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("neither a folder nor OWNER/REPO"));
+        .stderr(predicate::str::contains("no such folder: no-such-folder, nor a repository: expected OWNER/REPO"));
     cm_audit().arg("a/b/c").assert().code(2);
     cm_audit().arg("bare/main.py").assert().code(2).stderr(predicate::str::contains("is not a directory"));
 }
@@ -107,4 +107,80 @@ fn a_snapshot_file_that_is_not_one_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("is not a cm-audit snapshot"));
     cm_audit().args(["--from", "missing.json"]).assert().code(3);
+}
+
+#[test]
+fn warnings_on_stderr_are_not_coloured_when_stderr_is_not_a_terminal() {
+    // Nothing listens on port 9: the retries are logged as warnings.
+    let out = cm_audit()
+        .args(["acme/widgets", "--timeout", "1"])
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .env("CM_AUDIT_RETRY_BACKOFF_MS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("WARN"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}
+
+#[test]
+fn explain_accepts_any_case_and_underscores_and_suggests_the_nearest_rule() {
+    let canonical = cm_audit().args(["explain", "coc-present"]).output().unwrap();
+    for spelling in ["COC-Present", "coc_present", "Coc_Present"] {
+        let out = cm_audit().args(["explain", spelling]).output().unwrap();
+        assert!(out.status.success(), "{spelling}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, canonical.stdout, "{spelling}");
+    }
+    cm_audit()
+        .args(["explain", "coc-presnt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule `coc-presnt`: did you mean coc-present?"));
+}
+
+#[test]
+fn rules_and_explain_help_show_only_their_own_flags() {
+    for subcommand in ["rules", "explain"] {
+        let out = cm_audit().args([subcommand, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{subcommand}");
+        for network in ["--token", "--api-url", "--window", "--timeout", "--verbose", "--no-cache", "--rest-only"] {
+            assert!(!help.contains(network), "{subcommand} --help shows {network}:\n{help}");
+        }
+        assert!(help.contains("--config"), "{subcommand}: {help}");
+    }
+    // The audit and `snapshot` still take them.
+    let help = String::from_utf8_lossy(&cm_audit().args(["snapshot", "--help"]).output().unwrap().stdout).into_owned();
+    assert!(help.contains("--token") && help.contains("--window"), "{help}");
+}
+
+#[test]
+fn a_report_given_to_from_is_named_as_a_report_not_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    fs::write(&report, cm_audit().args(["bare", "--format", "json"]).output().unwrap().stdout).unwrap();
+    let out = cm_audit().arg("--from").arg(&report).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "report.json is a cm-audit report (--format json), not a snapshot: save one with `cm-audit snapshot`"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn window_and_verbose_on_a_checkout_say_once_that_they_have_no_effect() {
+    let out = cm_audit().args(["bare", "--window", "30d", "-v"]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "cm-audit: --window and -v have no effect on a checkout: they are about the GitHub API (audit OWNER/REPO)\n"
+    );
+    let out = cm_audit().args(["bare"]).output().unwrap();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }

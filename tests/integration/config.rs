@@ -36,8 +36,9 @@ fn a_rule_turned_off_is_shown_as_ignored_with_the_reason_and_not_scored() {
     );
     assert_eq!(status(&r, "coc-present"), "ignored");
     assert_eq!(message(&r, "coc-present"), "ignored: we use the Python Software Foundation's code of conduct");
-    // The rules that require it are skipped, not failed.
+    // The rules that require it are skipped, not failed, and say why.
     assert_eq!(status(&r, "coc-reporting-channel"), "skipped");
+    assert_eq!(message(&r, "coc-reporting-channel"), "requires coc-present, which is disabled in the config");
     assert_eq!(r["responsibilities"][1]["ignored"], 1);
 }
 

@@ -165,3 +165,26 @@ fn each_responsibility_is_scored() {
     assert_eq!(conflict["score"], 100);
     assert_eq!(conflict["failed"], 0);
 }
+
+/// Messages speak to people: no regular expression and no internal name in any finding.
+#[test]
+fn no_message_shows_a_regular_expression_or_an_internal_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+    std::fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    )
+    .unwrap();
+    let with_a_workflow = dir.path().to_str().unwrap().to_string();
+    for target in ["bare", "tricky", "deep", "well-kept", with_a_workflow.as_str()] {
+        common::assert_no_raw_patterns(&json_report(target, &[]));
+    }
+    let r = json_report(&with_a_workflow, &[]);
+    assert!(
+        message(&r, "greeting")
+            .starts_with("no workflow greets first-time contributors (actions/first-interaction or a welcome bot)"),
+        "{}",
+        message(&r, "greeting")
+    );
+}

@@ -125,6 +125,28 @@ fn compare_shows_rules_fixed_and_broken_and_each_score_change() {
     assert!(md.contains("<td class=\"num\">−74</td>"));
 }
 
+/// The default text format compares too; a rule that could not be judged before (skipped) and
+/// fails now is broken, like one that passed; the base report's time is shown to the minute.
+#[test]
+fn compare_works_in_the_text_format_and_a_rule_skipped_before_and_failing_now_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let base_path = dir.path().join("base.json");
+    let mut base: serde_json::Value = serde_json::from_str(&render("bare", &["--format", "json"])).unwrap();
+    base["generated_at"] = "2026-10-01T09:30:15.123456789Z".into();
+    let license = base["findings"].as_array_mut().unwrap().iter_mut().find(|f| f["rule"] == "license").unwrap();
+    license["status"] = "skipped".into();
+    std::fs::write(&base_path, base.to_string()).unwrap();
+
+    let text = render("bare", &["--compare", base_path.to_str().unwrap()]);
+    assert!(text.contains("Changes since the base report of 2026-10-01 09:30 UTC"), "{text}");
+    let broken = text.split("Broken (1)").nth(1).unwrap_or_else(|| panic!("{text}"));
+    assert!(broken.lines().nth(1).unwrap().contains("license: skipped → fail"), "{text}");
+
+    let md = render("bare", &["--format", "markdown", "--compare", base_path.to_str().unwrap()]);
+    assert!(md.contains("### Changes since the base report of 2026-10-01 09:30 UTC"), "{md}");
+    assert!(md.contains("**Broken (1)**") && md.contains("`license`: skipped → fail"), "{md}");
+}
+
 #[test]
 fn a_users_template_can_extend_the_built_in_one_and_is_escaped_too() {
     let dir = tempfile::tempdir().unwrap();
@@ -144,15 +166,16 @@ fn a_users_template_can_extend_the_built_in_one_and_is_escaped_too() {
 }
 
 #[test]
-fn template_and_compare_are_refused_for_formats_that_do_not_use_them() {
-    for format in ["text", "json", "sarif"] {
-        for flag in ["--template", "--compare"] {
+fn template_and_compare_are_refused_for_formats_that_do_not_use_them_naming_the_flag_given() {
+    for (flag, formats, works_with) in [
+        ("--template", &["text", "json", "sarif"][..], "--template works with --format markdown or html"),
+        ("--compare", &["json", "sarif"][..], "--compare works with --format text, markdown or html"),
+    ] {
+        for format in formats {
             let out = cm_audit().args(["bare", "--format", format, flag, "bare/README.md"]).output().unwrap();
             assert_eq!(out.status.code(), Some(2), "{format} {flag}");
-            assert!(
-                String::from_utf8_lossy(&out.stderr).contains("work with --format markdown or html"),
-                "{format} {flag}"
-            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains(works_with), "{format} {flag}: {stderr}");
         }
     }
     let out = cm_audit().args(["bare", "--format", "markdown", "--compare", "bare/README.md"]).output().unwrap();

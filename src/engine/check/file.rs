@@ -55,6 +55,15 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
                 .at(&page)
                 .with(Evidence::at(&page, Some(line), said));
         }
+        // Not listed is not missing when a folder it may be in could not be read.
+        if let Some((folder, reason)) =
+            ctx.snap.sources.unreadable.iter().find(|(f, _)| f.ends_with('/') && kind.could_be_in(f))
+        {
+            return Outcome::new(
+                Status::Skipped,
+                format!("no {name} found in {places}, but {folder} could not be read ({reason})"),
+            );
+        }
         // Unknown, not missing: the owner's .github repository may hold it.
         if let Some(reason) = ctx.may_be_inherited(&c.document) {
             return Outcome::new(Status::Skipped, format!("no {name} in {places}; {reason}"));

@@ -14,7 +14,7 @@ static USES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^\s*(?:-\s*)?uses:
 
 pub fn check(c: &WorkflowUsesCheck, ctx: &Ctx<'_>) -> Outcome {
     let Some(found) = ctx.locate(WORKFLOWS) else {
-        return Outcome::new(Status::Fail, "no GitHub Actions workflows in .github/workflows/");
+        return Outcome::new(Status::Fail, format!("no workflow {}: .github/workflows/ has none", c.looks_for));
     };
     for page in &found.pages {
         let Some(body) = page.text() else { continue };
@@ -34,6 +34,8 @@ pub fn check(c: &WorkflowUsesCheck, ctx: &Ctx<'_>) -> Outcome {
             return Outcome::new(Status::Pass, format!("{} uses {uses}", page.path)).at(&page.path).with(evidence);
         }
     }
-    let wanted: Vec<&str> = c.actions.iter().map(|p| p.as_str()).collect();
-    Outcome::new(Status::Fail, format!("none of the {} workflows uses {}", found.pages.len(), wanted.join(" or ")))
+    Outcome::new(
+        Status::Fail,
+        format!("no workflow {}, of the {} in .github/workflows/", c.looks_for, found.pages.len()),
+    )
 }

@@ -62,3 +62,13 @@ pub fn evidence(report: &Value, rule: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Messages speak to people: no finding's message shows a regular expression.
+pub fn assert_no_raw_patterns(report: &Value) {
+    for f in report["findings"].as_array().unwrap() {
+        let message = f["message"].as_str().unwrap();
+        for raw in ["^", "\\w", "\\s", "\\b", "(?", "[\\"] {
+            assert!(!message.contains(raw), "{}: `{raw}` in {message}", f["rule"]);
+        }
+    }
+}
