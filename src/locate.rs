@@ -594,7 +594,10 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
                             next.push((page, route.clone()));
                         }
                     }
-                    Lead::Elsewhere(url) if is_guide_url(kind, &site, &url, short) && !is_attribution(&doc, line) => {
+                    Lead::Elsewhere(url)
+                        if is_guide_url(kind, &site, &url, short, line <= OPENING_LINES)
+                            && !is_attribution(&doc, line) =>
+                    {
                         let unread = Unread { from: path.clone(), url };
                         if !found.unread.contains(&unread) {
                             found.unread.push(unread);
@@ -620,22 +623,26 @@ pub fn is_attribution(doc: &Doc, line: usize) -> bool {
     said_here || doc.heading_chain(index).into_iter().any(|h| ATTRIBUTION.is_match(&doc.lines[h].text))
 }
 
-/// Where a reader would go for what the document does not say itself: a page named for the
-/// document's kind (`.../contributing/`, another repository's `code-of-conduct.md`), or on the
-/// project's own site a page its URL marks as covering it (`.../devdocs/dev/`), or any page of that
-/// site when the document is only a pointer. Not GitHub's tracker, graphs or other repositories' pages.
-fn is_guide_url(kind: &DocumentKind, site: &Site<'_>, url: &str, pointer_only: bool) -> bool {
+/// The opening lines of a page, where it says what it adopts or where it really lives.
+const OPENING_LINES: usize = 12;
+
+/// Where a reader would go for what the document does not say itself: on the project's own site, a
+/// page named for the document's kind or marked by its URL as covering it (`.../devdocs/dev/`), or any
+/// page when the document is only a pointer; elsewhere (a foundation's code of conduct, an
+/// organisation's shared guide on GitHub), a page named for the kind that a pointer, or the opening
+/// of the document, sends readers to. A full document citing another in passing ("the definition in
+/// the Citizen Code of Conduct") still says what it says. Never GitHub's tracker or graphs.
+fn is_guide_url(kind: &DocumentKind, site: &Site<'_>, url: &str, pointer: bool, opening: bool) -> bool {
     let Some((host, path)) = host_and_path(url) else { return false };
     if host == "github.com" || host.ends_with(".github.com") {
-        // Another repository's file (an organisation's shared guide), not GitHub's own pages.
-        return text::github_file_url(url).is_some() && kind.url_names_kind(url);
-    }
-    if kind.url_names_kind(url) {
-        return true;
+        return (pointer || opening) && text::github_file_url(url).is_some() && kind.url_names_kind(url);
     }
     let words: Vec<String> =
         path.to_ascii_lowercase().split(['/', '-', '_', '.']).filter(|w| !w.is_empty()).map(String::from).collect();
-    site.is_projects_host(&host) && (pointer_only || kind.spec.lead_words.iter().any(|lw| words.contains(lw)))
+    if site.is_projects_host(&host) {
+        return pointer || kind.url_names_kind(url) || kind.spec.lead_words.iter().any(|lw| words.contains(lw));
+    }
+    (pointer || opening) && kind.url_names_kind(url)
 }
 
 /// Most linked pages of a guide split over several files that are read with it.

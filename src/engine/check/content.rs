@@ -4,6 +4,7 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::ContentCheck;
+use crate::leads::Site;
 use crate::locate::{self, Pointer, Unread};
 use crate::text::{self, Doc, LineKind};
 
@@ -129,6 +130,8 @@ const DEFERRAL_LINES: usize = 12;
 fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
     let kind = ctx.kind(doc_id);
     let own = ctx.snap.repository.as_deref().map(|r| format!("github.com/{}/", r.to_ascii_lowercase()));
+    // A page of the project's site built from the tree is read with the document, not deferred to.
+    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
     let links = doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES);
     links.filter(|(line, _)| !locate::is_attribution(doc, *line)).map(|(_, url)| url).find(|url| {
         let lower = url.to_ascii_lowercase();
@@ -137,6 +140,7 @@ fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
             && !own.as_ref().is_some_and(|own| lower.contains(own.as_str()))
             && !lower.contains("/commits/")
             && !lower.contains("/blame/")
+            && site.page_for_url(url).is_none()
     })
 }
 

@@ -18,6 +18,14 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         if let Some((page, line, target)) = linked_from_front_pages(&c.document, ctx) {
             let (said, what) = match target {
                 // A kind GitHub does not show (a changelog): the file the README leads to is the one.
+                Elsewhere::InTree(path) if kind.spec.linked_counts && !ctx.snap.files.contains_key(&path) => {
+                    return Outcome::new(
+                        Status::Pass,
+                        format!("found {path}, which {page} links to (its text was not read)"),
+                    )
+                    .at(&path)
+                    .with(Evidence::at(&page, Some(line), format!("links to {path}")));
+                }
                 Elsewhere::InTree(path) if kind.spec.linked_counts => {
                     let words = ctx.snap.files.get(&path).map_or(0, |b| match b {
                         FileBody::Text { text, .. } => Doc::parse(&path, text).prose_words(),

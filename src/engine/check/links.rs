@@ -18,7 +18,7 @@ pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     for from in &c.from {
         let Some(found) = ctx.locate(from) else { continue };
         looked_in.push(found.path.clone());
-        for page in &found.pages {
+        for page in found.all_pages() {
             let Some(body) = page.text() else { continue };
             let doc = Doc::parse(&page.path, body);
             for (line, link) in doc.links() {
