@@ -162,10 +162,20 @@ impl<'t> Site<'t> {
         for (line, target) in written_paths(&doc).into_iter().chain(sphinx_entries(path, body)) {
             if let Some(page) = self.resolve(&target).filter(|p| is_page(p)) {
                 push(line, Lead::Page(page));
+            } else if is_web_page(&target) {
+                // A table of contents may list a page of the website ("Team <https://.../team>").
+                push(line, Lead::Elsewhere(target));
             }
         }
         out
     }
+}
+
+/// Whether a folder is the top of a documentation site (`docs/`, `doc/source/`): its index is the
+/// site's front page, not a section's table of contents.
+pub fn is_docs_root(dir: &str) -> bool {
+    let lower = dir.to_ascii_lowercase();
+    SITE_ROOTS.contains(&lower.as_str())
 }
 
 fn is_page(path: &str) -> bool {
@@ -228,7 +238,7 @@ fn sphinx_entries(path: &str, body: &str) -> Vec<(usize, String)> {
             let entry = line.trim();
             if entry.starts_with(fence.as_str()) {
                 myst_fence = None;
-            } else if !entry.is_empty() && !entry.starts_with(':') && !entry.contains("://") {
+            } else if !entry.is_empty() && !entry.starts_with(':') {
                 if let Some(target) = toc_target(path, entry) {
                     out.push((i + 1, target));
                 }
@@ -246,7 +256,7 @@ fn sphinx_entries(path: &str, body: &str) -> Vec<(usize, String)> {
             match TOC_ENTRY.captures(line) {
                 Some(c) => {
                     let entry = c.get(1).or(c.get(2)).map_or("", |m| m.as_str()).trim();
-                    if let Some(target) = toc_target(path, entry).filter(|_| !entry.contains("://")) {
+                    if let Some(target) = toc_target(path, entry) {
                         out.push((i + 1, target));
                     }
                 }
@@ -265,12 +275,15 @@ fn sphinx_entries(path: &str, body: &str) -> Vec<(usize, String)> {
 
 /// A toctree entry as a repository path: relative to the page's folder, or from the documentation
 /// root when it starts with `/` (the folder holding Sphinx's conf.py is not known: the page's own
-/// documentation root is taken). "Title <target>" entries give their target.
+/// documentation root is taken). "Title <target>" entries give their target; a URL stays one.
 fn toc_target(path: &str, entry: &str) -> Option<String> {
     let entry = match (entry.find('<'), entry.ends_with('>')) {
         (Some(open), true) => &entry[open + 1..entry.len() - 1],
         _ => entry,
     };
+    if entry.contains("://") {
+        return Some(entry.to_string());
+    }
     match entry.strip_prefix('/') {
         Some(abs) => Some(docs_root(path).map_or(abs.to_string(), |root| format!("{root}/{abs}"))),
         None => text::resolve_relative(path, entry),

@@ -9,7 +9,7 @@ use globset::{Glob, GlobMatcher};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::leads::{Lead, Site, host_and_path};
+use crate::leads::{Lead, Site, host_and_path, is_docs_root};
 use crate::snapshot::{FileBody, Snapshot, Tree};
 use crate::text::{self, Doc};
 
@@ -570,6 +570,10 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
     for other in found.others.iter().filter(|o| source.tree.paths.contains(o)) {
         add(other, format!("another {}; GitHub shows {}", kind.spec.name, found.path), &mut found.followed);
     }
+    // The README's own way to the document: "for contributing code, the developer docs have a guide".
+    for (readme, page) in readme_leads_to(kind, source, &site) {
+        add(&page, format!("the page {readme} sends readers to for the {}", kind.spec.name), &mut found.followed);
+    }
     // Each page to read leads on, with the route that reached it.
     let mut frontier: Vec<(String, Vec<String>)> = found
         .pages
@@ -585,7 +589,12 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
             let short = doc.prose_words() <= POINTER_MAX_WORDS;
             let mut route = route;
             route.push(path.clone());
-            for (line, lead) in site.leads(&path, text) {
+            // A page of a documentation site is read with its section's table of contents, which the
+            // site shows beside it (`doc/contribute/index.rst` for `doc/contribute/contributing.rst`).
+            let section_index = route.len() > 1 || found.pages.iter().all(|p| p.path != path);
+            let index = section_index.then(|| section_index_of(&path, &site)).flatten();
+            let leads = site.leads(&path, text).into_iter().chain(index.map(|i| (0, Lead::Page(i))));
+            for (line, lead) in leads {
                 match lead {
                     Lead::Page(page) => {
                         let before = found.followed.len();
@@ -623,6 +632,41 @@ pub fn is_attribution(doc: &Doc, line: usize) -> bool {
     said_here || doc.heading_chain(index).into_iter().any(|h| ATTRIBUTION.is_match(&doc.lines[h].text))
 }
 
+/// Pages in the tree that the root README links to on a line naming the kind (or the line before:
+/// the link often wraps onto the next one).
+fn readme_leads_to(kind: &DocumentKind, source: &Source<'_>, site: &Site<'_>) -> Vec<(String, String)> {
+    let readmes = source.files.iter().filter(|(p, _)| !p.contains('/') && p.to_ascii_lowercase().starts_with("readme"));
+    let mut out = Vec::new();
+    for (path, body) in readmes {
+        let FileBody::Text { text, .. } = body else { continue };
+        let doc = Doc::parse(path, text);
+        let names_kind = |line: usize| {
+            let at = |i: usize| doc.lines.get(i).is_some_and(|l| kind.line_names_kind(&l.text));
+            at(line.saturating_sub(1)) || (line >= 2 && at(line - 2))
+        };
+        for (line, lead) in site.leads(path, text) {
+            if let Lead::Page(page) = lead {
+                if names_kind(line) {
+                    out.push((path.clone(), page));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The index page of the folder a documentation page is in, when it is not the page itself.
+fn section_index_of(path: &str, site: &Site<'_>) -> Option<String> {
+    let (dir, _) = path.rsplit_once('/').filter(|(dir, _)| !is_docs_root(dir))?;
+    site.resolve(dir).filter(|index| index != path)
+}
+
+/// A URL segment naming a version of the documentation rather than a page.
+fn is_version_segment(segment: &str) -> bool {
+    matches!(segment, "dev" | "devdocs" | "latest" | "stable" | "main" | "master" | "en" | "docs" | "doc")
+        || segment.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// The opening lines of a page, where it says what it adopts or where it really lives.
 const OPENING_LINES: usize = 12;
 
@@ -637,8 +681,15 @@ fn is_guide_url(kind: &DocumentKind, site: &Site<'_>, url: &str, pointer: bool, 
     if host == "github.com" || host.ends_with(".github.com") {
         return (pointer || opening) && text::github_file_url(url).is_some() && kind.url_names_kind(url);
     }
-    let words: Vec<String> =
+    let mut words: Vec<String> =
         path.to_ascii_lowercase().split(['/', '-', '_', '.']).filter(|w| !w.is_empty()).map(String::from).collect();
+    // The documentation's front page of a version (`/dev/index.html`, `/en/latest/`) is not a guide.
+    while words.last().is_some_and(|w| matches!(w.as_str(), "index" | "html" | "htm")) {
+        words.pop();
+    }
+    if words.last().is_some_and(|w| is_version_segment(w)) {
+        words.clear();
+    }
     if site.is_projects_host(&host) {
         return pointer || kind.url_names_kind(url) || kind.spec.lead_words.iter().any(|lw| words.contains(lw));
     }

@@ -439,6 +439,9 @@ pub struct ContentCheck {
     /// Code blocks count too (commands to set up or run tests).
     #[serde(default)]
     pub include_code: bool,
+    /// Lines of one page that must match (a list of people is several lines naming one each).
+    #[serde(default = "one_line")]
+    pub min_lines: usize,
     /// A heading matching a pattern counts when the section under it says enough; `false`: only
     /// prose counts.
     #[serde(default = "yes")]
@@ -448,6 +451,10 @@ pub struct ContentCheck {
     pub min_section_words: usize,
     /// What is looked for, in words, for messages: "an e-mail address or a link to a form".
     pub looks_for: String,
+}
+
+fn one_line() -> usize {
+    1
 }
 
 fn default_section_words() -> usize {

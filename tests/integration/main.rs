@@ -17,6 +17,7 @@ mod cache_requests;
 mod checkout_edges;
 mod cli;
 mod config;
+mod corpus;
 mod graphql_fake;
 mod local_audit;
 mod newcomer_report;

@@ -59,6 +59,15 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
 
     let names: Vec<&str> = c.documents.iter().map(|d| ctx.name(d)).collect();
     if looked_in.is_empty() {
+        // The document the check reads, on a page the README or contributing guide links to and
+        // that was not read: what it says there is unknown. (A file found that way is not judged.)
+        let first = &c.documents[0];
+        let elsewhere = super::file::kept_elsewhere(first, None, ctx, &ctx.kind(first).places_phrase());
+        if let Some(mut outcome) = elsewhere.filter(|o| o.status == Status::Warn) {
+            outcome.status = Status::Skipped;
+            outcome.message = format!("{}: {} could not be checked", outcome.message, c.looks_for);
+            return outcome;
+        }
         if let Some(reason) = c.documents.iter().find_map(|d| ctx.may_be_inherited(d)) {
             return Outcome::new(Status::Skipped, format!("no {} in the tree; {reason}", names.join(" or ")));
         }
@@ -144,9 +153,10 @@ fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
     })
 }
 
-/// The first line that satisfies the check, as evidence; notes headings that name the topic with
-/// nothing under them.
+/// The first line that satisfies the check (the first of `min_lines` on the page), as evidence;
+/// notes headings that name the topic with nothing under them.
 fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> Option<Evidence> {
+    let mut matched: Vec<Evidence> = Vec::new();
     for (i, line) in doc.lines.iter().enumerate() {
         let eligible = match line.kind {
             LineKind::Prose => true,
@@ -195,7 +205,10 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
             note_hollow(doc, i, path, hollow);
             continue;
         }
-        return Some(Evidence::at(path, Some(i + 1), snippet(&line.text)));
+        matched.push(Evidence::at(path, Some(i + 1), snippet(&line.text)));
+        if matched.len() >= c.min_lines {
+            return matched.into_iter().next();
+        }
     }
     None
 }

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::FileCheck;
+use crate::leads::{Lead, Site};
 use crate::locate::{Origin, Pointer};
 use crate::snapshot::FileBody;
 use crate::text::{self, Doc};
@@ -15,53 +16,8 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
         if kind.spec.org_fallback && ctx.snap.inherited.is_some() {
             places.push_str(", nor in the owner's .github repository");
         }
-        if let Some((page, line, target)) = linked_from_front_pages(&c.document, ctx) {
-            let (said, what) = match target {
-                // A kind GitHub does not show (a changelog): the file the README leads to is the one.
-                Elsewhere::InTree(path) if kind.spec.linked_counts && !ctx.snap.files.contains_key(&path) => {
-                    return Outcome::new(
-                        Status::Pass,
-                        format!("found {path}, which {page} links to (its text was not read)"),
-                    )
-                    .at(&path)
-                    .with(Evidence::at(&page, Some(line), format!("links to {path}")));
-                }
-                Elsewhere::InTree(path) if kind.spec.linked_counts => {
-                    let words = ctx.snap.files.get(&path).map_or(0, |b| match b {
-                        FileBody::Text { text, .. } => Doc::parse(&path, text).prose_words(),
-                        FileBody::Unreadable { .. } => 0,
-                    });
-                    let min_words = c.min_words.unwrap_or(kind.spec.min_words);
-                    let (status, what) = if words < min_words {
-                        (
-                            Status::Warn,
-                            format!(
-                                "is hollow: {words} words of prose, fewer than the {min_words} a real {name} needs"
-                            ),
-                        )
-                    } else {
-                        (Status::Pass, format!("{words} words"))
-                    };
-                    return Outcome::new(status, format!("found {path}, which {page} links to: {what}"))
-                        .at(&path)
-                        .with(Evidence::at(&page, Some(line), format!("links to {path}")));
-                }
-                // The project keeps one where GitHub does not look (a crate's own folder, say).
-                Elsewhere::InTree(path) => {
-                    (format!("links to {path}"), format!("links to {path}, where GitHub does not look for one"))
-                }
-                // The project keeps one on its website: readers of the README find it, GitHub does
-                // not show it with the repository, and its text is not read here.
-                Elsewhere::Website(url) => (
-                    format!("links to {url}"),
-                    format!(
-                        "links to one at {url}, which GitHub does not show with the repository and which was not read"
-                    ),
-                ),
-            };
-            return Outcome::new(Status::Warn, format!("no {name} in {places}; {page} {what}"))
-                .at(&page)
-                .with(Evidence::at(&page, Some(line), said));
+        if let Some(outcome) = kept_elsewhere(&c.document, c.min_words, ctx, &places) {
+            return outcome;
         }
         // Not listed is not missing when a folder it may be in could not be read.
         if let Some((folder, reason)) =
@@ -148,6 +104,60 @@ pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
     out
 }
 
+/// What to say of a document missing from the places searched that the README or the contributing
+/// guide links to elsewhere: a kind GitHub does not look for passes with the file linked in the tree;
+/// otherwise a warning names the link (a crate's own folder, the project's website).
+pub(super) fn kept_elsewhere(document: &str, min_words: Option<usize>, ctx: &Ctx<'_>, places: &str) -> Option<Outcome> {
+    let kind = ctx.kind(document);
+    let name = &kind.spec.name;
+    let (page, line, target) = linked_from_front_pages(document, ctx)?;
+    let (said, what) = match target {
+        // A kind GitHub does not show (a changelog): the file the README leads to is the one.
+        Elsewhere::InTree(path) if kind.spec.linked_counts && !ctx.snap.files.contains_key(&path) => {
+            return Some(
+                Outcome::new(Status::Pass, format!("found {path}, which {page} links to (its text was not read)"))
+                    .at(&path)
+                    .with(Evidence::at(&page, Some(line), format!("links to {path}"))),
+            );
+        }
+        Elsewhere::InTree(path) if kind.spec.linked_counts => {
+            let words = ctx.snap.files.get(&path).map_or(0, |b| match b {
+                FileBody::Text { text, .. } => Doc::parse(&path, text).prose_words(),
+                FileBody::Unreadable { .. } => 0,
+            });
+            let min_words = min_words.unwrap_or(kind.spec.min_words);
+            let (status, what) = if words < min_words {
+                (
+                    Status::Warn,
+                    format!("is hollow: {words} words of prose, fewer than the {min_words} a real {name} needs"),
+                )
+            } else {
+                (Status::Pass, format!("{words} words"))
+            };
+            return Some(
+                Outcome::new(status, format!("found {path}, which {page} links to: {what}"))
+                    .at(&path)
+                    .with(Evidence::at(&page, Some(line), format!("links to {path}"))),
+            );
+        }
+        // The project keeps one where GitHub does not look (a crate's own folder, say).
+        Elsewhere::InTree(path) => {
+            (format!("links to {path}"), format!("links to {path}, where GitHub does not look for one"))
+        }
+        // The project keeps one on its website: readers of the README find it, GitHub does
+        // not show it with the repository, and its text is not read here.
+        Elsewhere::Website(url) => (
+            format!("links to {url}"),
+            format!("links to one at {url}, which GitHub does not show with the repository and which was not read"),
+        ),
+    };
+    Some(Outcome::new(Status::Warn, format!("no {name} in {places}; {page} {what}")).at(&page).with(Evidence::at(
+        &page,
+        Some(line),
+        said,
+    )))
+}
+
 /// The documents a newcomer reads first, where a project links to what it keeps elsewhere.
 const FRONT_PAGES: [&str; 2] = ["readme", "contributing"];
 
@@ -164,10 +174,20 @@ enum Elsewhere {
 fn linked_from_front_pages(kind: &str, ctx: &Ctx<'_>) -> Option<(String, usize, Elsewhere)> {
     let wanted = ctx.kind(kind);
     let front = FRONT_PAGES.iter().filter(|&&id| id != kind && ctx.documents.contains_key(id));
-    let pages: Vec<_> = front.filter_map(|id| ctx.locate(id)).flat_map(|found| found.pages).collect();
+    let pages: Vec<_> = front
+        .filter_map(|id| ctx.locate(id))
+        .flat_map(|found| found.all_pages().cloned().collect::<Vec<_>>())
+        .collect();
+    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
     pages.iter().find_map(|page| {
-        let doc = Doc::parse(&page.path, page.text()?);
-        doc.links().into_iter().filter(|(_, url)| wanted.link_is_named_for(url)).find_map(|(line, url)| {
+        let text = page.text()?;
+        // Links, and the web pages a table of contents lists ("Team <https://xarray.dev/team>").
+        let toc_pages = site.leads(&page.path, text).into_iter().filter_map(|(line, lead)| match lead {
+            Lead::Elsewhere(url) => Some((line, url)),
+            Lead::Page(_) => None,
+        });
+        let links: Vec<(usize, String)> = Doc::parse(&page.path, text).links().into_iter().chain(toc_pages).collect();
+        links.into_iter().filter(|(_, url)| wanted.link_is_named_for(url)).find_map(|(line, url)| {
             let in_tree = text::link_to_repo_path(&page.path, &url, ctx.snap.repository.as_deref())
                 .filter(|path| ctx.snap.tree.paths.contains(path));
             let lower = url.to_ascii_lowercase();
