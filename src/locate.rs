@@ -927,6 +927,22 @@ mod tests {
     }
 
     #[test]
+    fn release_notes_folders_count_and_vendored_changelogs_do_not() {
+        let changelog = kind(
+            "name = 'changelog'\nstems = ['changelog', 'changes']\nfolder_stems = ['release']\nfolder = true\ndeeper = true",
+        );
+        let c = candidates(&changelog, &tree(&["doc/release/1.0.rst", "doc/release/1.1.rst"]));
+        assert_eq!(c, vec![("doc/release".to_string(), true)]);
+        // A lone README about making releases is not release notes.
+        assert!(candidates(&changelog, &tree(&["release/README.md", "release/make.sh"])).is_empty());
+        let vendored =
+            ["docs/_themes/sphinx_rtd/CHANGELOG.md", "docs/vendor/lib/CHANGES.md", "doc/ext/plot/CHANGELOG.md"];
+        let mut paths = vendored.to_vec();
+        paths.push("doc/ext/plot/package.json");
+        assert!(candidates(&changelog, &tree(&paths)).is_empty(), "{:?}", candidates(&changelog, &tree(&paths)));
+    }
+
+    #[test]
     fn links_resolve_to_index_pages_and_added_extensions() {
         let t = tree(&["docs/dev/index.rst", "docs/support.md"]);
         assert_eq!(resolve_in_tree(&t, "docs/dev").as_deref(), Some("docs/dev/index.rst"));

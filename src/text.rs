@@ -64,7 +64,7 @@ static URLISH: LazyLock<Regex> =
 /// Text left from a template: `[INSERT CONTACT METHOD]`, `{{ email }}`, `<your name>`, TODO, TBD.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\[\s*(insert|your|add|enter|fill|replace|project name|email|e-mail|contact|name of)[^\]]*\]|\{\{[^}]*\}\}|<\s*(insert|your|add|enter|email|e-mail|contact)[^>]*>|lorem ipsum|(?-i:\b(TODO|TBD|FIXME|XXX)\b)",
+        r"(?i)\[\s*(insert|your|add|enter|fill|replace|project name|email|e-mail|contact|name of)[^\]]*\]|\{\{[^}]*\}\}|<\s*(insert|your|add|enter|email|e-mail|contact)[^>]*>|lorem ipsum|\bcoming soon\b|(?-i:(?:\b|_)(TODO|TBD|FIXME|XXX)(?:\b|_))",
     )
     .unwrap()
 });
@@ -316,10 +316,15 @@ pub fn without_placeholders(text: &str) -> String {
 }
 
 /// Placeholders in a line; `[contact Jane](https://...)` is a link, not a placeholder.
+/// Inline code in prose: a placeholder written there is being described, not left unfilled.
+static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]+`").unwrap());
+
 fn placeholders_in(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    let spans: Vec<(usize, usize)> = CODE_SPAN.find_iter(text).map(|m| (m.start(), m.end())).collect();
     PLACEHOLDER
         .find_iter(text)
         .filter(|m| !(m.as_str().starts_with('[') && matches!(text[m.end()..].chars().next(), Some('(') | Some('['))))
+        .filter(move |m| !spans.iter().any(|&(start, end)| m.start() >= start && m.end() <= end))
 }
 
 static GITHUB_BLOB: LazyLock<Regex> =
@@ -420,6 +425,16 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_in_emphasis_count_and_described_in_code_do_not() {
+        let found = |line: &str| placeholders_in(line).map(|m| m.as_str().to_string()).collect::<Vec<_>>();
+        assert_eq!(found("## Enforcement\n*__TODO__*"), ["_TODO_"]);
+        assert_eq!(found("Meetings: Coming soon."), ["Coming soon"]);
+        assert!(found("Replace `[INSERT CONTACT METHOD]` with your team's address before publishing.").is_empty());
+        assert!(found("We track work in a `TODO` list").is_empty());
+        assert_eq!(found("Write to [INSERT CONTACT METHOD]."), ["[INSERT CONTACT METHOD]"]);
+    }
 
     #[test]
     fn a_tilde_underline_in_restructuredtext_is_a_heading_not_a_fence() {

@@ -193,13 +193,15 @@ request within a week, and the tests run on every push, so nothing you try can b
     let (shared, message) = status("- **Contributing:** https://acme.example/dev/index.html");
     assert_eq!(shared, Status::Pass, "{message}");
     assert!(message.contains("where the contributing guide (CONTRIBUTING.md) also sends readers"), "{message}");
-    // xarray: a web page named for it.
-    let (named, message) =
+    // xarray: the page of the project's site built from the guide itself.
+    let (built, message) =
         status("See the [contributing page](https://docs.acme.example/en/stable/contributing.html).");
+    assert_eq!(built, Status::Pass, "{message}");
+    assert_eq!(message, "README.md links to the contributing guide");
+    // Another site's page named for it.
+    let (named, message) = status("See the [contributing page](https://guides.example.org/contributing.html).");
     assert_eq!(named, Status::Pass, "{message}");
-    assert!(
-        message.ends_with("links to a contributing guide at https://docs.acme.example/en/stable/contributing.html")
-    );
+    assert!(message.ends_with("links to a contributing guide at https://guides.example.org/contributing.html"));
     // The same forum link, on a line that does not speak of contributing; a line that does, to a page
     // the guide does not name: neither leads to the guide.
     assert_eq!(status("Questions go to the [forum](https://forum.acme.example).").0, Status::Fail);
@@ -443,4 +445,122 @@ fn in_a_checkout_a_missing_document_github_inherits_is_unknown_not_missing() {
 
     // Through the API the owner's files were seen: missing is missing.
     assert_eq!(run(&snapshot(&[]))["coc-present"].status, Status::Fail);
+}
+
+/// A contributing guide of real length (over the pointer limit) that sends readers on for details.
+const GUIDE_OPENING: &str = "# Contributing to widgets\n\nThank you for taking the time to contribute to \
+widgets. Everyone is welcome here, whether you fix a typo, report a bug, answer a question in the tracker \
+or write a whole new feature; we are glad to have you with us and we try to make the first steps easy.\n\n";
+
+#[test]
+fn a_guide_is_followed_to_the_docs_site_page_built_from_the_tree() {
+    let guide = format!("{GUIDE_OPENING}For details, please read https://acme.github.io/devdocs/dev/workflow.html.\n");
+    let workflow = "Workflow\n========\n\nSee :doc:`testing` for the test suite.\n";
+    let testing = "Testing\n=======\n\nRun ``spin test`` from the repository root; it builds and runs the tests.\n";
+    let f = run(&snapshot(&[
+        ("CONTRIBUTING.rst", &guide),
+        ("doc/source/dev/workflow.rst", workflow),
+        ("doc/source/dev/testing.rst", testing),
+    ]));
+    let tests = &f["contributing-tests"];
+    assert_eq!(tests.status, Status::Pass, "{}", tests.message);
+    assert_eq!(
+        tests.message,
+        "doc/source/dev/testing.rst mentions how to run the tests (reached from CONTRIBUTING.rst → doc/source/dev/workflow.rst)"
+    );
+    assert_eq!(tests.evidence[0].path.as_deref(), Some("doc/source/dev/testing.rst"));
+}
+
+#[test]
+fn every_rule_reading_a_guide_that_leads_to_an_unread_page_is_skipped_alike() {
+    let guide = format!("{GUIDE_OPENING}Our guide lives at https://widgets.example.org/developers/guide/.\n");
+    let f = run(&snapshot(&[("CONTRIBUTING.md", &guide), ("README.md", "# Widgets\n\nWidgets for everyone.\n")]));
+    let rules = [
+        "contributing-dev-setup",
+        "contributing-tests",
+        "contributing-first-issues",
+        "contributing-review-expectations",
+    ];
+    for rule in rules {
+        assert_eq!(f[rule].status, Status::Skipped, "{rule}: {}", f[rule].message);
+        assert!(
+            f[rule]
+                .message
+                .contains("CONTRIBUTING.md leads to https://widgets.example.org/developers/guide/, which was not read"),
+            "{rule}: {}",
+            f[rule].message
+        );
+    }
+    // With nothing unread, a fact in no page is missing.
+    let f = run(&snapshot(&[("CONTRIBUTING.md", GUIDE_OPENING)]));
+    assert_eq!(f["contributing-tests"].status, Status::Fail);
+}
+
+#[test]
+fn the_page_the_readme_names_for_the_guide_is_read_with_it() {
+    let readme = "# Widgets\n\nWidgets for everyone, made with care by the acme team and friends.\n\n\
+For contributing code specifically, the developer docs have a\n[guide](docs/index_dev.rst) with a quickstart.\n";
+    let dev = "Developer docs\n==============\n\nNot sure where to start? Take a look at the good first issues.\n";
+    let f = run(&snapshot(&[("README.md", readme), ("CONTRIBUTING.md", GUIDE_OPENING), ("docs/index_dev.rst", dev)]));
+    let first = &f["contributing-first-issues"];
+    assert_eq!(first.status, Status::Pass, "{}", first.message);
+    assert!(
+        first.message.contains("the page README.md sends readers to for the contributing guide"),
+        "{}",
+        first.message
+    );
+}
+
+#[test]
+fn a_maintainers_file_counts_for_the_people_it_names() {
+    let nobody = "# Maintainer guidelines\n\nMaintainers review pull requests, triage issues and cut releases.\n";
+    assert_eq!(run(&snapshot(&[("MAINTAINERS.md", nobody)]))["maintainers-listed"].status, Status::Fail);
+    let named = "# Maintainers\n\n- Ada Lopez (@ada-lopez)\n";
+    assert_eq!(run(&snapshot(&[("MAINTAINERS.md", named)]))["maintainers-listed"].status, Status::Pass);
+    // Three people with handles in a page the guide leads to (pytest's contact page).
+    let guide = format!("{GUIDE_OPENING}Talk to the developers: see [contact](doc/contact.rst).\n");
+    let contact = "Contact\n=======\n\nThe core team can be contacted individually:\n\n\
+* Bruno Oliveira (:user:`nicoddemus`)\n* Freya Bruhin (:user:`The-Compiler`)\n* Ran Benita (:user:`bluetech`)\n";
+    let f = run(&snapshot(&[("CONTRIBUTING.md", &guide), ("doc/contact.rst", contact)]));
+    assert_eq!(f["maintainers-listed"].status, Status::Pass, "{}", f["maintainers-listed"].message);
+    let two = contact.lines().take(6).collect::<Vec<_>>().join("\n");
+    let f = run(&snapshot(&[("CONTRIBUTING.md", &guide), ("doc/contact.rst", &two)]));
+    assert_eq!(f["maintainers-listed"].status, Status::Fail, "two people are not yet a list");
+}
+
+#[test]
+fn an_enforcement_heading_over_a_contact_is_not_enforcement_and_investigating_is_not_confidentiality() {
+    let coc = format!(
+        "# Code of conduct\n\n{}\n\n## Enforcement\n\nWrite to moderation@acme.example with any concern, at any time, day or night.\n\n\
+We will investigate every report.\n",
+        COC.lines().nth(2).unwrap()
+    );
+    let coc = coc.replace("keeps it confidential, and may warn or ban anyone who breaks these rules", "reads each one");
+    let f = run(&snapshot(&[("CODE_OF_CONDUCT.md", &coc)]));
+    assert_eq!(f["coc-enforcement"].status, Status::Fail, "{}", f["coc-enforcement"].message);
+    assert_eq!(f["coc-confidentiality"].status, Status::Fail, "{}", f["coc-confidentiality"].message);
+    let anonymous = coc.replace("We will investigate every report.", "Reports may be made anonymously.");
+    assert_eq!(run(&snapshot(&[("CODE_OF_CONDUCT.md", &anonymous)]))["coc-confidentiality"].status, Status::Pass);
+}
+
+#[test]
+fn pointers_real_projects_use_for_starter_issues_support_and_maintainers() {
+    // httpx: a labelled-issues URL is the pointer to starter issues.
+    let guide = format!(
+        "{GUIDE_OPENING}- [Implement new features](https://github.com/acme/widgets/issues?q=is%3Aissue+is%3Aopen+label%3A%22good+first+issue%22)\n"
+    );
+    assert_eq!(run(&snapshot(&[("CONTRIBUTING.md", &guide)]))["contributing-first-issues"].status, Status::Pass);
+    // networkx: a project website's /contribute page is not one.
+    let site = format!("{GUIDE_OPENING}See https://widgets.org/documentation/latest/developer/contribute.html.\n");
+    assert_ne!(run(&snapshot(&[("CONTRIBUTING.md", &site)]))["contributing-first-issues"].status, Status::Pass);
+    // fd: an issue template for questions tells users where to ask.
+    let question = "---\nname: Question\nabout: Ask a question about widgets.\nlabels: question\n---\n";
+    let f = run(&snapshot(&[(".github/ISSUE_TEMPLATE/question.md", question)]));
+    assert_eq!(f["support-channel"].status, Status::Pass, "{}", f["support-channel"].message);
+    // black: an authors file that says who maintains the project.
+    let authors =
+        "# Authors\n\nGlued together by Ada.\n\nMaintained with:\n\n- [Carol Willing](mailto:carol@example.org)\n";
+    assert_eq!(run(&snapshot(&[("AUTHORS.md", authors)]))["maintainers-listed"].status, Status::Pass);
+    let credits_only = "# Authors\n\nMultiple contributions by:\n\n- [Carol Willing](mailto:carol@example.org)\n";
+    assert_eq!(run(&snapshot(&[("AUTHORS.md", credits_only)]))["maintainers-listed"].status, Status::Fail);
 }

@@ -222,7 +222,7 @@ fn placeholder_is_relevant(c: &ContentCheck, doc: &Doc, index: usize, placeholde
             .heading_chain(index)
             .into_iter()
             .any(|h| section.is_match(&doc.lines[h].text) && !excluded(c, &doc.lines[h].text)),
-        None => !matches!(placeholder, "TODO" | "TBD" | "FIXME" | "XXX"),
+        None => !matches!(placeholder.trim_matches('_'), "TODO" | "TBD" | "FIXME" | "XXX"),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::LinksToCheck;
+use crate::leads::Site;
 use crate::locate::{self, Origin, Pointer};
 use crate::text::{self, Doc};
 
@@ -94,11 +95,17 @@ fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, to: &str, target: &loc
             return Landing::Target;
         }
     }
-    let Some(repo_path) = text::link_to_repo_path(from, link, ctx.snap.repository.as_deref()) else {
-        return Landing::Elsewhere;
-    };
-    let Some(in_tree) = locate::resolve_in_tree(&ctx.snap.tree, &repo_path) else {
-        return Landing::Missing(repo_path);
+    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
+    let in_tree = match text::link_to_repo_path(from, link, ctx.snap.repository.as_deref()) {
+        Some(repo_path) => match locate::resolve_in_tree(&ctx.snap.tree, &repo_path) {
+            Some(found) => found,
+            None => return Landing::Missing(repo_path),
+        },
+        // The project's documentation site, on the page built from the document (or one it reads).
+        None => match text::is_external(link).then(|| site.page_for_url(link)).flatten() {
+            Some(page) => page,
+            None => return Landing::Elsewhere,
+        },
     };
     let lower = in_tree.to_ascii_lowercase();
     let is_target = in_tree.eq_ignore_ascii_case(&target.path)
