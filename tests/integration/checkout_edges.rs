@@ -3,9 +3,8 @@
 use crate::common;
 
 use std::fs;
-use std::process::Command;
 
-use common::{cm_audit, evidence, finding, message, status};
+use common::{cm_audit, evidence, finding, git, message, status};
 use serde_json::Value;
 
 fn audit(dir: &std::path::Path) -> Value {
@@ -17,17 +16,6 @@ fn audit(dir: &std::path::Path) -> Value {
 const COC: &str = "# Code of conduct\n\nWe pledge to make participation in our project a harassment-free experience for everyone. \
 Report unacceptable behaviour to conduct@example.org; the team will review every report and may warn, \
 suspend or ban anyone who breaks these rules, whatever their role in the project, and will respect the reporter's privacy.\n";
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
 
 #[test]
 fn a_git_checkout_is_its_work_tree_tracked_and_untracked_files_that_git_does_not_ignore() {

@@ -7,18 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::cm_audit;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
+use common::{cm_audit, git};
 
 /// A repository with one commit whose `core.fsmonitor` is a script that leaves `marker` behind:
 /// git runs that command whenever it reads the index. `separate_git_dir`: `.git` is then a file,

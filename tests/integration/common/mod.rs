@@ -72,3 +72,15 @@ pub fn assert_no_raw_patterns(report: &Value) {
         }
     }
 }
+
+/// Runs git in `dir` as a throwaway identity; the test fails if git does.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
