@@ -58,6 +58,11 @@ impl<'t> Site<'t> {
         Site { index, repository }
     }
 
+    /// The repository the tree is of, when known.
+    pub fn repository(&self) -> Option<&'t str> {
+        self.repository
+    }
+
     fn exists(&self, path: &str) -> Option<String> {
         self.index.get(&path.to_ascii_lowercase()).map(|p| p.to_string())
     }
@@ -354,6 +359,15 @@ mod tests {
             Site::new(&t, None).page_for_url("https://docs.example.org/contributing/").as_deref(),
             Some("docs/en/docs/contributing.md")
         );
+    }
+
+    #[test]
+    fn links_resolve_to_index_pages_and_added_extensions() {
+        let t = tree(&["docs/dev/index.rst", "docs/support.md"]);
+        let site = Site::new(&t, None);
+        assert_eq!(site.resolve("docs/dev").as_deref(), Some("docs/dev/index.rst"));
+        assert_eq!(site.resolve("docs/support").as_deref(), Some("docs/support.md"));
+        assert_eq!(site.resolve("docs/nothing"), None);
     }
 
     #[test]

@@ -453,7 +453,8 @@ pub fn pointer_targets(
     repository: Option<&str>,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let source = Source { tree, files, repository };
+    let site = Site::new(tree, repository);
+    let source = Source { tree, files, site: &site };
     for kind in kinds.values().filter(|k| !k.spec.all) {
         let same_kind = candidates(kind, tree);
         let Some((path, is_folder)) = same_kind.first().cloned() else { continue };
@@ -464,8 +465,9 @@ pub fn pointer_targets(
     out
 }
 
-/// Finds the document of a kind in a snapshot, falling back to the inherited files.
-pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>> {
+/// Finds the document of a kind in a snapshot, falling back to the inherited files. `site` is the
+/// snapshot's tree, indexed once for every kind looked for.
+pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot, site: &Site<'s>) -> Option<Located<'s>> {
     let tree_candidates = candidates(kind, &snap.tree);
     if let Some((path, is_folder)) = tree_candidates.first().cloned() {
         if kind.spec.all {
@@ -485,7 +487,7 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
             });
         }
         let others = tree_candidates[1..].iter().map(|(p, _)| p.clone()).collect();
-        let source = Source { tree: &snap.tree, files: &snap.files, repository: snap.repository.as_deref() };
+        let source = Source { tree: &snap.tree, files: &snap.files, site };
         let mut found = build(kind, &source, &tree_candidates, path, is_folder, Origin::Tree, others);
         // Pages read as part of the document (a pointer's target, linked chapters) are not others.
         let read: Vec<String> = found.pages.iter().map(|p| p.path.clone()).collect();
@@ -500,7 +502,8 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
                 inh_candidates.iter().find(|(p, _)| kind.place_rank(split_dir(p).0).is_some_and(|r| r < 3)).cloned()
             {
                 let origin = Origin::Inherited(inh.from.clone());
-                let source = Source { tree: &inh.tree, files: &inh.files, repository: Some(&inh.from) };
+                let inherited_site = Site::new(&inh.tree, Some(&inh.from));
+                let source = Source { tree: &inh.tree, files: &inh.files, site: &inherited_site };
                 return Some(build(kind, &source, &inh_candidates, path, is_folder, origin, Vec::new()));
             }
         }
@@ -508,17 +511,18 @@ pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot) -> Option<Located<'s>
     None
 }
 
-/// A tree with the bodies read from it and the repository it belongs to (for its own GitHub URLs).
-struct Source<'s> {
+/// A tree with the bodies read from it, and its index with the repository it belongs to (for its
+/// own GitHub and documentation-site URLs).
+struct Source<'a, 's> {
     tree: &'s Tree,
     files: &'s BTreeMap<String, FileBody>,
-    repository: Option<&'s str>,
+    site: &'a Site<'s>,
 }
 
 /// The document at `path`, among `same_kind` (every candidate of its kind in the source's tree).
 fn build<'s>(
     kind: &DocumentKind,
-    source: &Source<'s>,
+    source: &Source<'_, 's>,
     same_kind: &[(String, bool)],
     path: String,
     is_folder: bool,
@@ -559,8 +563,8 @@ pub const FOLLOW_ROUNDS: usize = MAX_HOPS + 1;
 /// Reads, with a document, its other files of the same kind (GitHub shows one; a fact in another
 /// still counts) and the pages its pages lead to in the tree, two hops at most; notes the pages it
 /// sends readers to outside the tree.
-fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>) {
-    let site = Site::new(source.tree, source.repository);
+fn follow<'s>(kind: &DocumentKind, source: &Source<'_, 's>, found: &mut Located<'s>) {
+    let site = source.site;
     let mut seen: BTreeSet<String> = found.pages.iter().map(|p| p.path.clone()).collect();
     let mut add = |path: &str, via: String, followed: &mut Vec<Page<'s>>| {
         if followed.len() < MAX_FOLLOWED_PAGES && seen.insert(path.to_string()) {
@@ -571,7 +575,7 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
         add(other, format!("another {}; GitHub shows {}", kind.spec.name, found.path), &mut found.followed);
     }
     // The README's own way to the document: "for contributing code, the developer docs have a guide".
-    for (readme, page) in readme_leads_to(kind, source, &site) {
+    for (readme, page) in readme_leads_to(kind, source) {
         add(&page, format!("the page {readme} sends readers to for the {}", kind.spec.name), &mut found.followed);
     }
     // Each page to read leads on, with the route that reached it.
@@ -592,7 +596,7 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
             // A page of a documentation site is read with its section's table of contents, which the
             // site shows beside it (`doc/contribute/index.rst` for `doc/contribute/contributing.rst`).
             let section_index = route.len() > 1 || found.pages.iter().all(|p| p.path != path);
-            let index = section_index.then(|| section_index_of(&path, &site)).flatten();
+            let index = section_index.then(|| section_index_of(&path, site)).flatten();
             let leads = site.leads(&path, text).into_iter().chain(index.map(|i| (0, Lead::Page(i))));
             for (line, lead) in leads {
                 match lead {
@@ -604,7 +608,7 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'s>, found: &mut Located<'s>)
                         }
                     }
                     Lead::Elsewhere(url)
-                        if is_guide_url(kind, &site, &url, short, line <= OPENING_LINES)
+                        if is_guide_url(kind, site, &url, short, line <= OPENING_LINES)
                             && !is_attribution(&doc, line) =>
                     {
                         let unread = Unread { from: path.clone(), url };
@@ -634,7 +638,8 @@ pub fn is_attribution(doc: &Doc, line: usize) -> bool {
 
 /// Pages in the tree that the root README links to on a line naming the kind (or the line before:
 /// the link often wraps onto the next one).
-fn readme_leads_to(kind: &DocumentKind, source: &Source<'_>, site: &Site<'_>) -> Vec<(String, String)> {
+fn readme_leads_to(kind: &DocumentKind, source: &Source<'_, '_>) -> Vec<(String, String)> {
+    let site = source.site;
     let readmes = source.files.iter().filter(|(p, _)| !p.contains('/') && p.to_ascii_lowercase().starts_with("readme"));
     let mut out = Vec::new();
     for (path, body) in readmes {
@@ -704,14 +709,14 @@ const MAX_LINKED_PAGES: usize = FOLDER_MAX_PAGES;
 /// contributing guide kept under `docs/contributing/`).
 fn followed(
     kind: &DocumentKind,
-    source: &Source<'_>,
+    source: &Source<'_, '_>,
     same_kind: &[(String, bool)],
     path: &str,
     text: &str,
 ) -> (Option<Pointer>, Vec<String>) {
-    let (tree, repository) = (source.tree, source.repository);
+    let (tree, site, repository) = (source.tree, source.site, source.site.repository());
     let doc = Doc::parse(path, text);
-    let pointer = match pointer_of(kind, tree, repository, path, &doc) {
+    let pointer = match pointer_of(kind, site, path, &doc) {
         // The site a pointer names is often built from pages in this very tree.
         Some(Pointer::External(url)) if kind.url_names_kind(&url) => match same_kind.iter().find(|(p, _)| p != path) {
             Some((other, _)) => Some(Pointer::Followed(other.clone())),
@@ -730,8 +735,7 @@ fn followed(
     }
     let mut pages: Vec<String> = Vec::new();
     for (_, link) in doc.links() {
-        let Some(target) = text::link_to_repo_path(path, &link, repository).and_then(|t| resolve_in_tree(tree, &t))
-        else {
+        let Some(target) = text::link_to_repo_path(path, &link, repository).and_then(|t| site.resolve(&t)) else {
             continue;
         };
         let lower = target.to_ascii_lowercase();
@@ -762,13 +766,13 @@ fn followed(
 
 /// Whether a short file only points elsewhere, and where: to a page in the tree if it links to
 /// one, else to a page outside the repository.
-fn pointer_of(kind: &DocumentKind, tree: &Tree, repository: Option<&str>, path: &str, doc: &Doc) -> Option<Pointer> {
+fn pointer_of(kind: &DocumentKind, site: &Site<'_>, path: &str, doc: &Doc) -> Option<Pointer> {
+    let repository = site.repository();
     let words = doc.prose_words();
     if words > POINTER_MAX_WORDS {
         return None;
     }
     let links: Vec<String> = doc.links().into_iter().map(|(_, t)| t).collect();
-    let site = Site::new(tree, repository);
     // A link into the tree, or to the project's documentation site built from a page of the tree.
     let in_tree: Vec<String> = links
         .iter()
@@ -803,27 +807,6 @@ fn link_to_repo_elsewhere(url: &str, repository: Option<&str>) -> bool {
 
 fn is_badge(url: &str) -> bool {
     ["shields.io", "badge", ".svg", ".png"].iter().any(|b| url.contains(b))
-}
-
-/// The tree path a resolved link lands on: the file itself, with a text extension added
-/// (Sphinx's `:doc:` links), or a folder's index page.
-pub fn resolve_in_tree(tree: &Tree, target: &str) -> Option<String> {
-    let target = target.trim_end_matches('/');
-    let exists = |p: &str| tree.paths.iter().find(|x| x.eq_ignore_ascii_case(p)).cloned();
-    if let Some(p) = exists(target) {
-        return Some(p);
-    }
-    for ext in ["md", "rst", "txt", "adoc"] {
-        if let Some(p) = exists(&format!("{target}.{ext}")) {
-            return Some(p);
-        }
-    }
-    for index in ["README.md", "index.md", "index.rst", "README.rst"] {
-        if let Some(p) = exists(&format!("{target}/{index}")) {
-            return Some(p);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -940,13 +923,5 @@ mod tests {
         let mut paths = vendored.to_vec();
         paths.push("doc/ext/plot/package.json");
         assert!(candidates(&changelog, &tree(&paths)).is_empty(), "{:?}", candidates(&changelog, &tree(&paths)));
-    }
-
-    #[test]
-    fn links_resolve_to_index_pages_and_added_extensions() {
-        let t = tree(&["docs/dev/index.rst", "docs/support.md"]);
-        assert_eq!(resolve_in_tree(&t, "docs/dev").as_deref(), Some("docs/dev/index.rst"));
-        assert_eq!(resolve_in_tree(&t, "docs/support").as_deref(), Some("docs/support.md"));
-        assert_eq!(resolve_in_tree(&t, "docs/nothing"), None);
     }
 }

@@ -22,6 +22,7 @@ use crate::engine::RuleSet;
 use crate::engine::check::label_matches;
 use crate::engine::rule::{Check, Responsibility};
 use crate::error::Result;
+use crate::leads::Site;
 use crate::locate;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{DataKind, InheritedFiles, Label, RepoSettings, Snapshot};
@@ -340,10 +341,11 @@ async fn collect_inherited(
     dot_github: Option<Option<String>>,
     snap: &mut Snapshot,
 ) -> Result<()> {
+    let site = Site::new(&snap.tree, snap.repository.as_deref());
     let missing: BTreeMap<String, locate::DocumentKind> = rules
         .documents
         .iter()
-        .filter(|(_, kind)| kind.spec.org_fallback && locate::locate(kind, snap).is_none())
+        .filter(|(_, kind)| kind.spec.org_fallback && locate::locate(kind, snap, &site).is_none())
         .map(|(id, kind)| (id.clone(), kind.clone()))
         .collect();
     if missing.is_empty() || repo.name.eq_ignore_ascii_case(DOT_GITHUB) {

@@ -4,7 +4,6 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::ContentCheck;
-use crate::leads::Site;
 use crate::locate::{self, Pointer, Unread};
 use crate::text::{self, Doc, LineKind};
 
@@ -140,7 +139,7 @@ fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
     let kind = ctx.kind(doc_id);
     let own = ctx.snap.repository.as_deref().map(|r| format!("github.com/{}/", r.to_ascii_lowercase()));
     // A page of the project's site built from the tree is read with the document, not deferred to.
-    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
+    let site = &ctx.site;
     let links = doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES);
     links.filter(|(line, _)| !locate::is_attribution(doc, *line)).map(|(_, url)| url).find(|url| {
         let lower = url.to_ascii_lowercase();

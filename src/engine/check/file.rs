@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::FileCheck;
-use crate::leads::{Lead, Site};
+use crate::leads::Lead;
 use crate::locate::{Origin, Pointer};
 use crate::snapshot::FileBody;
 use crate::text::{self, Doc};
@@ -178,7 +178,7 @@ fn linked_from_front_pages(kind: &str, ctx: &Ctx<'_>) -> Option<(String, usize, 
         .filter_map(|id| ctx.locate(id))
         .flat_map(|found| found.all_pages().cloned().collect::<Vec<_>>())
         .collect();
-    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
+    let site = &ctx.site;
     pages.iter().find_map(|page| {
         let text = page.text()?;
         // Links, and the web pages a table of contents lists ("Team <https://xarray.dev/team>").

@@ -3,7 +3,6 @@
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::LinksToCheck;
-use crate::leads::Site;
 use crate::locate::{self, Origin, Pointer};
 use crate::text::{self, Doc};
 
@@ -95,9 +94,9 @@ fn lands_on_target(ctx: &Ctx<'_>, from: &str, link: &str, to: &str, target: &loc
             return Landing::Target;
         }
     }
-    let site = Site::new(&ctx.snap.tree, ctx.snap.repository.as_deref());
+    let site = &ctx.site;
     let in_tree = match text::link_to_repo_path(from, link, ctx.snap.repository.as_deref()) {
-        Some(repo_path) => match locate::resolve_in_tree(&ctx.snap.tree, &repo_path) {
+        Some(repo_path) => match site.resolve(&repo_path) {
             Some(found) => found,
             None => return Landing::Missing(repo_path),
         },

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use super::finding::{Outcome, Status};
 use super::rule::Check;
+use crate::leads::Site;
 use crate::locate::{self, DocumentKind, Located};
 use crate::snapshot::{DataKind, Snapshot};
 
@@ -24,6 +25,8 @@ pub struct Ctx<'s> {
     pub documents: &'s BTreeMap<String, DocumentKind>,
     /// Who counts as a maintainer or a bot, the window and the response target.
     pub newcomer_policy: &'s crate::newcomers::Policy,
+    /// The snapshot's tree, indexed once: links, documentation-site URLs and paths resolve in it.
+    pub site: Site<'s>,
     /// Documents already located: many rules read the same few, and locating one scans the tree.
     located: RefCell<BTreeMap<String, Option<Located<'s>>>>,
 }
@@ -34,7 +37,8 @@ impl<'s> Ctx<'s> {
         documents: &'s BTreeMap<String, DocumentKind>,
         newcomer_policy: &'s crate::newcomers::Policy,
     ) -> Ctx<'s> {
-        Ctx { snap, documents, newcomer_policy, located: RefCell::default() }
+        let site = Site::new(&snap.tree, snap.repository.as_deref());
+        Ctx { snap, documents, newcomer_policy, site, located: RefCell::default() }
     }
 
     pub fn kind(&self, id: &str) -> &'s DocumentKind {
@@ -46,7 +50,7 @@ impl<'s> Ctx<'s> {
         if let Some(found) = self.located.borrow().get(id) {
             return found.clone();
         }
-        let found = locate::locate(self.kind(id), self.snap);
+        let found = locate::locate(self.kind(id), self.snap, &self.site);
         self.located.borrow_mut().insert(id.to_string(), found.clone());
         found
     }
