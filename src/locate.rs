@@ -18,6 +18,8 @@ const DEEPER_ROOTS: &[&str] = &["doc", "docs", "documentation", "community", "go
 const DEEPER_MAX_DEPTH: usize = 4;
 /// A folder of pages counts with at most this many pages read.
 const FOLDER_MAX_PAGES: usize = 20;
+/// The most files read for their titles, per kind.
+const MAX_TITLED_FILES: usize = 40;
 /// A file with no more words than this, and a link, is a pointer to the real page.
 const POINTER_MAX_WORDS: usize = 40;
 /// A pointer to an in-tree page not named like the document must be shorter still (a README
@@ -78,6 +80,17 @@ pub struct DocumentSpec {
     /// contributing guide links to is the document (tokio's `tokio/CHANGELOG.md`).
     #[serde(default)]
     pub linked_counts: bool,
+    /// What a page of this kind says, one of these at least (regexes, any case): a file with the
+    /// right name and none of them is something else (cobra's CONDUCT.md is a "User Contract").
+    #[serde(default)]
+    pub signature: Vec<String>,
+    /// Titles that make a page of this kind whatever its name (regexes, any case), looked for in
+    /// the first heading of the files matching `title_paths` (globs): NEP-style proposals titled
+    /// "Governance and Decision Making".
+    #[serde(default)]
+    pub titles: Vec<String>,
+    #[serde(default)]
+    pub title_paths: Vec<String>,
     /// Words in HTML comments count (templates guide their readers in comments).
     #[serde(default)]
     pub count_comments: bool,
@@ -96,20 +109,78 @@ pub struct DocumentKind {
     pub id: String,
     pub spec: DocumentSpec,
     globs: Vec<GlobMatcher>,
+    signature: Option<Regex>,
+    titles: Option<Regex>,
+    title_globs: Vec<GlobMatcher>,
 }
 
 impl DocumentKind {
     pub fn new(id: &str, spec: DocumentSpec) -> Result<Self, String> {
-        let globs = spec
-            .paths
+        let globs = |field: &str, paths: &[String]| -> Result<Vec<GlobMatcher>, String> {
+            paths
+                .iter()
+                .map(|p| {
+                    Glob::new(&p.to_ascii_lowercase())
+                        .map(|g| g.compile_matcher())
+                        .map_err(|e| format!("field `{field}`: invalid glob `{p}`: {e}"))
+                })
+                .collect()
+        };
+        // One case-insensitive alternation of a list of regexes; none for an empty list.
+        let any_of = |field: &str, patterns: &[String]| -> Result<Option<Regex>, String> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let joined = patterns.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+            regex::RegexBuilder::new(&joined)
+                .case_insensitive(true)
+                .build()
+                .map(Some)
+                .map_err(|e| format!("field `{field}`: invalid regex: {e}"))
+        };
+        Ok(DocumentKind {
+            id: id.to_string(),
+            globs: globs("paths", &spec.paths)?,
+            signature: any_of("signature", &spec.signature)?,
+            titles: any_of("titles", &spec.titles)?,
+            title_globs: globs("title_paths", &spec.title_paths)?,
+            spec,
+        })
+    }
+
+    /// Whether a candidate reads as this kind: its text, when read, says one of the kind's
+    /// signature phrases (a folder, an unread file or a kind without a signature always does).
+    fn reads_as_kind(&self, body: Option<&FileBody>) -> bool {
+        match (&self.signature, body) {
+            (Some(signature), Some(FileBody::Text { text, .. })) => signature.is_match(text),
+            _ => true,
+        }
+    }
+
+    /// Files whose title may make them this kind.
+    fn titled_candidates<'t>(&self, tree: &'t Tree) -> impl Iterator<Item = &'t String> {
+        let matchers = &self.title_globs;
+        tree.paths
             .iter()
-            .map(|p| {
-                Glob::new(&p.to_ascii_lowercase())
-                    .map(|g| g.compile_matcher())
-                    .map_err(|e| format!("field `paths`: invalid glob `{p}`: {e}"))
+            .filter(move |p| matchers.iter().any(|g| g.is_match(p.to_ascii_lowercase())))
+            .take(MAX_TITLED_FILES)
+    }
+
+    /// The first of the titled candidates, read, whose first heading is one of the kind's titles.
+    fn titled(&self, tree: &Tree, files: &BTreeMap<String, FileBody>) -> Option<String> {
+        let titles = self.titles.as_ref()?;
+        self.titled_candidates(tree)
+            .find(|path| match files.get(*path) {
+                Some(FileBody::Text { text, .. }) => {
+                    let doc = Doc::parse(path, text);
+                    doc.lines
+                        .iter()
+                        .find(|l| matches!(l.kind, text::LineKind::Heading(_)))
+                        .is_some_and(|h| titles.is_match(&h.text))
+                }
+                _ => false,
             })
-            .collect::<Result<_, _>>()?;
-        Ok(DocumentKind { id: id.to_string(), spec, globs })
+            .cloned()
     }
 
     fn extensions(&self) -> Vec<&str> {
@@ -358,6 +429,17 @@ fn is_vendored(tree: &Tree, dir: &str) -> bool {
             }))
 }
 
+/// The candidates that read as the kind (a file whose text lacks its signature is something else),
+/// then, when there is none by name, a file whose title makes it one: best first, (path, is_folder).
+fn kind_candidates(kind: &DocumentKind, tree: &Tree, files: &BTreeMap<String, FileBody>) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> =
+        candidates(kind, tree).into_iter().filter(|(p, folder)| *folder || kind.reads_as_kind(files.get(p))).collect();
+    if found.is_empty() {
+        found.extend(kind.titled(tree, files).map(|p| (p, false)));
+    }
+    found
+}
+
 /// Candidates for a kind in a tree, best first: (path, is_folder).
 fn candidates(kind: &DocumentKind, tree: &Tree) -> Vec<(String, bool)> {
     let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
@@ -431,6 +513,7 @@ pub fn paths_to_read(kinds: &BTreeMap<String, DocumentKind>, tree: &Tree) -> BTr
     let mut out = BTreeSet::new();
     for kind in kinds.values() {
         let found = candidates(kind, tree);
+        out.extend(kind.titled_candidates(tree).cloned());
         if kind.spec.all {
             out.extend(found.into_iter().filter(|(_, f)| !f).map(|(p, _)| p));
         } else if let Some((path, is_folder)) = found.into_iter().next() {
@@ -456,7 +539,7 @@ pub fn pointer_targets(
     let site = Site::new(tree, repository);
     let source = Source { tree, files, site: &site };
     for kind in kinds.values().filter(|k| !k.spec.all) {
-        let same_kind = candidates(kind, tree);
+        let same_kind = kind_candidates(kind, tree, files);
         let Some((path, is_folder)) = same_kind.first().cloned() else { continue };
         let others = same_kind[1..].iter().filter(|(_, folder)| !folder).map(|(p, _)| p.clone()).collect();
         let found = build(kind, &source, &same_kind, path, is_folder, Origin::Tree, others);
@@ -468,7 +551,8 @@ pub fn pointer_targets(
 /// Finds the document of a kind in a snapshot, falling back to the inherited files. `site` is the
 /// snapshot's tree, indexed once for every kind looked for.
 pub fn locate<'s>(kind: &DocumentKind, snap: &'s Snapshot, site: &Site<'s>) -> Option<Located<'s>> {
-    let tree_candidates = candidates(kind, &snap.tree);
+    let tree_candidates =
+        if kind.spec.all { candidates(kind, &snap.tree) } else { kind_candidates(kind, &snap.tree, &snap.files) };
     if let Some((path, is_folder)) = tree_candidates.first().cloned() {
         if kind.spec.all {
             let pages = tree_candidates

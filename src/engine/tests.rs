@@ -564,3 +564,24 @@ fn pointers_real_projects_use_for_starter_issues_support_and_maintainers() {
     let credits_only = "# Authors\n\nMultiple contributions by:\n\n- [Carol Willing](mailto:carol@example.org)\n";
     assert_eq!(run(&snapshot(&[("AUTHORS.md", credits_only)]))["maintainers-listed"].status, Status::Fail);
 }
+
+#[test]
+fn a_document_is_what_it_says_not_what_it_is_called() {
+    // cobra: CONDUCT.md is a user contract about versions, not a code of conduct.
+    let contract = "## Cobra User Contract\n\n### Versioning\n\nCobra will follow a steady release cadence. Non \
+breaking changes will be released as minor versions quarterly, and patch releases as needed.\n";
+    let f = run(&snapshot(&[("CONDUCT.md", contract)]));
+    assert_eq!(f["coc-present"].status, Status::Fail, "{}", f["coc-present"].message);
+    assert_eq!(run(&snapshot(&[("CONDUCT.md", COC)]))["coc-present"].status, Status::Pass);
+    // networkx: governance is an enhancement proposal titled for it.
+    let nxep = "NXEP 1 — Governance and Decision Making\n=======================================\n\n\
+The project is run by its core developers, who make decisions by consensus; when consensus fails, the \
+steering council votes, and any core developer may nominate a new core developer.\n";
+    let f = run(&snapshot(&[
+        ("doc/developer/nxeps/nxep-0001.rst", nxep),
+        ("doc/developer/nxeps/nxep-0002.rst", "NXEP 2 — API design\n===================\n"),
+    ]));
+    assert_eq!(f["governance"].status, Status::Pass, "{}", f["governance"].message);
+    assert_eq!(f["governance"].location.as_deref(), Some("doc/developer/nxeps/nxep-0001.rst"));
+    assert_eq!(f["governance-decisions"].status, Status::Pass);
+}

@@ -59,7 +59,8 @@ fn skips_the_dot_github_repository_when_nothing_is_missing() {
     ]
     .iter()
     .fold(widgets, |repo, path| {
-        repo.file(path, "Enough words to count as a page of its own, since it is written for people who read it.")
+        // Each says what its kind says (a code of conduct speaks of conduct).
+        repo.file(path, "Enough words to count as a page of its own about conduct, written for people who read it.")
     });
     let fake = FakeGithub::start(world.with(complete));
     let snap = snapshot_of(&fake, "acme/widgets");
