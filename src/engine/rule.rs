@@ -439,6 +439,10 @@ pub struct ContentCheck {
     /// Code blocks count too (commands to set up or run tests).
     #[serde(default)]
     pub include_code: bool,
+    /// What a match is reported as: `warn` when finding it is only part of what the rule asks (a
+    /// README's Donate section, where GitHub shows no Sponsor button).
+    #[serde(default)]
+    pub found_is: FoundIs,
     /// Lines of one page that must match (a list of people is several lines naming one each).
     #[serde(default = "one_line")]
     pub min_lines: usize,
@@ -451,6 +455,15 @@ pub struct ContentCheck {
     pub min_section_words: usize,
     /// What is looked for, in words, for messages: "an e-mail address or a link to a form".
     pub looks_for: String,
+}
+
+/// The status a content check gives what it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FoundIs {
+    #[default]
+    Pass,
+    Warn,
 }
 
 fn one_line() -> usize {

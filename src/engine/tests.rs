@@ -585,3 +585,14 @@ steering council votes, and any core developer may nominate a new core developer
     assert_eq!(f["governance"].location.as_deref(), Some("doc/developer/nxeps/nxep-0001.rst"));
     assert_eq!(f["governance-decisions"].status, Status::Pass);
 }
+
+#[test]
+fn a_readme_section_asking_for_donations_counts_for_funding() {
+    let readme = "# Widgets\n\nWidgets for everyone, made with care by the acme team and friends.\n\n## Donate\n\n\
+The acme team develops and supports widgets. To grow the community, [please donate today](https://acme.example/donate).\n";
+    // People can give; GitHub shows no Sponsor button without a funding file.
+    let f = run(&snapshot(&[("README.md", readme)]));
+    assert_eq!(f["funding"].status, Status::Warn, "{}", f["funding"].message);
+    let no_section = readme.replace("## Donate", "## About");
+    assert_eq!(run(&snapshot(&[("README.md", &no_section)]))["funding"].status, Status::Fail);
+}

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::ContentCheck;
+use crate::engine::rule::{ContentCheck, FoundIs};
 use crate::locate::{self, Pointer, Unread};
 use crate::text::{self, Doc, LineKind};
 
@@ -38,7 +38,11 @@ pub fn check(c: &ContentCheck, ctx: &Ctx<'_>) -> Outcome {
             let doc = Doc::parse(&page.path, body);
             if let Some(hit) = find(c, &doc, &page.path, &mut hollow_headings) {
                 let via = page.via.as_ref().map(|v| format!(" ({v})")).unwrap_or_default();
-                return Outcome::new(Status::Pass, format!("{} mentions {}{via}", page.path, c.looks_for))
+                let status = match c.found_is {
+                    FoundIs::Pass => Status::Pass,
+                    FoundIs::Warn => Status::Warn,
+                };
+                return Outcome::new(status, format!("{} mentions {}{via}", page.path, c.looks_for))
                     .at(&page.path)
                     .with(hit);
             }
