@@ -573,6 +573,14 @@ breaking changes will be released as minor versions quarterly, and patch release
     let f = run(&snapshot(&[("CONDUCT.md", contract)]));
     assert_eq!(f["coc-present"].status, Status::Fail, "{}", f["coc-present"].message);
     assert_eq!(run(&snapshot(&[("CONDUCT.md", COC)]))["coc-present"].status, Status::Pass);
+    // astropy: a "vision" page of history is not a roadmap; one that says what comes next is.
+    let vision = "Vision\n======\n\nThis document describes the vision for a common astronomy package, as agreed by \
+the community at the meeting that founded the project, and the principles it was built on.\n";
+    let f = run(&snapshot(&[("docs/development/vision.rst", vision)]));
+    assert_eq!(f["roadmap"].status, Status::Fail, "{}", f["roadmap"].message);
+    let planned = vision.replace("and the principles it was built on", "and what is planned for the next release");
+    let f = run(&snapshot(&[("docs/development/vision.rst", &planned)]));
+    assert_eq!(f["roadmap"].status, Status::Pass, "{}", f["roadmap"].message);
     // networkx: governance is an enhancement proposal titled for it.
     let nxep = "NXEP 1 — Governance and Decision Making\n=======================================\n\n\
 The project is run by its core developers, who make decisions by consensus; when consensus fails, the \
