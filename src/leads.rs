@@ -144,8 +144,8 @@ impl<'t> Site<'t> {
     /// Where a page sends its readers, with the line each lead is on: links into the tree (relative
     /// or to this repository on GitHub), documentation-site URLs with a source in the tree, paths
     /// named in prose, and Sphinx toctree entries and includes. Other web pages are `Elsewhere`.
-    pub fn leads(&self, path: &str, body: &str) -> Vec<(usize, Lead)> {
-        let doc = Doc::parse(path, body);
+    /// `doc` is `body` as parsed for `path` (the callers have parsed it already).
+    pub fn leads(&self, path: &str, doc: &Doc, body: &str) -> Vec<(usize, Lead)> {
         let mut out: Vec<(usize, Lead)> = Vec::new();
         let mut push = |line: usize, lead: Lead| {
             if !out.iter().any(|(_, l)| *l == lead) && lead != Lead::Page(path.to_string()) {
@@ -164,7 +164,7 @@ impl<'t> Site<'t> {
                 push(line, Lead::Elsewhere(link));
             }
         }
-        for (line, target) in written_paths(&doc).into_iter().chain(sphinx_entries(path, body)) {
+        for (line, target) in written_paths(doc).into_iter().chain(sphinx_entries(path, body)) {
             if let Some(page) = self.resolve(&target).filter(|p| is_page(p)) {
                 push(line, Lead::Page(page));
             } else if is_web_page(&target) {
@@ -393,7 +393,7 @@ mod tests {
         let contributing = "Welcome!\n\nFor details, please read https://numpy.org/devdocs/dev/index.html and\n\
             see doc/source/dev/development_environment.rst. Chat at https://numpy.zulipchat.com/.\n\
             The code is in [src/lib.rs](src/lib.rs), and [the README](README.md).\n";
-        let leads = site.leads("CONTRIBUTING.rst", contributing);
+        let leads = site.leads("CONTRIBUTING.rst", &Doc::parse("CONTRIBUTING.rst", contributing), contributing);
         assert_eq!(
             leads,
             vec![
@@ -404,7 +404,7 @@ mod tests {
             ]
         );
         let index = "Contributing\n============\n\n.. toctree::\n   :maxdepth: 2\n\n   development_environment\n   Conduct <conduct/code_of_conduct>\n\nMore text.\n";
-        let leads = site.leads("doc/source/dev/index.rst", index);
+        let leads = site.leads("doc/source/dev/index.rst", &Doc::parse("doc/source/dev/index.rst", index), index);
         assert_eq!(
             leads,
             vec![
@@ -413,7 +413,7 @@ mod tests {
             ]
         );
         let myst = "# Contributing\n\n```{toctree}\n:maxdepth: 1\n\ndevelopment_environment.rst\nconduct/code_of_conduct\n```\n";
-        let leads = site.leads("doc/source/dev/index.md", myst);
+        let leads = site.leads("doc/source/dev/index.md", &Doc::parse("doc/source/dev/index.md", myst), myst);
         assert_eq!(
             leads,
             vec![

@@ -681,7 +681,7 @@ fn follow<'s>(kind: &DocumentKind, source: &Source<'_, 's>, found: &mut Located<
             // site shows beside it (`doc/contribute/index.rst` for `doc/contribute/contributing.rst`).
             let section_index = route.len() > 1 || found.pages.iter().all(|p| p.path != path);
             let index = section_index.then(|| section_index_of(&path, site)).flatten();
-            let leads = site.leads(&path, text).into_iter().chain(index.map(|i| (0, Lead::Page(i))));
+            let leads = site.leads(&path, &doc, text).into_iter().chain(index.map(|i| (0, Lead::Page(i))));
             for (line, lead) in leads {
                 match lead {
                     Lead::Page(page) => {
@@ -733,7 +733,7 @@ fn readme_leads_to(kind: &DocumentKind, source: &Source<'_, '_>) -> Vec<(String,
             let at = |i: usize| doc.lines.get(i).is_some_and(|l| kind.line_names_kind(&l.text));
             at(line.saturating_sub(1)) || (line >= 2 && at(line - 2))
         };
-        for (line, lead) in site.leads(path, text) {
+        for (line, lead) in site.leads(path, &doc, text) {
             if let Lead::Page(page) = lead {
                 if names_kind(line) {
                     out.push((path.clone(), page));

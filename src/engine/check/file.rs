@@ -182,11 +182,12 @@ fn linked_from_front_pages(kind: &str, ctx: &Ctx<'_>) -> Option<(String, usize, 
     pages.iter().find_map(|page| {
         let text = page.text()?;
         // Links, and the web pages a table of contents lists ("Team <https://xarray.dev/team>").
-        let toc_pages = site.leads(&page.path, text).into_iter().filter_map(|(line, lead)| match lead {
+        let doc = Doc::parse(&page.path, text);
+        let toc_pages = site.leads(&page.path, &doc, text).into_iter().filter_map(|(line, lead)| match lead {
             Lead::Elsewhere(url) => Some((line, url)),
             Lead::Page(_) => None,
         });
-        let links: Vec<(usize, String)> = Doc::parse(&page.path, text).links().into_iter().chain(toc_pages).collect();
+        let links: Vec<(usize, String)> = doc.links().into_iter().chain(toc_pages).collect();
         links.into_iter().filter(|(_, url)| wanted.link_is_named_for(url)).find_map(|(line, url)| {
             let in_tree = text::link_to_repo_path(&page.path, &url, ctx.snap.repository.as_deref())
                 .filter(|path| ctx.snap.tree.paths.contains(path));
