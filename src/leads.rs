@@ -189,7 +189,7 @@ fn is_page(path: &str) -> bool {
 }
 
 /// An http(s) page, not an image or a badge.
-fn is_web_page(link: &str) -> bool {
+pub fn is_web_page(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
         && !["shields.io", "badge", ".svg", ".png", ".jpg", ".gif"].iter().any(|b| lower.contains(b))

@@ -9,7 +9,7 @@ use globset::{Glob, GlobMatcher};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::leads::{Lead, Site, host_and_path, is_docs_root};
+use crate::leads::{Lead, Site, host_and_path, is_docs_root, is_web_page};
 use crate::snapshot::{FileBody, Snapshot, Tree};
 use crate::text::{self, Doc};
 
@@ -879,7 +879,7 @@ fn pointer_of(kind: &DocumentKind, site: &Site<'_>, path: &str, doc: &Doc) -> Op
     // site) points there; a short file linking elsewhere is just short.
     links
         .into_iter()
-        .filter(|t| t.starts_with("http") && !is_badge(t) && link_to_repo_elsewhere(t, repository))
+        .filter(|t| is_web_page(t) && link_to_repo_elsewhere(t, repository))
         .find(|t| kind.url_names_kind(t) || words <= POINTER_ANY_TARGET_MAX_WORDS)
         .map(Pointer::External)
 }
@@ -887,10 +887,6 @@ fn pointer_of(kind: &DocumentKind, site: &Site<'_>, path: &str, doc: &Doc) -> Op
 /// A URL that is not a file of this same repository (those are followed in the tree instead).
 fn link_to_repo_elsewhere(url: &str, repository: Option<&str>) -> bool {
     text::link_to_repo_path("", url, repository).is_none()
-}
-
-fn is_badge(url: &str) -> bool {
-    ["shields.io", "badge", ".svg", ".png"].iter().any(|b| url.contains(b))
 }
 
 #[cfg(test)]
