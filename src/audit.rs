@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::collect::local::{Checkout, Listed, Ownership};
+use crate::documents::locate;
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
-use crate::locate;
 use crate::report::Report;
 use crate::snapshot::{DataKind, FileBody, Snapshot};
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Table;
 
-use crate::locate::{self, DocumentKind, DocumentSpec};
+use crate::documents::locate::{self, DocumentKind, DocumentSpec};
 use crate::snapshot::{Snapshot, Tree};
 use check::Ctx;
 use finding::{Finding, Outcome, Status};

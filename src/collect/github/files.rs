@@ -11,10 +11,10 @@ use super::errors::{ApiError, Failure, Permission};
 use super::graphql::{self, blobs::Blob};
 use super::rest::{self, TreeEntry};
 use crate::collect::local::{MAX_FILE_BYTES, decode};
+use crate::documents::text;
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{FileBody, Tree};
-use crate::text;
 
 /// A listed tree, with the blob ids needed to read its files.
 #[derive(Clone)]

@@ -18,12 +18,12 @@ use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use super::window;
 use crate::audit::{self, ExternalConfig};
 use crate::collect::local::Ownership;
+use crate::documents::leads::Site;
+use crate::documents::locate;
 use crate::engine::RuleSet;
 use crate::engine::check::label_matches;
 use crate::engine::rule::{Check, Responsibility};
 use crate::error::Result;
-use crate::leads::Site;
-use crate::locate;
 use crate::repo_ref::RepoRef;
 use crate::snapshot::{DataKind, InheritedFiles, Label, RepoSettings, Snapshot};
 

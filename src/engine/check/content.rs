@@ -2,10 +2,10 @@
 //! with more than the heading to show for it.
 
 use super::Ctx;
+use crate::documents::locate::{self, Pointer, Unread};
+use crate::documents::text::{self, Doc, LineKind};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::{ContentCheck, FoundIs};
-use crate::locate::{self, Pointer, Unread};
-use crate::text::{self, Doc, LineKind};
 
 /// Characters of a matching line quoted as evidence.
 const SNIPPET_CHARS: usize = 120;

@@ -1,12 +1,12 @@
 //! `file`: a document is present and says something.
 
 use super::Ctx;
+use crate::documents::leads::Lead;
+use crate::documents::locate::{Origin, Pointer};
+use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::FileCheck;
-use crate::leads::Lead;
-use crate::locate::{Origin, Pointer};
 use crate::snapshot::FileBody;
-use crate::text::{self, Doc};
 
 pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
     let kind = ctx.kind(&c.document);

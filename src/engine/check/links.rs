@@ -1,10 +1,10 @@
 //! `links-to`: one document links to another, and the link lands on a file that exists.
 
 use super::Ctx;
+use crate::documents::locate::{self, Origin, Pointer};
+use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::LinksToCheck;
-use crate::locate::{self, Origin, Pointer};
-use crate::text::{self, Doc};
 
 pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     let to_name = ctx.name(&c.to);

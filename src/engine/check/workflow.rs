@@ -5,10 +5,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Ctx;
+use crate::documents::text::Doc;
 use crate::engine::WORKFLOWS;
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::WorkflowUsesCheck;
-use crate::text::Doc;
 
 static USES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^\s*(?:-\s*)?uses:\s*["']?([^"'\s#]+)"#).unwrap());
 

@@ -9,9 +9,9 @@ use globset::{Glob, GlobMatcher};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::leads::{Lead, Site, host_and_path, is_docs_root, is_web_page};
+use crate::documents::leads::{Lead, Site, host_and_path, is_docs_root, is_web_page};
+use crate::documents::text::{self, Doc};
 use crate::snapshot::{FileBody, Snapshot, Tree};
-use crate::text::{self, Doc};
 
 /// Folders below which real projects keep community pages (searched a few levels deep).
 const DEEPER_ROOTS: &[&str] = &["doc", "docs", "documentation", "community", "governance", ".github", "wiki"];

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::documents::text::{self, Doc};
 use crate::snapshot::Tree;
-use crate::text::{self, Doc};
 
 /// Extensions of pages a reader follows; source files and images are not guides.
 const PAGE_EXTENSIONS: &[&str] = &["md", "markdown", "mdx", "rst", "txt", "adoc", "asciidoc", "inc"];
