@@ -4,6 +4,7 @@
 pub mod check;
 pub mod config;
 pub mod finding;
+pub mod pattern;
 pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -403,7 +403,7 @@ mod newcomer_rules {
 
 #[test]
 fn prose_patterns_match_whole_words_only() {
-    use super::rule::Phrase;
+    use super::pattern::Phrase;
     let ping = Phrase::new("(ping|bump).{0,40}(review|reviewers|maintainers?)").unwrap();
     assert!(ping.is_match("Feel free to ping the maintainers after a week."));
     assert!(!ping.is_match("Thanks for helping the maintainers!"), "`ping` inside `helping`");

@@ -2,10 +2,76 @@
 //! with more than the heading to show for it.
 
 use super::Ctx;
+use super::Kind;
 use crate::documents::locate::{self, Pointer, Unread};
 use crate::documents::text::{self, Doc, LineKind};
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::{ContentCheck, FoundIs};
+use crate::engine::pattern::Phrase;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentCheck {
+    /// Documents to read, in order; the first match passes.
+    pub documents: Vec<String>,
+    /// Patterns, any of which passes. Empty: a matching section with enough words suffices.
+    #[serde(default)]
+    pub any: Vec<Phrase>,
+    /// Only matches under a heading matching this count.
+    pub section: Option<Phrase>,
+    /// Headings that never count as the section (an FAQ is not a support channel).
+    pub not_section: Option<Phrase>,
+    /// Code blocks count too (commands to set up or run tests).
+    #[serde(default)]
+    pub include_code: bool,
+    /// What a match is reported as: `warn` when finding it is only part of what the rule asks (a
+    /// README's Donate section, where GitHub shows no Sponsor button).
+    #[serde(default)]
+    pub found_is: FoundIs,
+    /// Lines of one page that must match (a list of people is several lines naming one each).
+    #[serde(default = "one_line")]
+    pub min_lines: usize,
+    /// A heading matching a pattern counts when the section under it says enough; `false`: only
+    /// prose counts.
+    #[serde(default = "super::yes")]
+    pub headings: bool,
+    /// A heading (or the section) needs at least this many words under it to count.
+    #[serde(default = "default_section_words")]
+    pub min_section_words: usize,
+    /// What is looked for, in words, for messages: "an e-mail address or a link to a form".
+    pub looks_for: String,
+}
+
+/// The status a content check gives what it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FoundIs {
+    #[default]
+    Pass,
+    Warn,
+}
+
+fn one_line() -> usize {
+    1
+}
+
+fn default_section_words() -> usize {
+    5
+}
+
+impl Kind for ContentCheck {
+    fn documents(&self) -> Vec<&str> {
+        self.documents.iter().map(String::as_str).collect()
+    }
+
+    fn describe(&self) -> String {
+        let within = self.documents.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ");
+        match &self.section {
+            Some(s) => format!("{} in a section of {within} whose heading matches /{}/", self.looks_for, s.as_str()),
+            None => format!("{} in {within}", self.looks_for),
+        }
+    }
+}
 
 /// Characters of a matching line quoted as evidence.
 const SNIPPET_CHARS: usize = 120;
@@ -197,7 +263,7 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
             joined.push(' ');
             joined.push_str(&text::without_placeholders(&next.text));
         }
-        let on_this_line = |p: &crate::engine::rule::Phrase| {
+        let on_this_line = |p: &crate::engine::pattern::Phrase| {
             p.is_match(&cleaned) || p.find_iter(&joined).any(|m| m.start() < cleaned.len())
         };
         if !c.any.iter().any(on_this_line) {

@@ -1,12 +1,34 @@
 //! `file`: a document is present and says something.
 
 use super::Ctx;
+use super::Kind;
 use crate::documents::leads::Lead;
 use crate::documents::locate::{Origin, Pointer};
 use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::FileCheck;
 use crate::snapshot::FileBody;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCheck {
+    pub document: String,
+    /// A file inherited from the owner's `.github` repository counts.
+    #[serde(default = "super::yes")]
+    pub inherited: bool,
+    /// Overrides the document's hollowness threshold.
+    pub min_words: Option<usize>,
+}
+
+impl Kind for FileCheck {
+    fn documents(&self) -> Vec<&str> {
+        vec![self.document.as_str()]
+    }
+
+    fn describe(&self) -> String {
+        format!("the `{}` document", self.document)
+    }
+}
 
 pub fn check(c: &FileCheck, ctx: &Ctx<'_>) -> Outcome {
     let kind = ctx.kind(&c.document);

@@ -1,9 +1,28 @@
 //! `labels`: the repository has a label of a kind (needs the GitHub API).
 
 use super::Ctx;
+use super::Kind;
 use crate::engine::finding::{Outcome, Status};
-use crate::engine::rule::{LabelsCheck, Pattern};
+use crate::engine::pattern::Pattern;
 use crate::snapshot::DataKind;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelsCheck {
+    /// Label names, as patterns matched against the whole name (`-` and `_` read as spaces).
+    pub any: Vec<Pattern>,
+    /// The project's own names for the same thing (`E-easy`), matched exactly, ignoring case.
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+impl Kind for LabelsCheck {
+    fn describe(&self) -> String {
+        let names = self.any.iter().map(|p| format!("/{}/", p.as_str())).chain(self.also.iter().cloned());
+        format!("a label named like {}", names.collect::<Vec<_>>().join(", "))
+    }
+}
 
 pub fn check(c: &LabelsCheck, ctx: &Ctx<'_>) -> Outcome {
     let Some(labels) = &ctx.snap.labels else {

@@ -1,10 +1,28 @@
 //! `links-to`: one document links to another, and the link lands on a file that exists.
 
 use super::Ctx;
+use super::Kind;
 use crate::documents::locate::{self, Origin, Pointer};
 use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::LinksToCheck;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksToCheck {
+    pub from: Vec<String>,
+    pub to: String,
+}
+
+impl Kind for LinksToCheck {
+    fn documents(&self) -> Vec<&str> {
+        self.from.iter().map(String::as_str).chain([self.to.as_str()]).collect()
+    }
+
+    fn describe(&self) -> String {
+        format!("a link from {} to the `{}` document, whose target exists", self.from.join(" or "), self.to)
+    }
+}
 
 pub fn check(c: &LinksToCheck, ctx: &Ctx<'_>) -> Outcome {
     let to_name = ctx.name(&c.to);

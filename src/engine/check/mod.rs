@@ -13,11 +13,123 @@ pub use labels::label_matches;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Deserializer};
+
 use super::finding::{Outcome, Status};
-use super::rule::Check;
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, DocumentKind, Located};
 use crate::snapshot::{DataKind, Snapshot};
+
+/// What every check kind says about itself; its judgement is the function the registry names.
+trait Kind {
+    /// Document ids the check reads, to validate references and to know what to collect.
+    fn documents(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// A few words on what the check looks for, for `cm-audit explain`.
+    fn describe(&self) -> String;
+}
+
+/// The registry: each check kind once, with its name in rules, its parameters and its judgement.
+/// The `Check` enum, the names offered in errors, parsing and dispatch all come from this list.
+macro_rules! check_kinds {
+    ($($(#[$doc:meta])* $variant:ident($params:ty) = $name:literal => $judge:path;)*) => {
+        /// The engine's vocabulary: what a rule can look for.
+        #[derive(Debug, Clone)]
+        pub enum Check {
+            $($(#[$doc])* $variant($params),)*
+        }
+
+        /// Check kinds by their `kind` name, as rules write them.
+        pub const KINDS: &[&str] = &[$($name),*];
+
+        impl Check {
+            /// The check of kind `kind` with the parameters in `table`; the error names the field.
+            fn parse(kind: &str, table: toml::Table) -> Result<Check, String> {
+                match kind {
+                    $($name => params(table).map(Check::$variant),)*
+                    other => Err(format!("unknown check kind `{other}`, expected one of {}", KINDS.join(", "))),
+                }
+            }
+
+            /// Document ids the check reads, to validate references and to know what to collect.
+            pub fn documents(&self) -> Vec<&str> {
+                match self {
+                    $(Check::$variant(c) => c.documents(),)*
+                }
+            }
+
+            /// A few words on what the check looks for, for `cm-audit explain`.
+            pub fn describe(&self) -> String {
+                match self {
+                    $(Check::$variant(c) => c.describe(),)*
+                }
+            }
+        }
+
+        pub fn evaluate(check: &Check, ctx: &Ctx<'_>) -> Outcome {
+            match check {
+                $(Check::$variant(c) => $judge(c, ctx),)*
+            }
+        }
+    };
+}
+
+check_kinds! {
+    /// A document is present, not hollow.
+    File(file::FileCheck) = "file" => file::check;
+    /// A document says something (a pattern matches in its prose, optionally in a section).
+    Content(content::ContentCheck) = "content" => content::check;
+    /// One document links to another that exists.
+    LinksTo(links::LinksToCheck) = "links-to" => links::check;
+    /// A GitHub Actions workflow uses an action.
+    WorkflowUses(workflow::WorkflowUsesCheck) = "workflow-uses" => workflow::check;
+    /// Any of several checks passes.
+    Any(AnyCheck) = "any" => any;
+    /// A repository setting (needs the API).
+    RepoSetting(setting::RepoSettingCheck) = "repo-setting" => setting::check;
+    /// A label exists (needs the API).
+    Labels(labels::LabelsCheck) = "labels" => labels::check;
+    /// Newcomers' issues and pull requests get a first response within the target (needs the API).
+    NewcomerResponse(newcomers::NewcomerResponseCheck) = "newcomer-response" => newcomers::response;
+    /// No newcomer item has waited too long unanswered (needs the API).
+    WaitingNewcomers(newcomers::WaitingNewcomersCheck) = "waiting-newcomers" => newcomers::waiting;
+    /// Newcomers are not answered markedly slower than regulars (needs the API).
+    NewcomersVsRegulars(newcomers::NewcomersVsRegularsCheck) = "newcomers-vs-regulars" => newcomers::versus_regulars;
+    /// Enough open good first issues, free to take and not forgotten (needs the API).
+    GoodFirstIssues(newcomers::GoodFirstIssuesCheck) = "good-first-issues" => newcomers::good_first_issues;
+}
+
+/// Reads `kind` and hands the rest to that kind's parameters. By hand: serde's internally tagged
+/// enums lose the path of a field that fails inside a variant, and a user must be told which field
+/// of which check is wrong.
+impl<'de> Deserialize<'de> for Check {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut table = toml::Table::deserialize(d)?;
+        let kind = match table.remove("kind") {
+            Some(toml::Value::String(k)) => k,
+            Some(_) => return Err(D::Error::custom("`kind` must be a string")),
+            None => return Err(D::Error::custom(format!("missing `kind` (one of {})", KINDS.join(", ")))),
+        };
+        Check::parse(&kind, table).map_err(D::Error::custom)
+    }
+}
+
+/// A check's parameters, or the path of the field that is wrong.
+fn params<T: serde::de::DeserializeOwned>(table: toml::Table) -> Result<T, String> {
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let message = e.inner().to_string();
+        let message = message.lines().next().unwrap_or_default();
+        format!("`{}`: {message}", e.path())
+    })
+}
+
+/// Serde's default for flags that are on unless turned off.
+fn yes() -> bool {
+    true
+}
 
 /// What a check may look at.
 pub struct Ctx<'s> {
@@ -74,25 +186,26 @@ impl<'s> Ctx<'s> {
     }
 }
 
-pub fn evaluate(check: &Check, ctx: &Ctx<'_>) -> Outcome {
-    match check {
-        Check::File(c) => file::check(c, ctx),
-        Check::Content(c) => content::check(c, ctx),
-        Check::LinksTo(c) => links::check(c, ctx),
-        Check::WorkflowUses(c) => workflow::check(c, ctx),
-        Check::RepoSetting(c) => setting::check(c, ctx),
-        Check::Labels(c) => labels::check(c, ctx),
-        Check::NewcomerResponse(c) => newcomers::response(c, ctx),
-        Check::WaitingNewcomers(c) => newcomers::waiting(c, ctx),
-        Check::NewcomersVsRegulars(c) => newcomers::versus_regulars(c, ctx),
-        Check::GoodFirstIssues(c) => newcomers::good_first_issues(c, ctx),
-        Check::Any(c) => any(&c.checks, ctx),
+/// `any`: several checks, one of which must pass.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnyCheck {
+    pub checks: Vec<Check>,
+}
+
+impl Kind for AnyCheck {
+    fn documents(&self) -> Vec<&str> {
+        self.checks.iter().flat_map(Check::documents).collect()
+    }
+
+    fn describe(&self) -> String {
+        self.checks.iter().map(Check::describe).collect::<Vec<_>>().join("; or ")
     }
 }
 
 /// Passes on the first passing check; otherwise the best of the rest, with their messages.
-fn any(checks: &[Check], ctx: &Ctx<'_>) -> Outcome {
-    let outcomes: Vec<Outcome> = checks.iter().map(|c| evaluate(c, ctx)).collect();
+fn any(c: &AnyCheck, ctx: &Ctx<'_>) -> Outcome {
+    let outcomes: Vec<Outcome> = c.checks.iter().map(|c| evaluate(c, ctx)).collect();
     if let Some(pass) = outcomes.iter().find(|o| o.status == Status::Pass) {
         return pass.clone();
     }
@@ -113,5 +226,36 @@ fn neither(paths: &[String], negative: &str, positive: &str) -> String {
         [one] => format!("{one} {negative}"),
         [a, b] => format!("neither {a} nor {b} {positive}"),
         many => format!("none of {} {positive}", many.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+
+    #[test]
+    fn every_check_kind_is_documented_in_the_config_reference() {
+        let reference = include_str!("../../../docs/config.md");
+        for kind in KINDS {
+            assert!(reference.contains(&format!("\n| `{kind}` |")), "docs/config.md has no row for `{kind}`");
+        }
+    }
+
+    #[test]
+    fn the_parameters_default_to_the_thresholds_the_docs_give() {
+        let parsed = |check: &str| {
+            let table: toml::Table = toml::from_str(check).unwrap();
+            toml::Value::Table(table).try_into::<super::Check>().unwrap().describe()
+        };
+        assert!(
+            parsed("kind = 'newcomer-response'")
+                .contains("pass at 80% or more, fail below 50% or with a median over 168 hours")
+        );
+        assert!(parsed("kind = 'waiting-newcomers'").contains("warn past 7 days, fail past 30 days"));
+        assert!(parsed("kind = 'newcomers-vs-regulars'").contains("warn above 2x, fail above 4x"));
+        assert!(
+            parsed("kind = 'good-first-issues'\nlabels = []")
+                .contains("at least 3 open good first issues, 50% of them unassigned, none untouched for 365 days")
+        );
     }
 }

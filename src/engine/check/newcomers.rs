@@ -5,14 +5,146 @@ use chrono::TimeDelta;
 
 use super::Ctx;
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::{
-    GoodFirstIssuesCheck, NewcomerResponseCheck, NewcomersVsRegularsCheck, WaitingNewcomersCheck,
-};
+use crate::engine::pattern::Pattern;
 use crate::newcomers::{
     self, Assessment, ComparisonThresholds, GoodFirstIssueFigures, GoodFirstIssueThresholds, ResponseThresholds,
     Verdict, WaitingThresholds,
 };
 use crate::snapshot::DataKind;
+
+use serde::Deserialize;
+
+use super::Kind;
+
+// The parameters' defaults are the thresholds' own, so they are written once (src/newcomers.rs).
+
+/// `newcomer-response`: the share of newcomers' items answered within the target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewcomerResponseCheck {
+    /// Pass: at least this share of judged newcomer items answered within the target.
+    pub pass_share: f64,
+    /// Below this share, or a median above `warn_median_hours`: fail.
+    pub warn_share: f64,
+    pub warn_median_hours: u32,
+    /// Fewer judged newcomer items than this: skipped, too few to judge.
+    pub min_judged: usize,
+}
+
+impl Default for NewcomerResponseCheck {
+    fn default() -> Self {
+        let t = ResponseThresholds::default();
+        NewcomerResponseCheck {
+            pass_share: t.pass_share,
+            warn_share: t.warn_share,
+            warn_median_hours: u32::try_from(t.warn_median.num_hours()).unwrap_or(u32::MAX),
+            min_judged: t.min_judged,
+        }
+    }
+}
+
+impl Kind for NewcomerResponseCheck {
+    fn describe(&self) -> String {
+        format!(
+            "the share of newcomers' issues and pull requests (in the window) answered within the target: \
+             pass at {:.0}% or more, fail below {:.0}% or with a median over {} hours",
+            self.pass_share * 100.0,
+            self.warn_share * 100.0,
+            self.warn_median_hours
+        )
+    }
+}
+
+/// `waiting-newcomers`: no open newcomer item unanswered too long.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WaitingNewcomersCheck {
+    pub warn_after_days: u32,
+    pub fail_after_days: u32,
+}
+
+impl Default for WaitingNewcomersCheck {
+    fn default() -> Self {
+        let t = WaitingThresholds::default();
+        WaitingNewcomersCheck { warn_after_days: days(t.warn_after), fail_after_days: days(t.fail_after) }
+    }
+}
+
+impl Kind for WaitingNewcomersCheck {
+    fn describe(&self) -> String {
+        format!(
+            "open newcomer items with no response: warn past {} days, fail past {} days",
+            self.warn_after_days, self.fail_after_days
+        )
+    }
+}
+
+/// `newcomers-vs-regulars`: newcomers are not answered markedly slower than regulars.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewcomersVsRegularsCheck {
+    pub warn_ratio: f64,
+    pub fail_ratio: f64,
+    pub min_answered: usize,
+}
+
+impl Default for NewcomersVsRegularsCheck {
+    fn default() -> Self {
+        let t = ComparisonThresholds::default();
+        NewcomersVsRegularsCheck { warn_ratio: t.warn_ratio, fail_ratio: t.fail_ratio, min_answered: t.min_answered }
+    }
+}
+
+impl Kind for NewcomersVsRegularsCheck {
+    fn describe(&self) -> String {
+        format!(
+            "the newcomers' median time to first response against the regulars': warn above {}x, fail above {}x",
+            self.warn_ratio, self.fail_ratio
+        )
+    }
+}
+
+/// `good-first-issues`: enough open good first issues, free to take and not forgotten.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoodFirstIssuesCheck {
+    /// Which welcoming labels mark a good first issue (help wanted is not one).
+    pub labels: Vec<Pattern>,
+    /// The project's own names (`E-easy`), matched exactly, ignoring case.
+    #[serde(default)]
+    pub also: Vec<String>,
+    #[serde(default = "default_min_open")]
+    pub min_open: usize,
+    #[serde(default = "default_unassigned_share")]
+    pub min_unassigned_share: f64,
+    #[serde(default = "default_stale_after_days")]
+    pub stale_after_days: u32,
+}
+
+fn default_min_open() -> usize {
+    GoodFirstIssueThresholds::default().min_open
+}
+fn default_unassigned_share() -> f64 {
+    GoodFirstIssueThresholds::default().min_unassigned_share
+}
+fn default_stale_after_days() -> u32 {
+    days(GoodFirstIssueThresholds::default().stale_after)
+}
+
+impl Kind for GoodFirstIssuesCheck {
+    fn describe(&self) -> String {
+        format!(
+            "at least {} open good first issues, {:.0}% of them unassigned, none untouched for {} days",
+            self.min_open,
+            self.min_unassigned_share * 100.0,
+            self.stale_after_days
+        )
+    }
+}
+
+fn days(t: TimeDelta) -> u32 {
+    u32::try_from(t.num_days()).unwrap_or(u32::MAX)
+}
 
 /// Most items a finding lists; the report links the rest through the figures.
 const MAX_LISTED: usize = 10;

@@ -1,9 +1,42 @@
 //! `repo-setting`: what the repository's settings say (needs the GitHub API).
 
 use super::Ctx;
+use super::Kind;
 use crate::engine::finding::{Outcome, Status};
-use crate::engine::rule::{RepoSettingCheck, Setting};
 use crate::snapshot::DataKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setting {
+    Description,
+    Homepage,
+    Topics,
+    HasIssues,
+    HasDiscussions,
+    NotArchived,
+    Releases,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoSettingCheck {
+    pub setting: Setting,
+    /// For counts (topics, releases): the least that passes.
+    #[serde(default = "one")]
+    pub min: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+impl Kind for RepoSettingCheck {
+    fn describe(&self) -> String {
+        let name = serde_json::to_value(self.setting).ok().and_then(|v| v.as_str().map(String::from));
+        format!("the repository setting `{}`", name.unwrap_or_default())
+    }
+}
 
 pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
     let Some(s) = &ctx.snap.settings else {

@@ -5,10 +5,42 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Ctx;
+use super::Kind;
 use crate::documents::text::Doc;
 use crate::engine::WORKFLOWS;
 use crate::engine::finding::{Evidence, Outcome, Status};
-use crate::engine::rule::WorkflowUsesCheck;
+use crate::engine::pattern::Pattern;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowUsesCheck {
+    /// Patterns for the `uses:` value (`actions/first-interaction`).
+    pub actions: Vec<Pattern>,
+    /// What such a workflow does, for the reader: "greets first-time contributors (...)".
+    pub looks_for: String,
+    /// Known problems with some versions: a match warns with the note.
+    #[serde(default)]
+    pub caveats: Vec<Caveat>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caveat {
+    pub uses: Pattern,
+    pub note: String,
+}
+
+impl Kind for WorkflowUsesCheck {
+    fn documents(&self) -> Vec<&str> {
+        vec![WORKFLOWS]
+    }
+
+    fn describe(&self) -> String {
+        let actions = self.actions.iter().map(|p| format!("/{}/", p.as_str())).collect::<Vec<_>>();
+        format!("a workflow step `uses:` matching {}", actions.join(" or "))
+    }
+}
 
 static USES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^\s*(?:-\s*)?uses:\s*["']?([^"'\s#]+)"#).unwrap());
 
