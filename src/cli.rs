@@ -13,6 +13,7 @@ use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
+use crate::fix;
 use crate::logging;
 use crate::org::{self, OrgOptions};
 use crate::report::{self, Format, RenderOptions, Report};
@@ -201,11 +202,39 @@ enum Command {
         #[command(flatten)]
         network: Network,
     },
+    /// Write the missing community files from templates filled from the tree; a dry run unless --write (docs/fix.md).
+    Fix(FixArgs),
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
     Action {
         #[command(flatten)]
         network: Network,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct FixArgs {
+    /// A checkout's folder (default `.`), or OWNER/REPO (a dry run, or --labels).
+    target: Option<String>,
+    /// Write the files into the checkout (never over a file that is there).
+    #[arg(long)]
+    write: bool,
+    /// Fix only these rules (ids as `cm-audit rules` lists them).
+    #[arg(long, value_name = "RULE", num_args = 1..)]
+    only: Vec<String>,
+    /// Use the templates in this folder instead of the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Create the missing welcoming labels (good first issue, help wanted) of OWNER/REPO instead.
+    #[arg(long, conflicts_with_all = ["write", "only", "templates"])]
+    labels: bool,
+    /// With --labels: create them (without it, say which would be created).
+    #[arg(long, requires = "labels")]
+    apply: bool,
+    /// Run from a sub-folder of a checkout, fix that folder alone, not the repository root.
+    #[arg(long)]
+    no_root: bool,
+    #[command(flatten)]
+    network: Network,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -259,6 +288,7 @@ fn run(cli: Cli) -> Result<u8> {
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
+        Some(Command::Fix(args)) => fix_cmd(args, external.as_ref(), now),
         Some(Command::Action { network }) => {
             // A workflow's token changes on every run and ETags are per token: a cache would only
             // write files that are never read again.
@@ -382,6 +412,100 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
     let text = report::render(&report, &rules, &options)?;
     print(&text)?;
     Ok(policy(&report, args.fail_under))
+}
+
+/// `cm-audit fix`: a checkout's missing files (written with --write), an API repository's as a
+/// dry run, or with --labels its missing welcoming labels.
+fn fix_cmd(args: FixArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    let input = args.target.as_deref().unwrap_or(".");
+    let cwd = std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?;
+    let options = fix::Options { only: args.only, templates: args.templates };
+    match (Target::resolve(input, &cwd)?, args.labels) {
+        (Target::Folder(_), true) => Err(Error::Usage("--labels works on OWNER/REPO: labels live on GitHub".into())),
+        (Target::Folder(folder), false) => {
+            let root = match target::repository_root(&folder).filter(|_| input == "." && !args.no_root) {
+                Some((root, _)) => root,
+                None => folder,
+            };
+            let audited = fix::audit_checkout(&root, external, now)?;
+            let planned = fix::plan(&audited, &fix::checkout_reader(&root), &fix::checkout_tags(&root), &options)?;
+            if !args.write {
+                print(&fix_summary(&planned, &root.display().to_string()))?;
+                return Ok(exit::SUCCESS);
+            }
+            let written = fix::write(&root, &planned)?;
+            let mut out: String = written.iter().map(|p| format!("wrote {p}\n")).collect();
+            out.push_str(&fix::left_alone(&planned));
+            out.push_str(&format!(
+                "{} written. Fill in the placeholders ([INSERT ...]) and run `cm-audit` again: it names each one left.\n",
+                files(written.len())
+            ));
+            print(&out)?;
+            Ok(exit::SUCCESS)
+        }
+        (Target::Github { repo, .. }, labels) => {
+            logging::init(args.network.verbose);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+            let opts = args.network.github_options();
+            if labels {
+                return runtime.block_on(labels_cmd(&repo, &opts, args.apply));
+            }
+            if args.write {
+                return Err(Error::Usage(
+                    "--write writes into a checkout; for OWNER/REPO, the Action's `fix: pull-request` commits the files".into(),
+                ));
+            }
+            let (snap, rules) = runtime.block_on(github::collect(&repo, &opts, external, now))?;
+            let audited = fix::audit_snapshot(snap, &rules, now);
+            let planned = fix::plan(&audited, &fix::snapshot_reader(&audited.snap), &[], &options)?;
+            print(&fix_summary(&planned, &repo.to_string()))?;
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+/// The dry run's output: a line saying what it is, then the diffs and what is left alone.
+fn fix_summary(planned: &[fix::Planned], target: &str) -> String {
+    let to_create = fix::created(planned).len();
+    let head = match to_create {
+        0 => format!("# cm-audit fix: nothing to create in {target}\n"),
+        n => format!("# cm-audit fix: {} to create in {target} (a dry run: --write writes them)\n", files(n)),
+    };
+    head + &fix::describe(planned)
+}
+
+fn files(n: usize) -> String {
+    if n == 1 { "1 file".into() } else { format!("{n} files") }
+}
+
+/// `fix --labels`: the welcoming labels the repository lacks, created with --apply.
+async fn labels_cmd(repo: &crate::repo_ref::RepoRef, opts: &GithubOptions, apply: bool) -> Result<u8> {
+    let client = github::Client::new(opts)?;
+    let anonymous = opts.token.is_none();
+    let missing = fix::github::missing_labels(&client, repo)
+        .await
+        .map_err(|e| e.into_error(&format!("the labels of {repo}"), github::Permission::Issues, anonymous))?;
+    let mut out = String::new();
+    for label in &missing {
+        if apply {
+            fix::github::create_label(&client, repo, label).await.map_err(|e| {
+                e.into_error(&format!("create label {:?}", label.name), github::Permission::Issues, anonymous)
+            })?;
+            out.push_str(&format!("created label {:?} (#{}: {})\n", label.name, label.color, label.description));
+        } else {
+            out.push_str(&format!("would create label {:?} (#{}: {})\n", label.name, label.color, label.description));
+        }
+    }
+    out.push_str(&match (missing.is_empty(), apply) {
+        (true, _) => format!("{repo} has the welcoming labels already\n"),
+        (false, false) => "a dry run: --apply creates them\n".to_string(),
+        (false, true) => String::new(),
+    });
+    print(&out)?;
+    Ok(exit::SUCCESS)
 }
 
 fn policy(report: &Report, fail_under: Option<u8>) -> u8 {

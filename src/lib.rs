@@ -11,6 +11,7 @@ pub mod documents;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod fix;
 pub mod logging;
 pub mod newcomers;
 pub mod org;
