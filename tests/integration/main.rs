@@ -18,6 +18,7 @@ mod checkout_edges;
 mod cli;
 mod config;
 mod corpus;
+mod fix_files;
 mod graphql_fake;
 mod local_audit;
 mod newcomer_report;
