@@ -11,7 +11,7 @@ use crate::repo_ref::RepoRef;
 
 /// Every input `action.yml` declares, as named there (a test checks the two agree).
 pub const INPUT_NAMES: &[&str] =
-    &["token", "repository", "config", "window", "comment", "fail-under", "sarif-file", "issue"];
+    &["token", "repository", "config", "window", "comment", "fail-under", "sarif-file", "issue", "fix"];
 
 /// When to comment on a pull request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,14 @@ pub enum CommentMode {
     Auto,
     Always,
     Never,
+}
+
+/// What the Action does about the community files the audit found missing (`fix`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    None,
+    /// Commit them on `cm-audit/fix` and keep one pull request from it up to date.
+    PullRequest,
 }
 
 /// The inputs, parsed; an empty input is an unset one (Actions passes every declared input).
@@ -34,6 +42,7 @@ pub struct Inputs {
     pub fail_under: Option<u8>,
     pub sarif_file: Option<PathBuf>,
     pub issue: bool,
+    pub fix: FixMode,
 }
 
 /// The environment variable an input arrives in.
@@ -71,6 +80,11 @@ impl Inputs {
                 None | Some("false") => false,
                 Some("true") => true,
                 Some(other) => return Err(bad("issue", format!("`{other}` is not true or false"))),
+            },
+            fix: match input("fix").as_deref() {
+                None | Some("none") => FixMode::None,
+                Some("pull-request") => FixMode::PullRequest,
+                Some(other) => return Err(bad("fix", format!("`{other}` is not one of none, pull-request"))),
             },
         })
     }
@@ -178,7 +192,9 @@ mod tests {
     fn empty_inputs_are_unset_and_bad_ones_are_refused() {
         let inputs = Inputs::read(&env(&[("INPUT_TOKEN", ""), ("INPUT_COMMENT", "")])).unwrap();
         assert_eq!((inputs.token, inputs.comment), (None, CommentMode::Auto));
-        for (name, value) in [("INPUT_COMMENT", "sometimes"), ("INPUT_FAIL-UNDER", "101"), ("INPUT_ISSUE", "yes")] {
+        for (name, value) in
+            [("INPUT_COMMENT", "sometimes"), ("INPUT_FAIL-UNDER", "101"), ("INPUT_ISSUE", "yes"), ("INPUT_FIX", "push")]
+        {
             assert!(Inputs::read(&env(&[(name, value)])).is_err(), "{name}={value}");
         }
     }

@@ -7,6 +7,7 @@
 
 mod comment;
 mod event;
+mod fix;
 pub mod inputs;
 mod issue;
 mod outputs;
@@ -24,7 +25,7 @@ use crate::error::{Error, Result, exit};
 use crate::report::compare::Comparison;
 use crate::report::{self, Format, RenderOptions, Report};
 use event::PullRequest;
-use inputs::{CommentMode, Inputs, Runner};
+use inputs::{CommentMode, FixMode, Inputs, Runner};
 
 /// The JSON report's file name, in `RUNNER_TEMP` (or the workspace).
 const REPORT_FILE: &str = "cm-audit-report.json";
@@ -155,6 +156,9 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     if inputs.issue {
         let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &markdown).await).await;
         settle(written, "update the tracking issue", Permission::Issues);
+    }
+    if inputs.fix == FixMode::PullRequest {
+        fix::pull_request(&client, &repo, runner, &snap, &rules, own_repository, now).await?;
     }
     Ok(policy(&report, inputs.fail_under))
 }

@@ -55,3 +55,145 @@ pub async fn create_label(client: &Client, repo: &RepoRef, label: &NewLabel) -> 
         Err(e) => Err(e),
     }
 }
+
+/// The branch the Action commits the files on; one pull request from it is kept up to date.
+pub const FIX_BRANCH: &str = "cm-audit/fix";
+
+#[derive(Debug, Deserialize)]
+struct Sha {
+    sha: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct BranchJson {
+    commit: BranchCommit,
+}
+
+#[derive(Debug, Deserialize)]
+struct BranchCommit {
+    sha: String,
+    commit: CommitTree,
+}
+
+#[derive(Debug, Deserialize)]
+struct CommitTree {
+    tree: Sha,
+}
+
+#[derive(Debug, Deserialize)]
+struct RefJson {
+    object: Sha,
+}
+
+#[derive(Debug, Deserialize)]
+struct CommitJson {
+    tree: Sha,
+    parents: Vec<Sha>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PullJson {
+    number: u64,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TreeEntry<'a> {
+    path: &'a str,
+    mode: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    content: &'a str,
+}
+
+/// What the pull request says: its title and body.
+pub struct PullRequestText {
+    pub title: String,
+    pub body: String,
+}
+
+/// Commits `files` on [`FIX_BRANCH`] on top of `base` (the default branch) through the API, one
+/// tree and one commit, then creates or moves the branch and opens or edits the one pull request
+/// from it. A branch that already holds these files on this base is left as it is.
+pub async fn open_or_update_pull_request(
+    client: &Client,
+    repo: &RepoRef,
+    base: &str,
+    files: &[(&str, &str)],
+    text: &PullRequestText,
+) -> Result<crate::action::Written, ApiError> {
+    use crate::action::Written;
+    let api = format!("/repos/{}/{}", repo.owner, repo.name);
+    let head: BranchJson = client.get_json(&format!("{api}/branches/{}", encode(base))).await?;
+    let entries: Vec<TreeEntry> =
+        files.iter().map(|(path, content)| TreeEntry { path, mode: "100644", kind: "blob", content }).collect();
+    let tree: Sha = client
+        .post_json(
+            &format!("{api}/git/trees"),
+            &serde_json::json!({"base_tree": head.commit.commit.tree.sha, "tree": entries}),
+        )
+        .await?;
+
+    let branch_ref = format!("heads/{FIX_BRANCH}");
+    let current = match client.get_json::<RefJson>(&format!("{api}/git/ref/{branch_ref}")).await {
+        Ok(r) => Some(r.object.sha),
+        Err(ApiError { failure: Failure::NotFound { .. }, .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let up_to_date = match &current {
+        Some(sha) => {
+            let commit: CommitJson = client.get_json(&format!("{api}/git/commits/{sha}")).await?;
+            commit.tree.sha == tree.sha && commit.parents.iter().any(|p| p.sha == head.commit.sha)
+        }
+        None => false,
+    };
+    if !up_to_date {
+        let message = format!("Add community files cm-audit found missing\n\n{}", text.title);
+        let commit: Sha = client
+            .post_json(
+                &format!("{api}/git/commits"),
+                &serde_json::json!({"message": message, "tree": tree.sha, "parents": [head.commit.sha]}),
+            )
+            .await?;
+        match current {
+            Some(_) => {
+                let body = serde_json::json!({"sha": commit.sha, "force": true});
+                client.patch_json::<serde_json::Value>(&format!("{api}/git/refs/{branch_ref}"), &body).await?;
+            }
+            None => {
+                let body = serde_json::json!({"ref": format!("refs/{branch_ref}"), "sha": commit.sha});
+                client.post_json::<serde_json::Value>(&format!("{api}/git/refs"), &body).await?;
+            }
+        }
+    }
+
+    let open: Vec<PullJson> = client
+        .get_json(&format!("{api}/pulls?state=open&head={}:{}&per_page=100", repo.owner, encode(FIX_BRANCH)))
+        .await?;
+    match open.into_iter().next() {
+        Some(pull) if up_to_date && pull.body.as_deref() == Some(text.body.as_str()) => {
+            Ok(Written::Unchanged(pull.number))
+        }
+        Some(pull) => {
+            let body = serde_json::json!({"title": text.title, "body": text.body});
+            client.patch_json::<serde_json::Value>(&format!("{api}/pulls/{}", pull.number), &body).await?;
+            Ok(Written::Updated(pull.number))
+        }
+        None => {
+            let body = serde_json::json!({"title": text.title, "head": FIX_BRANCH, "base": base, "body": text.body});
+            let pull: PullJson = client.post_json(&format!("{api}/pulls"), &body).await?;
+            Ok(Written::Created(pull.number))
+        }
+    }
+}
+
+/// A branch name in a path or query: its `/` kept, what else URLs reserve escaped.
+fn encode(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '/' => c.to_string(),
+            other => other.to_string().bytes().map(|b| format!("%{b:02X}")).collect(),
+        })
+        .collect()
+}

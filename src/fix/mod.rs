@@ -67,6 +67,7 @@ pub struct Planned {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gap {
     pub rule: String,
+    pub title: String,
     pub remedy: String,
 }
 
@@ -110,7 +111,7 @@ pub fn plan(audited: &Audited, read: Read<'_>, tags: &[String], options: &Option
             .iter()
             .filter_map(|id| finding(id))
             .filter(|f| wants_fixing(f) && (options.only.is_empty() || options.only.contains(&f.rule)))
-            .map(|f| Gap { rule: f.rule.clone(), remedy: f.remedy.clone() })
+            .map(|f| Gap { rule: f.rule.clone(), title: f.title.clone(), remedy: f.remedy.clone() })
             .collect();
         if gaps.is_empty() {
             continue;
@@ -275,6 +276,9 @@ pub fn left_alone(planned: &[Planned]) -> String {
     for p in planned {
         let (at, why) = match &p.action {
             Action::Leave { at } => (at, format!("{at} is there, and fix never edits a file")),
+            Action::Suggest { at, .. } => {
+                (at, format!("{at} is hollow, and fix never edits a file (its dry run prints a suggested replacement)"))
+            }
             Action::Blocked { reason } => (&p.path.to_string(), format!("{} not written: {reason}", p.path)),
             _ => continue,
         };
@@ -284,6 +288,38 @@ pub fn left_alone(planned: &[Planned]) -> String {
         }
     }
     out
+}
+
+/// The pull request the Action keeps up to date: each file with the rules it fixes, what is left
+/// for the maintainers (the placeholders), and what was left alone.
+pub fn pull_request_text(planned: &[Planned]) -> github::PullRequestText {
+    let mut body = String::from(
+        "cm-audit found these community files missing and wrote them from what the repository tells about \
+         itself (its build files, CODEOWNERS, tags, settings). Each one fixes rules of the audit:\n\n\
+         | file | fixes |\n| --- | --- |\n",
+    );
+    for p in planned.iter().filter(|p| matches!(p.action, Action::Create { .. })) {
+        let fixes: Vec<String> = p.gaps.iter().map(|g| format!("{} (`{}`)", g.title, g.rule)).collect();
+        body.push_str(&format!("| `{}` | {} |\n", p.path, fixes.join("; ")));
+    }
+    body.push_str(
+        "\nBefore merging, replace each `[INSERT ...]` placeholder: it stands for what only the maintainers \
+         know (a contact address, how soon you answer, who decides). Until then the audit names each one \
+         left. The files are templates: change anything that does not fit the project. docs/fix.md in \
+         cm-audit says what each file holds and why.\n",
+    );
+    let left = left_alone(planned);
+    if !left.is_empty() {
+        body.push_str("\nNot changed, since cm-audit never edits a file that is there:\n\n```\n");
+        body.push_str(&left);
+        body.push_str("```\n");
+    }
+    let count = created(planned).len();
+    let title = match count {
+        1 => "Add a community file cm-audit found missing".to_string(),
+        n => format!("Add {n} community files cm-audit found missing"),
+    };
+    github::PullRequestText { title, body }
 }
 
 /// A unified diff from `old` (none: a new file) to `new`, as one hunk.
@@ -345,9 +381,14 @@ pub fn created(planned: &[Planned]) -> Vec<(&'static str, &str)> {
         .collect()
 }
 
-/// Reads a checkout's files, for the facts: text only, as the snapshot would hold it.
+/// Reads a checkout's files, for the facts: text only, as the snapshot would hold it. A link
+/// committed in the tree could lead anywhere on the machine: only regular files are read.
 pub fn checkout_reader(root: &Path) -> impl Fn(&str) -> Option<String> + '_ {
-    move |path: &str| std::fs::read_to_string(root.join(path)).ok()
+    move |path: &str| {
+        let file = root.join(path);
+        file.symlink_metadata().ok().filter(|m| m.is_file())?;
+        std::fs::read_to_string(file).ok()
+    }
 }
 
 /// Reads the files the snapshot holds: what an API audit read.

@@ -19,6 +19,7 @@ mod cli;
 mod config;
 mod corpus;
 mod fix_files;
+mod fix_github;
 mod graphql_fake;
 mod local_audit;
 mod newcomer_report;

@@ -8,6 +8,7 @@
 //! permissions away (`Repo::forbidden`) and make the rate limits reset soon.
 
 pub mod action;
+mod fix;
 mod graphql;
 pub mod model;
 mod render;
@@ -53,6 +54,18 @@ pub mod routes {
     pub const USER_REPOS: &str = "/users/{username}/repos";
     /// The token's own account (the Action's identity, to find its comment again).
     pub const USER: &str = "/user";
+    /// A branch, with its head commit and that commit's tree (fix's base).
+    pub const BRANCH: &str = "/repos/{owner}/{repo}/branches/{branch}";
+    /// Git objects and refs written (fix's commit on `cm-audit/fix`).
+    pub const GIT_TREES: &str = "/repos/{owner}/{repo}/git/trees";
+    pub const GIT_COMMITS: &str = "/repos/{owner}/{repo}/git/commits";
+    pub const GIT_COMMIT: &str = "/repos/{owner}/{repo}/git/commits/{commit_sha}";
+    pub const GIT_REF: &str = "/repos/{owner}/{repo}/git/ref/{ref}";
+    pub const GIT_REFS: &str = "/repos/{owner}/{repo}/git/refs";
+    pub const GIT_REF_UPDATE: &str = "/repos/{owner}/{repo}/git/refs/{ref}";
+    /// Pull requests listed, opened and edited (fix's one pull request).
+    pub const PULLS: &str = "/repos/{owner}/{repo}/pulls";
+    pub const PULL: &str = "/repos/{owner}/{repo}/pulls/{pull_number}";
     /// Free: GitHub does not count it against the rate limit.
     pub const RATE_LIMIT: &str = "/rate_limit";
     /// GitHub's GraphQL API: POST only, never conditional, with its own rate limit.
@@ -360,6 +373,16 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
     if let ["repos", o, r, "contents", path @ ..] = s.as_slice() {
         return Some((routes::CONTENTS, vec![o.to_string(), r.to_string(), path.join("/").trim_matches('/').into()]));
     }
+    // Branch and ref names keep their slashes (`heads/cm-audit/fix`).
+    let named = match s.as_slice() {
+        ["repos", o, r, "branches", name @ ..] if !name.is_empty() => Some((routes::BRANCH, o, r, name)),
+        ["repos", o, r, "git", "ref", name @ ..] if !name.is_empty() => Some((routes::GIT_REF, o, r, name)),
+        ["repos", o, r, "git", "refs", name @ ..] if !name.is_empty() => Some((routes::GIT_REF_UPDATE, o, r, name)),
+        _ => None,
+    };
+    if let Some((template, o, r, name)) = named {
+        return Some((template, vec![o.to_string(), r.to_string(), name.join("/")]));
+    }
     let (template, params) = match s.as_slice() {
         ["repos", o, r] => (routes::REPO, vec![o, r]),
         ["repositories", id] => (routes::REPO_BY_ID, vec![id]),
@@ -374,6 +397,12 @@ fn route_of(path: &str) -> Option<(&'static str, Vec<String>)> {
         ["repos", o, r, "issues", n, "comments"] => (routes::ISSUE_COMMENTS, vec![o, r, n]),
         ["repos", o, r, "issues", n] => (routes::ISSUE, vec![o, r, n]),
         ["repos", o, r, "pulls", "comments"] => (routes::REVIEW_COMMENTS, vec![o, r]),
+        ["repos", o, r, "git", "trees"] => (routes::GIT_TREES, vec![o, r]),
+        ["repos", o, r, "git", "commits"] => (routes::GIT_COMMITS, vec![o, r]),
+        ["repos", o, r, "git", "commits", sha] => (routes::GIT_COMMIT, vec![o, r, sha]),
+        ["repos", o, r, "git", "refs"] => (routes::GIT_REFS, vec![o, r]),
+        ["repos", o, r, "pulls"] => (routes::PULLS, vec![o, r]),
+        ["repos", o, r, "pulls", n] if *n != "comments" => (routes::PULL, vec![o, r, n]),
         ["repos", o, r, "pulls", n, "reviews"] => (routes::REVIEWS, vec![o, r, n]),
         ["orgs", o, "repos"] => (routes::ORG_REPOS, vec![o]),
         ["users", o, "repos"] => (routes::USER_REPOS, vec![o]),
@@ -512,6 +541,8 @@ async fn handle(
                 points = if free { 0 } else { cost };
                 remaining = budget.remaining_after(points);
                 answer
+            } else if fix::answers(&method, template) {
+                fix::answer(&shared, &method, template, params, &query_of(&uri), &body)
             } else if method == Method::GET {
                 let mut query = query_of(&uri);
                 if let Some(Fault::IgnoredParameter(name)) = fault {

@@ -332,4 +332,23 @@ impl WrittenIssue {
 pub struct Writes {
     pub comments: Vec<WrittenComment>,
     pub issues: Vec<WrittenIssue>,
+    /// Git trees by id: the base tree and the files (path, text) written on it (`fix`).
+    pub trees: BTreeMap<String, (String, Vec<(String, String)>)>,
+    /// Git commits by id: tree, parents and message.
+    pub commits: BTreeMap<String, (String, Vec<String>, String)>,
+    /// Branches and tags created, `heads/name` → commit id.
+    pub refs: BTreeMap<String, String>,
+    pub pulls: Vec<WrittenPull>,
+}
+
+/// A pull request the client opened (fix's).
+#[derive(Debug, Clone)]
+pub struct WrittenPull {
+    pub number: u64,
+    pub title: String,
+    /// The branch it is from, and the one it goes into.
+    pub head: String,
+    pub base: String,
+    pub body: String,
+    pub edits: usize,
 }
