@@ -39,9 +39,15 @@ pub async fn pull_request(
         Some(dir) => fix::plan(&audited, &fix::checkout_reader(dir), &fix::checkout_tags(dir), &options)?,
         None => fix::plan(&audited, &fix::snapshot_reader(snap), &[], &options)?,
     };
-    let files = fix::created(&planned);
+    let files = fix::committed(&planned);
     if files.is_empty() {
-        eprintln!("cm-audit: fix: no community file is missing");
+        match fix::created(&planned).first() {
+            Some((workflow, _)) => println!(
+                "::notice title=cm-audit::fix: only {workflow} is missing, and a workflow's token may not add a \
+                 workflow: `cm-audit fix --write` in a checkout writes it"
+            ),
+            None => eprintln!("cm-audit: fix: no community file is missing"),
+        }
         return Ok(());
     }
     let text = fix::pull_request_text(&planned);

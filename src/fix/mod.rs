@@ -290,17 +290,30 @@ pub fn left_alone(planned: &[Planned]) -> String {
     out
 }
 
-/// The pull request the Action keeps up to date: each file with the rules it fixes, what is left
-/// for the maintainers (the placeholders), and what was left alone.
+/// A workflow file: GitHub refuses a workflow's token (`GITHUB_TOKEN`) to add one, so the Action
+/// leaves it out of its commit and shows it in the pull request for a person to add.
+pub fn is_workflow(path: &str) -> bool {
+    path.starts_with(".github/workflows/")
+}
+
+/// The files the Action commits: those a plan creates, but workflows.
+pub fn committed(planned: &[Planned]) -> Vec<(&'static str, &str)> {
+    created(planned).into_iter().filter(|(path, _)| !is_workflow(path)).collect()
+}
+
+/// The pull request the Action keeps up to date: each file committed with the rules it fixes, the
+/// workflows a person must add, what is left for the maintainers (the placeholders), and what
+/// was left alone.
 pub fn pull_request_text(planned: &[Planned]) -> github::PullRequestText {
     let mut body = String::from(
         "cm-audit found these community files missing and wrote them from what the repository tells about \
          itself (its build files, CODEOWNERS, tags, settings). Each one fixes rules of the audit:\n\n\
          | file | fixes |\n| --- | --- |\n",
     );
-    for p in planned.iter().filter(|p| matches!(p.action, Action::Create { .. })) {
-        let fixes: Vec<String> = p.gaps.iter().map(|g| format!("{} (`{}`)", g.title, g.rule)).collect();
-        body.push_str(&format!("| `{}` | {} |\n", p.path, fixes.join("; ")));
+    let fixes =
+        |p: &Planned| p.gaps.iter().map(|g| format!("{} (`{}`)", g.title, g.rule)).collect::<Vec<_>>().join("; ");
+    for p in planned.iter().filter(|p| matches!(p.action, Action::Create { .. }) && !is_workflow(p.path)) {
+        body.push_str(&format!("| `{}` | {} |\n", p.path, fixes(p)));
     }
     body.push_str(
         "\nBefore merging, replace each `[INSERT ...]` placeholder: it stands for what only the maintainers \
@@ -308,14 +321,23 @@ pub fn pull_request_text(planned: &[Planned]) -> github::PullRequestText {
          left. The files are templates: change anything that does not fit the project. docs/fix.md in \
          cm-audit says what each file holds and why.\n",
     );
+    for p in planned.iter().filter(|p| is_workflow(p.path)) {
+        if let Action::Create { text } = &p.action {
+            body.push_str(&format!(
+                "\nNot in this pull request: `{}`, which fixes {}. A workflow's token may not add a workflow; \
+                 add it by hand:\n\n```yaml\n{text}```\n",
+                p.path,
+                fixes(p)
+            ));
+        }
+    }
     let left = left_alone(planned);
     if !left.is_empty() {
         body.push_str("\nNot changed, since cm-audit never edits a file that is there:\n\n```\n");
         body.push_str(&left);
         body.push_str("```\n");
     }
-    let count = created(planned).len();
-    let title = match count {
+    let title = match committed(planned).len() {
         1 => "Add a community file cm-audit found missing".to_string(),
         n => format!("Add {n} community files cm-audit found missing"),
     };

@@ -6,10 +6,10 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use super::action::READ_ONLY_MESSAGE;
 use super::model::{Repo, WrittenPull};
 use super::render::{self, sha_of};
 use super::{Answer, Shared, not_found, routes};
-use super::action::READ_ONLY_MESSAGE;
 
 /// The routes this module answers (GETs among them), as `METHOD template`.
 pub fn answers(method: &Method, template: &str) -> bool {
