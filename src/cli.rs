@@ -458,9 +458,23 @@ fn fix_cmd(args: FixArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>)
                     "--write writes into a checkout; for OWNER/REPO, the Action's `fix: pull-request` commits the files".into(),
                 ));
             }
-            let (snap, rules) = runtime.block_on(github::collect(&repo, &opts, external, now))?;
+            let (snap, rules, fact_files) = runtime.block_on(async {
+                let (snap, rules) = github::collect(&repo, &opts, external, now).await?;
+                let client = github::Client::new(&opts)?;
+                let fact_files =
+                    fix::github::fact_files(&client, &repo, &snap.tree.paths, snap.sources.git_ref.as_deref())
+                        .await
+                        .map_err(|e| {
+                            e.into_error(
+                                &format!("the build files of {repo}"),
+                                github::Permission::Contents,
+                                opts.token.is_none(),
+                            )
+                        })?;
+                Ok::<_, Error>((snap, rules, fact_files))
+            })?;
             let audited = fix::audit_snapshot(snap, &rules, now);
-            let planned = fix::plan(&audited, &fix::snapshot_reader(&audited.snap), &[], &options)?;
+            let planned = fix::plan(&audited, &fix::remote_reader(&audited.snap, &fact_files), &[], &options)?;
             print(&fix_summary(&planned, &repo.to_string()))?;
             Ok(exit::SUCCESS)
         }

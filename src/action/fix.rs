@@ -37,7 +37,13 @@ pub async fn pull_request(
     let options = fix::Options::default();
     let planned = match runner.checkout().filter(|_| own_repository) {
         Some(dir) => fix::plan(&audited, &fix::checkout_reader(dir), &fix::checkout_tags(dir), &options)?,
-        None => fix::plan(&audited, &fix::snapshot_reader(snap), &[], &options)?,
+        None => {
+            let fact_files =
+                fix::github::fact_files(client, repo, &snap.tree.paths, snap.sources.git_ref.as_deref()).await;
+            // Without them the commands are placeholders: a failure to read is no reason to stop.
+            let fact_files = fact_files.unwrap_or_default();
+            fix::plan(&audited, &fix::remote_reader(snap, &fact_files), &[], &options)?
+        }
     };
     let files = fix::committed(&planned);
     if files.is_empty() {

@@ -10,6 +10,22 @@ use crate::snapshot::Snapshot;
 /// Reads a file of the tree by its path; `None` when it is absent or not text.
 pub type Read<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// The files the facts are read from, beyond those an audit reads: what a repository on GitHub
+/// is asked for before its files are written.
+pub const FACT_FILES: &[&str] = &[
+    "Cargo.toml",
+    "pyproject.toml",
+    "setup.cfg",
+    "package.json",
+    "go.mod",
+    "Makefile",
+    "makefile",
+    "GNUmakefile",
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+];
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facts {
     pub project: Project,

@@ -56,6 +56,29 @@ pub async fn create_label(client: &Client, repo: &RepoRef, label: &NewLabel) -> 
     }
 }
 
+/// The most read of one fact file: a build file larger than a checkout's read cap says nothing more.
+const MAX_FACT_BYTES: usize = crate::collect::local::MAX_FILE_BYTES;
+
+/// The fact files (build files, CODEOWNERS) of a repository on GitHub that its tree lists,
+/// read through the contents API at `git_ref`: a request for each one there, a few at most.
+pub async fn fact_files(
+    client: &Client,
+    repo: &RepoRef,
+    tree: &[String],
+    git_ref: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let mut read = std::collections::BTreeMap::new();
+    for path in super::facts::FACT_FILES.iter().filter(|p| tree.iter().any(|t| t == *p)) {
+        let at = git_ref.map(|r| format!("?ref={}", encode(r))).unwrap_or_default();
+        let body =
+            client.get_raw(&format!("/repos/{}/{}/contents/{path}{at}", repo.owner, repo.name), MAX_FACT_BYTES).await?;
+        if let (false, Ok(text)) = (body.capped, String::from_utf8(body.bytes)) {
+            read.insert(path.to_string(), text);
+        }
+    }
+    Ok(read)
+}
+
 /// The branch the Action commits the files on; one pull request from it is kept up to date.
 pub const FIX_BRANCH: &str = "cm-audit/fix";
 

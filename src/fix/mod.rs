@@ -413,11 +413,14 @@ pub fn checkout_reader(root: &Path) -> impl Fn(&str) -> Option<String> + '_ {
     }
 }
 
-/// Reads the files the snapshot holds: what an API audit read.
-pub fn snapshot_reader(snap: &Snapshot) -> impl Fn(&str) -> Option<String> + '_ {
+/// Reads the files an API audit read, and the fact files read for fix ([`github::fact_files`]).
+pub fn remote_reader<'a>(
+    snap: &'a Snapshot,
+    fact_files: &'a BTreeMap<String, String>,
+) -> impl Fn(&str) -> Option<String> + 'a {
     move |path: &str| match snap.files.get(path) {
         Some(FileBody::Text { text, .. }) => Some(text.clone()),
-        _ => None,
+        _ => fact_files.get(path).cloned(),
     }
 }
 

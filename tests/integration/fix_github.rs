@@ -132,3 +132,22 @@ fn never_on_pull_request_events_and_a_read_only_token_leaves_the_body_in_the_sum
     assert!(summary.contains("| `GOVERNANCE.md` |"), "{summary}");
     assert!(!summary.contains(TOKEN));
 }
+
+#[test]
+fn a_repository_on_github_gets_its_build_files_commands_in_the_dry_run() {
+    let manifest = "[package]\nname = \"gizmo\"\nversion = \"0.3.1\"\n";
+    let fake = FakeGithub::start(
+        World::default().with(Repo::new("acme/gizmo").file("Cargo.toml", manifest).file("README.md", "# gizmo\n")),
+    );
+    let out = ok(cm_audit(&fake).args(["fix", "acme/gizmo"]));
+    let said = String::from_utf8(out.stdout).unwrap();
+    for line in
+        ["+++ b/CONTRIBUTING.md", "+git clone https://github.com/acme/gizmo.git", "+cargo test", "+++ b/SECURITY.md"]
+    {
+        assert!(said.contains(line), "{line} not in:\n{said}");
+    }
+    assert!(said.contains("(a dry run: --write writes them)"));
+    let refused = crate::action_run::run(cm_audit(&fake).args(["fix", "acme/gizmo", "--write"]));
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(writes_to_git(&fake), 0);
+}
