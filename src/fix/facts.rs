@@ -163,7 +163,7 @@ impl Facts {
         Facts {
             commands: commands(&has, read, cargo.is_some(), pyproject.as_ref(), package.as_ref(), go_module.is_some()),
             maintainers: codeowners(&has, read),
-            support: Support { discussions, chat: Vec::new() },
+            support: Support { discussions, chat: chat_links(snap, read) },
             security: Security { supported: newest_version(tags).map(|(_, series)| series) },
             citation: Citation {
                 authors,
@@ -286,10 +286,43 @@ fn codeowners(has: &dyn Fn(&str) -> bool, read: Read<'_>) -> Vec<String> {
     handles
 }
 
+/// Where the README's prose (not its code) sends people to talk, by the hosts of chats and
+/// forums, the first of each.
+fn chat_links(snap: &Snapshot, read: Read<'_>) -> Vec<Link> {
+    const PLACES: [(&str, &str); 7] = [
+        ("Matrix", r"^https://matrix\.to/"),
+        ("Discord", r"^https://(www\.)?discord(app)?\.(gg|com/invite)/"),
+        ("Zulip", r"^https://[\w-]+\.zulipchat\.com"),
+        ("Gitter", r"^https://gitter\.im/"),
+        ("Slack", r"^https://(join\.slack\.com|[\w-]+\.slack\.com)"),
+        ("Forum", r"^https://(discourse|forum|discuss)\.[\w.-]+"),
+        ("Mailing list", r"^https://groups\.google\.com/"),
+    ];
+    let Some(path) = readme(snap) else { return Vec::new() };
+    let Some(text) = read(path) else { return Vec::new() };
+    let links: Vec<String> =
+        crate::documents::text::Doc::parse(path, &text).links().into_iter().map(|(_, url)| url).collect();
+    PLACES
+        .iter()
+        .filter_map(|(name, pattern)| {
+            let host = regex::Regex::new(pattern).expect("a valid pattern");
+            let url = links.iter().find(|url| host.is_match(url))?;
+            Some(Link { name: name.to_string(), url: url.clone() })
+        })
+        .collect()
+}
+
+fn readme(snap: &Snapshot) -> Option<&str> {
+    snap.tree
+        .paths
+        .iter()
+        .map(String::as_str)
+        .find(|p| !p.contains('/') && p.to_ascii_lowercase().starts_with("readme"))
+}
+
 /// The README's first heading, as a name of last resort.
 fn readme_title(snap: &Snapshot, read: Read<'_>) -> Option<String> {
-    let readme = snap.tree.paths.iter().find(|p| p.to_ascii_lowercase().starts_with("readme"))?;
-    let text = read(readme)?;
+    let text = read(readme(snap)?)?;
     let title = text.lines().find_map(|l| l.strip_prefix("# "))?.trim();
     (!title.is_empty()).then(|| title.to_string())
 }
@@ -403,6 +436,15 @@ mod tests {
         assert!(f.commands.setup.is_empty() && f.commands.test.is_empty());
         assert!(f.maintainers.is_empty() && f.citation.authors.is_empty());
         assert_eq!(f.project.name, "widgets");
+    }
+
+    #[test]
+    fn the_readmes_chat_and_forum_links_are_support_links() {
+        let readme = "# w\n\nChat on [Matrix](https://matrix.to/#/#w:matrix.org) or https://discord.gg/abc123.\n\n\
+                      ```\nhttps://gitter.im/example in an example is no link\n```\n";
+        let f = facts(&[("README.md", readme)], &[]);
+        let links: Vec<(&str, &str)> = f.support.chat.iter().map(|l| (l.name.as_str(), l.url.as_str())).collect();
+        assert_eq!(links, [("Matrix", "https://matrix.to/#/#w:matrix.org"), ("Discord", "https://discord.gg/abc123")]);
     }
 
     #[test]
