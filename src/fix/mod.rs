@@ -94,7 +94,8 @@ pub fn plan(audited: &Audited, read: Read<'_>, tags: &[String], options: &Option
     let templates = Templates::load(options.templates.as_deref())?;
     let finding = |id: &str| audited.findings.iter().find(|f| f.rule == id);
     let tree = &audited.snap.tree.paths;
-    let in_tree = |path: &str| tree.iter().any(|p| p == path);
+    // `Contributing.md` is there for a file system that ignores case, and for GitHub's reader.
+    let in_tree = |path: &str| tree.iter().any(|p| p.eq_ignore_ascii_case(path));
     // Where each kind of document is (or will be), for the links between them.
     let present_at = |fixable: &Fixable| {
         fixable
@@ -437,4 +438,26 @@ pub fn checkout_tags(root: &Path) -> Vec<String> {
         tags.extend(packed.lines().filter_map(|l| l.split_once(" refs/tags/")).map(|(_, t)| t.to_string()));
     }
     tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_one_hunk_and_a_replacement_says_where_a_newline_is_missing() {
+        assert_eq!(unified_diff("A.md", None, "a\nb\n"), "--- /dev/null\n+++ b/A.md\n@@ -0,0 +1,2 @@\n+a\n+b\n");
+        assert_eq!(
+            unified_diff("A.md", Some("old"), "new\n"),
+            "--- a/A.md\n+++ b/A.md\n@@ -1,1 +1,1 @@\n-old\n\\ No newline at end of file\n+new\n"
+        );
+    }
+
+    #[test]
+    fn only_a_file_standing_where_a_folder_would_be_is_in_the_way() {
+        let tree = vec![".github/ISSUE_TEMPLATE".to_string(), ".github/workflows/ci.yml".to_string()];
+        assert_eq!(in_the_way(".github/ISSUE_TEMPLATE/config.yml", &tree), Some(".github/ISSUE_TEMPLATE"));
+        assert_eq!(in_the_way(".github/workflows/greeting.yml", &tree), None);
+        assert_eq!(in_the_way("SUPPORT.md", &tree), None);
+    }
 }
