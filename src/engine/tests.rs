@@ -604,3 +604,42 @@ The acme team develops and supports widgets. To grow the community, [please dona
     let no_section = readme.replace("## Donate", "## About");
     assert_eq!(run(&snapshot(&[("README.md", &no_section)]))["funding"].status, Status::Fail);
 }
+
+#[test]
+fn the_covenants_reporting_sentence_is_not_enforcement_but_a_decision_process_is() {
+    let pledge = "# Code of conduct\n\nWe pledge to make participation in our community a harassment-free experience for \
+everyone, whatever their age, body size, disability, ethnicity, gender identity, level of experience, \
+education, nationality, personal appearance, race, religion, or sexual identity and orientation.\n\n";
+    let reporting = "## Reporting\n\nInstances of abusive behavior may be reported to the community leaders \
+responsible for enforcement at conduct@acme.example.\n";
+    let coc = format!("{pledge}{reporting}");
+    assert_eq!(run(&snapshot(&[("CODE_OF_CONDUCT.md", &coc)]))["coc-enforcement"].status, Status::Fail);
+
+    // networkx: the noun, in a sentence that says who acts.
+    let decided = format!(
+        "{coc}\n## What happens next\n\nEnforcement is enacted via transparent decision by the Steering Council.\n"
+    );
+    assert_eq!(run(&snapshot(&[("CODE_OF_CONDUCT.md", &decided)]))["coc-enforcement"].status, Status::Pass);
+}
+
+#[test]
+fn a_security_policy_that_sends_reports_to_the_public_tracker_gives_no_private_channel() {
+    let supported = "## Supported versions\n\nWe fix security problems in the latest release of widgets only; \
+older releases get no fixes, so please upgrade before you report.\n\n";
+    let public = "# Security policy\n\nTo report a vulnerability, please open an issue on GitHub with the `security` \
+label and the steps to reproduce it.\n";
+    let public = format!("{public}\n{supported}");
+    assert_eq!(run(&snapshot(&[("SECURITY.md", &public)]))["security-reporting"].status, Status::Fail);
+    // fzf and bat: privately, or by e-mail to a person the page links.
+    for private in [
+        "# Security\n\nIf you wish to report a security vulnerability privately, please follow the guidelines below.\n",
+        "# Security\n\nTo report a security vulnerability, please contact [David Peter](https://david-peter.de/) via email.\n",
+    ] {
+        let private = format!("{private}\n{supported}");
+        assert_eq!(
+            run(&snapshot(&[("SECURITY.md", &private)]))["security-reporting"].status,
+            Status::Pass,
+            "{private}"
+        );
+    }
+}
