@@ -261,7 +261,7 @@ fn items(listed: Value, repo: &str) -> Result<Value, String> {
             item["kind"] = json!(kind);
             item["url"] = json!(format!("https://github.com/{repo}/{path}/{number}"));
             item["author"] = user(&item["author"]);
-            for response in item["responses"].as_array_mut().into_iter().flatten() {
+            for response in item.get_mut("responses").and_then(Value::as_array_mut).into_iter().flatten() {
                 response["author"] = user(&response["author"]);
                 if response.get("kind").is_none() {
                     response["kind"] = json!("comment");
