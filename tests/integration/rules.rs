@@ -329,5 +329,14 @@ fn every_rule_has_a_passing_and_a_failing_case() {
             }
         }
     }
+    // A renamed or removed case leaves its snapshot behind.
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/snapshots/rules");
+    for entry in std::fs::read_dir(snapshots).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some((rule, case)) = name.strip_suffix(".snap").and_then(|n| n.split_once('@')) else { continue };
+        if !cases_of(rule).iter().any(|(c, _)| c == case) {
+            problems.push(format!("tests/integration/snapshots/rules/{name}: no case tests/rules/{rule}/{case}.toml"));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
