@@ -19,6 +19,12 @@
 //! - items (`welcoming_issues`, `[[activity.items]]`): `author` is a login (a bot's ends in
 //!   `[bot]`), and so is a response's `author`; `url` comes from the number; the activity's
 //!   window starts 90 days before the audit unless `window_start` says otherwise.
+//!
+//! Times are RFC 3339 strings (`"2026-10-20T09:15:00Z"`), as in the snapshot; the audit runs at
+//! `NOW` (2026-11-01). A case whose finding a careful reader would not give says so in a comment at
+//! its top (`JUDGED WRONGLY`, `SAID WRONGLY` for a right status in misleading words, `QUESTIONABLE`):
+//! its snapshot pins today's behaviour, so that a fix shows up as a reviewed change of that one
+//! snapshot (and of the case's name, when the status changes).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
