@@ -221,7 +221,7 @@ pub fn render(report: &Report, rules: &RuleSet) -> String {
 
 fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
     let name = pascal_case(&rule.id);
-    let docs = super::template::web_url(&rule.docs);
+    let docs = super::markdown::web_url(&rule.docs);
     let more = docs.map(|url| format!("\n\nMore: {url}")).unwrap_or_default();
     RuleDescriptor {
         id: &rule.id,

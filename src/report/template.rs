@@ -11,9 +11,9 @@ use std::path::Path;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, HtmlEscape, State, UndefinedBehavior};
+use serde::Serialize;
 
 use super::markdown;
-use super::view::View;
 use crate::error::{Error, Result};
 
 const BUILTIN_MARKDOWN: &str = include_str!("../../templates/report.md.j2");
@@ -61,7 +61,7 @@ impl UserTemplate {
 ///
 /// The built-in templates stay registered beside a user's, so a user's template can
 /// `{% extends "report.md" %}` and replace only the blocks it wants to change.
-pub fn render(markup: Markup, view: &View<'_>, user: Option<&UserTemplate>) -> Result<String> {
+pub fn render(markup: Markup, view: &impl Serialize, user: Option<&UserTemplate>) -> Result<String> {
     let mut env = environment();
     if let Some(user) = user {
         env.add_template_owned(markup.template_name(true), user.source.clone())
@@ -134,7 +134,7 @@ fn link(state: &State, url: &str, text: &str) -> Value {
     Value::from_safe_string(if is_markdown(state) {
         markdown::link(text, url)
     } else {
-        match web_url(url) {
+        match markdown::web_url(url) {
             Some(url) => format!("<a href=\"{}\">{}</a>", HtmlEscape(url), HtmlEscape(text)),
             None => HtmlEscape(text).to_string(),
         }
@@ -147,13 +147,6 @@ fn escape(state: &mut State, value: &Value) -> std::result::Result<Value, miniji
         return Ok(Value::from_safe_string(markdown::escape_text(&value.to_string())));
     }
     minijinja::filters::escape(state, value)
-}
-
-/// The URL when it is a web page's (`http` or `https`): nothing else may become a link.
-pub fn web_url(url: &str) -> Option<&str> {
-    let url = url.trim();
-    let scheme = url.split_once("://")?.0;
-    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(url)
 }
 
 /// A template error in one line, with where it happened.
@@ -192,13 +185,5 @@ mod tests {
         assert_eq!(md, "``a`b`` x [docs](<https://e.com/?a=1&b>)");
         let html = render_str("a.html", "{{ p|code }} {{ u|link('x') }} {{ w|link('docs') }}", ctx);
         assert_eq!(html, "<code>a`b</code> x <a href=\"https:&#x2f;&#x2f;e.com&#x2f;?a=1&amp;b\">docs</a>");
-    }
-
-    #[test]
-    fn only_http_and_https_are_web_urls() {
-        assert_eq!(web_url(" https://x.example/a "), Some("https://x.example/a"));
-        assert_eq!(web_url("HTTP://x"), Some("HTTP://x"));
-        assert_eq!(web_url("javascript://%0aalert(1)"), None);
-        assert_eq!(web_url("data:text/html,x"), None);
     }
 }
