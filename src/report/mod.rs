@@ -4,6 +4,8 @@ pub mod compare;
 pub mod markdown;
 pub mod org;
 pub mod sarif;
+#[cfg(test)]
+mod table_parity;
 pub mod template;
 pub mod terminal;
 pub mod view;
@@ -20,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::newcomers::NewcomerSummary;
 use crate::snapshot::{DataKind, Snapshot, Sources};
 use compare::Comparison;
-use template::{Markup, UserTemplate};
+use template::{Markup, Page, UserTemplate};
 use view::{Limits, View};
 
 /// Version of the JSON report's shape; bumped on any incompatible change (see docs/json-schema.md).
@@ -201,7 +203,12 @@ pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Resu
             Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
         }
         Format::Sarif => Ok(sarif::render(report, rules)),
-        Format::Html => template::render(Markup::Html, &View::new(report, comparison.as_ref(), Limits::NONE), template),
+        Format::Html => template::render(
+            Page::Report,
+            Markup::Html,
+            &View::new(report, comparison.as_ref(), Limits::NONE),
+            template,
+        ),
         Format::Markdown => fitting_markdown(report, comparison.as_ref(), template),
     }
 }
@@ -215,7 +222,7 @@ fn fitting_markdown(
 ) -> Result<String> {
     let mut text = String::new();
     for limits in Limits::FOLDING {
-        text = template::render(Markup::Markdown, &View::new(report, comparison, limits), template)?;
+        text = template::render(Page::Report, Markup::Markdown, &View::new(report, comparison, limits), template)?;
         if text.len() <= markdown::COMMENT_LIMIT {
             return Ok(text);
         }
@@ -260,7 +267,7 @@ fn order(findings: Vec<Finding>) -> Vec<Finding> {
 mod tests {
     use super::*;
 
-    fn finding(id: &str, status: Status, severity: Severity, weight: u32) -> Finding {
+    pub(super) fn finding(id: &str, status: Status, severity: Severity, weight: u32) -> Finding {
         Finding {
             rule: id.into(),
             title: id.into(),

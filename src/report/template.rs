@@ -16,11 +16,24 @@ use serde::Serialize;
 use super::markdown;
 use crate::error::{Error, Result};
 
-const BUILTIN_MARKDOWN: &str = include_str!("../../templates/report.md.j2");
-const BUILTIN_HTML: &str = include_str!("../../templates/report.html.j2");
+/// The built-in templates, by the name a template of a user's may `extends`; the name's
+/// extension sets the escaping.
+const BUILTIN: [(&str, &str); 4] = [
+    ("report.md", include_str!("../../templates/report.md.j2")),
+    ("report.html", include_str!("../../templates/report.html.j2")),
+    ("org.md", include_str!("../../templates/org.md.j2")),
+    ("org.html", include_str!("../../templates/org.html.j2")),
+];
 
 /// The auto-escape mode of markdown templates (minijinja knows HTML and JSON only).
 const MARKDOWN_ESCAPE: AutoEscape = AutoEscape::Custom(Cow::Borrowed("markdown"));
+
+/// What a built-in template renders: one repository's report, or an owner's table of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Report,
+    Org,
+}
 
 /// What a template renders to; it decides the escaping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +43,11 @@ pub enum Markup {
 }
 
 impl Markup {
-    /// The name a template of this markup is registered under; its extension sets the escaping.
-    fn template_name(self, user: bool) -> &'static str {
-        match (self, user) {
-            (Markup::Markdown, false) => "report.md",
-            (Markup::Markdown, true) => "custom.md",
-            (Markup::Html, false) => "report.html",
-            (Markup::Html, true) => "custom.html",
+    /// The extension of its templates' names, by which the environment escapes for it.
+    fn extension(self) -> &'static str {
+        match self {
+            Markup::Markdown => "md",
+            Markup::Html => "html",
         }
     }
 }
@@ -57,18 +68,22 @@ impl UserTemplate {
     }
 }
 
-/// Renders the view with the built-in template of a markup, or the user's.
+/// Renders the view with the built-in template of a page in a markup, or the user's.
 ///
 /// The built-in templates stay registered beside a user's, so a user's template can
 /// `{% extends "report.md" %}` and replace only the blocks it wants to change.
-pub fn render(markup: Markup, view: &impl Serialize, user: Option<&UserTemplate>) -> Result<String> {
+pub fn render(page: Page, markup: Markup, view: &impl Serialize, user: Option<&UserTemplate>) -> Result<String> {
     let mut env = environment();
+    let page = match page {
+        Page::Report => "report",
+        Page::Org => "org",
+    };
+    let name = format!("{}.{}", if user.is_some() { "custom" } else { page }, markup.extension());
     if let Some(user) = user {
-        env.add_template_owned(markup.template_name(true), user.source.clone())
+        env.add_template_owned(name.clone(), user.source.clone())
             .map_err(|e| Error::Usage(format!("template {}: {}", user.origin, describe(&e))))?;
     }
-    let name = markup.template_name(user.is_some());
-    let template = env.get_template(name).map_err(|e| Error::Runtime(describe(&e)))?;
+    let template = env.get_template(&name).map_err(|e| Error::Runtime(describe(&e)))?;
     template.render(Value::from(Serde(view))).map_err(|e| match user {
         Some(user) => Error::Usage(format!("template {}: {}", user.origin, describe(&e))),
         None => Error::Runtime(format!("built-in template {name}: {}", describe(&e))),
@@ -107,8 +122,9 @@ fn environment() -> Environment<'static> {
     env.add_filter("link", link);
     env.add_filter("escape", escape);
     env.add_filter("e", escape);
-    env.add_template("report.md", BUILTIN_MARKDOWN).expect("the built-in markdown template compiles (tested)");
-    env.add_template("report.html", BUILTIN_HTML).expect("the built-in HTML template compiles (tested)");
+    for (name, source) in BUILTIN {
+        env.add_template(name, source).expect("the built-in templates compile (tested)");
+    }
     env
 }
 
