@@ -15,7 +15,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::RuleSet;
+use crate::engine::evaluation::{Evaluation, RuleDescription};
 use crate::engine::finding::{Finding, Status};
 use crate::engine::rule::{Responsibility, Severity};
 use crate::error::{Error, Result};
@@ -47,6 +47,10 @@ pub struct Report {
     /// Written, not read back: a compared report is compared by its findings.
     #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub newcomers: Option<NewcomerSummary>,
+    /// The rules evaluated, in the rule set's order, for renderers that describe them (SARIF).
+    /// Not in the JSON: a finding names its rule, and `cm-audit explain` says the rest.
+    #[serde(skip)]
+    pub rules: Vec<RuleDescription>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,7 +79,9 @@ pub struct ResponsibilityScore {
 }
 
 impl Report {
-    pub fn new(snap: &Snapshot, findings: Vec<Finding>, generated_at: DateTime<Utc>) -> Report {
+    /// The report of an evaluation of the snapshot.
+    pub fn new(snap: &Snapshot, evaluation: Evaluation, generated_at: DateTime<Utc>) -> Report {
+        let Evaluation { findings, rules, newcomers } = evaluation;
         let responsibilities = Responsibility::ALL
             .into_iter()
             .map(|r| {
@@ -107,17 +113,9 @@ impl Report {
             score: score(findings.iter()),
             responsibilities,
             findings: order(findings),
-            newcomers: None,
+            newcomers,
+            rules,
         }
-    }
-
-    /// The report with the newcomer figures measured on the snapshot's issues, if it has them.
-    pub fn with_newcomers(mut self, snap: &Snapshot, rules: &RuleSet) -> Report {
-        self.newcomers = snap
-            .activity
-            .as_ref()
-            .map(|activity| NewcomerSummary::of(&crate::newcomers::assess(activity, &rules.newcomer_policy(snap))));
-        self
     }
 
     /// `(score, minimum)` when the overall score fails the user's `fail-under`, the score as
@@ -192,8 +190,8 @@ fn refuse_unused(format: Format, template: bool, base: bool) -> Result<()> {
     }
 }
 
-/// Renders a report; the rule set gives SARIF the rules' descriptions.
-pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Result<String> {
+/// Renders a report.
+pub fn render(report: &Report, options: &RenderOptions) -> Result<String> {
     refuse_unused(options.format, options.template.is_some(), options.base.is_some())?;
     let comparison = options.base.as_ref().map(|base| Comparison::new(base, report));
     let template = options.template.as_ref();
@@ -202,7 +200,7 @@ pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Resu
         Format::Json => {
             Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
         }
-        Format::Sarif => Ok(sarif::render(report, rules)),
+        Format::Sarif => Ok(sarif::render(report)),
         Format::Html => template::render(
             Page::Report,
             Markup::Html,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::org::{Gap, OrgReport, ResponsibilityCell, Row, RowStatus, Skipped};
 use super::{Format, RenderOptions, Report};
+use crate::engine::evaluation::Evaluation;
 use crate::engine::finding::{Finding, Status};
 use crate::engine::rule::{Responsibility, Severity};
 use crate::error::Error;
@@ -27,7 +28,7 @@ fn markdown_and_html_give_the_same_table() {
     let (report, base) = single_reports();
     let render = |format| {
         let options = RenderOptions { format, template: None, base: Some(base.clone()) };
-        super::render(&report, &crate::engine::RuleSet::builtin(), &options).unwrap()
+        super::render(&report, &options).unwrap()
     };
     let (md, html) = (render(Format::Markdown), render(Format::Html));
     let md_tables = markdown_tables(&md);
@@ -82,31 +83,23 @@ fn single_reports() -> (Report, Report) {
         ]
     }))
     .unwrap();
-    let mut snap = Snapshot::new(Some("o/r".into()), now);
+    let snap = Snapshot::new(Some("o/r".into()), now);
     let policy = crate::newcomers::Policy::new(now);
     let newcomers = crate::newcomers::NewcomerSummary::of(&crate::newcomers::assess(&activity, &policy));
-    snap.activity = Some(activity);
     let finding = |rule, responsibility, status| Finding {
         responsibility,
         ..super::tests::finding(rule, status, Severity::Medium, 5)
     };
-    let mut report = Report::new(
-        &snap,
-        vec![
-            finding("a", Responsibility::Welcoming, Status::Pass),
-            finding("b", Responsibility::Leadership, Status::Fail),
+    let evaluation = |statuses: [Status; 2], newcomers| Evaluation {
+        findings: vec![
+            finding("a", Responsibility::Welcoming, statuses[0]),
+            finding("b", Responsibility::Leadership, statuses[1]),
         ],
-        now,
-    );
-    report.newcomers = Some(newcomers);
-    let base = Report::new(
-        &snap,
-        vec![
-            finding("a", Responsibility::Welcoming, Status::Fail),
-            finding("b", Responsibility::Leadership, Status::Pass),
-        ],
-        DateTime::UNIX_EPOCH,
-    );
+        newcomers,
+        ..Evaluation::default()
+    };
+    let report = Report::new(&snap, evaluation([Status::Pass, Status::Fail], Some(newcomers)), now);
+    let base = Report::new(&snap, evaluation([Status::Fail, Status::Pass], None), DateTime::UNIX_EPOCH);
     (report, base)
 }
 
