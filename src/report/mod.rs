@@ -10,6 +10,7 @@ pub mod template;
 pub mod terminal;
 pub mod view;
 
+use std::fmt::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -127,6 +128,45 @@ impl Report {
             (None, Some(min)) => Some(("none (no rule was counted)".to_string(), min)),
             _ => None,
         }
+    }
+
+    /// What the audit could see: the reader must know what it could not.
+    pub fn sources_line(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(tree) = &self.sources.local_tree {
+            let how = match self.sources.local_listing.as_deref() {
+                Some("git") => "files tracked by git and untracked, not ignored",
+                _ => "all files not ignored",
+            };
+            parts.push(format!("local checkout {tree} ({how})"));
+        }
+        if let Some(api) = &self.sources.api {
+            parts.push(format!("GitHub API {api}"));
+        }
+        if let Some(from) = &self.sources.inherited_from {
+            parts.push(format!("files inherited from {from}"));
+        }
+        let mut line =
+            format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
+        if !self.unavailable.is_empty() {
+            let skipped = self.with_status(Status::Skipped).count();
+            let what: Vec<&str> = self.unavailable.iter().map(|u| u.data.as_str()).collect();
+            let _ = write!(
+                line,
+                ". Not seen: {}: {}; {skipped} rules skipped",
+                what.join(", "),
+                self.unavailable[0].reason
+            );
+        }
+        if !self.sources.unreadable.is_empty() {
+            let what: Vec<String> =
+                self.sources.unreadable.iter().map(|(path, reason)| format!("{path} ({reason})")).collect();
+            let _ = write!(line, ". Not seen, unreadable: {}", what.join(", "));
+        }
+        for note in &self.sources.notes {
+            let _ = write!(line, ". {note}");
+        }
+        line
     }
 
     /// The gaps, most important first.
