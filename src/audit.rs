@@ -159,5 +159,5 @@ pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
 
 /// Evaluates the rules on a snapshot and builds the report.
 pub fn report(snap: &Snapshot, rules: &RuleSet, now: DateTime<Utc>) -> Report {
-    Report::new(snap, rules.evaluate(snap), now).with_newcomers(snap, rules)
+    Report::new(snap, rules.evaluate(snap), now)
 }

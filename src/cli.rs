@@ -379,7 +379,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
         None => collect(args.target.as_deref(), args.no_root, &args.network, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
-    let text = report::render(&report, &rules, &options)?;
+    let text = report::render(&report, &options)?;
     print(&text)?;
     Ok(policy(&report, args.fail_under))
 }

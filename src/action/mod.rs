@@ -19,7 +19,6 @@ use serde::de::DeserializeOwned;
 
 use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Permission};
-use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::report::compare::Comparison;
 use crate::report::{self, Format, RenderOptions, Report};
@@ -122,12 +121,12 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     };
     let report = audit::report(&snap, &rules, now);
     let base = base_snap.as_ref().map(|b| audit::report(b, &rules, now));
-    let markdown = render(&report, &rules, Format::Markdown, base.clone())?;
+    let markdown = render(&report, Format::Markdown, base.clone())?;
 
     let report_path = runner.temp.clone().or_else(|| runner.workspace.clone()).unwrap_or_default().join(REPORT_FILE);
-    write_file(&report_path, &render(&report, &rules, Format::Json, None)?)?;
+    write_file(&report_path, &render(&report, Format::Json, None)?)?;
     if let Some(sarif) = &inputs.sarif_file {
-        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, &rules, Format::Sarif, None)?)?;
+        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, Format::Sarif, None)?)?;
     }
     if let Some(summary) = &runner.step_summary {
         outputs::write_summary(summary, &markdown)?;
@@ -170,8 +169,8 @@ fn files_to_judge<'a>(runner: &'a Runner, own_repository: bool, pr: Option<&'a P
     }
 }
 
-fn render(report: &Report, rules: &RuleSet, format: Format, base: Option<Report>) -> Result<String> {
-    report::render(report, rules, &RenderOptions { format, template: None, base })
+fn render(report: &Report, format: Format, base: Option<Report>) -> Result<String> {
+    report::render(report, &RenderOptions { format, template: None, base })
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

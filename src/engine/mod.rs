@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod evaluation;
 pub mod finding;
 pub mod pattern;
 pub mod rule;
@@ -14,6 +15,7 @@ use toml::Table;
 use crate::documents::locate::{self, DocumentKind, DocumentSpec};
 use crate::snapshot::{Snapshot, Tree};
 use check::Ctx;
+use evaluation::{Evaluation, RuleDescription};
 use finding::{Finding, Outcome, Status};
 use rule::{Rule, RuleDef};
 
@@ -173,15 +175,20 @@ impl RuleSet {
         locate::paths_to_read(&self.documents, tree)
     }
 
-    /// Evaluates every rule, in order, each once.
-    pub fn evaluate(&self, snap: &Snapshot) -> Vec<Finding> {
-        let policy = self.newcomer_policy(snap);
-        let ctx = Ctx::new(snap, &self.documents, &policy);
+    /// Evaluates every rule, in order, each once, on the figures measured once beforehand.
+    pub fn evaluate(&self, snap: &Snapshot) -> Evaluation {
+        let newcomers =
+            snap.activity.as_ref().map(|activity| crate::newcomers::assess(activity, &self.newcomer_policy(snap)));
+        let ctx = Ctx::new(snap, &self.documents, newcomers.as_ref());
         let mut done: BTreeMap<String, Finding> = BTreeMap::new();
         for rule in &self.rules {
             self.evaluate_rule(rule, &ctx, &mut done);
         }
-        self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect()
+        Evaluation {
+            findings: self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect(),
+            rules: self.rules.iter().map(RuleDescription::of).collect(),
+            newcomers: newcomers.as_ref().map(crate::newcomers::NewcomerSummary::of),
+        }
     }
 
     /// The newcomer policy for a snapshot: its audit time and window, the config's people.

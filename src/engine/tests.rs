@@ -17,7 +17,7 @@ fn snapshot(files: &[(&str, &str)]) -> Snapshot {
 }
 
 fn run(snap: &Snapshot) -> BTreeMap<String, Finding> {
-    RuleSet::builtin().evaluate(snap).into_iter().map(|f| (f.rule.clone(), f)).collect()
+    RuleSet::builtin().evaluate(snap).findings.into_iter().map(|f| (f.rule.clone(), f)).collect()
 }
 
 const COC: &str = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \

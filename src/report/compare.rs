@@ -140,6 +140,7 @@ pub fn read_base(path: &Path) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::evaluation::Evaluation;
     use crate::engine::finding::Finding;
     use crate::engine::rule::Severity;
     use crate::snapshot::Snapshot;
@@ -162,7 +163,7 @@ mod tests {
             })
             .collect();
         let snap = Snapshot::new(Some("o/r".into()), chrono::DateTime::UNIX_EPOCH);
-        Report::new(&snap, findings, chrono::DateTime::UNIX_EPOCH)
+        Report::new(&snap, Evaluation { findings, ..Evaluation::default() }, chrono::DateTime::UNIX_EPOCH)
     }
 
     #[test]

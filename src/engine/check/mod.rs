@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer};
 use super::finding::{Outcome, Status};
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, DocumentKind, Located};
+use crate::newcomers::Assessment;
 use crate::snapshot::{DataKind, Snapshot};
 
 /// What every check kind says about itself; its judgement is the function the registry names.
@@ -135,8 +136,9 @@ fn yes() -> bool {
 pub struct Ctx<'s> {
     pub snap: &'s Snapshot,
     pub documents: &'s BTreeMap<String, DocumentKind>,
-    /// Who counts as a maintainer or a bot, the window and the response target.
-    pub newcomer_policy: &'s crate::newcomers::Policy,
+    /// The window's items classified and measured, when the snapshot has them: measured once
+    /// for every newcomer check (and the report).
+    pub newcomers: Option<&'s Assessment<'s>>,
     /// The snapshot's tree, indexed once: links, documentation-site URLs and paths resolve in it.
     pub site: Site<'s>,
     /// Documents already located: many rules read the same few, and locating one scans the tree.
@@ -147,10 +149,10 @@ impl<'s> Ctx<'s> {
     pub fn new(
         snap: &'s Snapshot,
         documents: &'s BTreeMap<String, DocumentKind>,
-        newcomer_policy: &'s crate::newcomers::Policy,
+        newcomers: Option<&'s Assessment<'s>>,
     ) -> Ctx<'s> {
         let site = Site::new(&snap.tree, snap.repository.as_deref());
-        Ctx { snap, documents, newcomer_policy, site, located: RefCell::default() }
+        Ctx { snap, documents, newcomers, site, located: RefCell::default() }
     }
 
     pub fn kind(&self, id: &str) -> &'s DocumentKind {
