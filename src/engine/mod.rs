@@ -4,6 +4,7 @@
 pub mod check;
 pub mod config;
 pub mod finding;
+pub mod needs;
 pub mod rule;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -170,6 +171,11 @@ impl RuleSet {
     /// The files whose bodies the rules read, given a tree (first pass of collection).
     pub fn paths_to_read(&self, tree: &Tree) -> BTreeSet<String> {
         locate::paths_to_read(&self.documents, tree)
+    }
+
+    /// What collection must gather for these rules.
+    pub fn needs(&self) -> needs::DataNeeds {
+        needs::DataNeeds::new(&self.documents, &self.rules)
     }
 
     /// Evaluates every rule, in order, each once.

@@ -22,7 +22,7 @@ pub use cache::Cache;
 pub use client::{Client, Page};
 pub use errors::{ApiError, Failure, Permission, RateLimit};
 pub use owner::{Budgets, ListedRepo, Owner, rate_limits, repositories};
-pub use repository::{FilesFrom, collect, collect_files_from, collect_with, with_files_at};
+pub use repository::{FilesFrom, GithubCollection, OwnerFiles, with_files_at};
 
 /// The public API; GitHub Enterprise Server's is `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
