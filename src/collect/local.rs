@@ -1,6 +1,8 @@
 //! A local checkout: the files git tracks and the untracked ones it does not ignore (or, outside
 //! git, the files its ignore rules keep), and capped reads of the few files rules need, never
-//! outside the checkout. What cannot be read is said, never taken for missing.
+//! outside the checkout. What cannot be read is said, never taken for missing. A checkout is a
+//! [`Source`] for the collection driver, alone ([`CheckoutCollection`]) or beside the GitHub API
+//! (the Action's workspace).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -262,11 +264,6 @@ impl CheckoutFiles {
     pub fn open(path: &Path, ownership: Ownership) -> Result<CheckoutFiles> {
         Ok(CheckoutFiles { checkout: Checkout::open(path, ownership)?, shown: shown(path) })
     }
-
-    /// `owner/name` of the checkout's GitHub remote, when it has one.
-    pub fn repository(&self) -> Option<RepoRef> {
-        self.checkout.repository()
-    }
 }
 
 /// A path as the user will recognise it: relative paths stay relative.
@@ -318,7 +315,7 @@ impl CheckoutCollection {
         now: DateTime<Utc>,
     ) -> Result<CheckoutCollection> {
         let files = CheckoutFiles::open(path, ownership)?;
-        let snap = Snapshot::new(files.repository(), now);
+        let snap = Snapshot::new(files.checkout.repository(), now);
         at_once(super::start(files, snap, config_paths)).map(CheckoutCollection)
     }
 
@@ -329,7 +326,7 @@ impl CheckoutCollection {
 
     /// Reads what `needs` asks for; what only the API has is said to be unavailable.
     pub fn finish(self, needs: &DataNeeds) -> Result<Snapshot> {
-        let (_, mut snap) = at_once(self.0.finish(needs))?;
+        let mut snap = at_once(self.0.finish(needs))?;
         for kind in &needs.api {
             snap.unavailable.insert(*kind, NEEDS_API.to_string());
         }

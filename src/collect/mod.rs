@@ -51,8 +51,8 @@ impl<S: Source> Started<S> {
     }
 
     /// Reads the bodies `needs` asks for, then the pages they lead to, as far as documents are
-    /// followed; returns the source, for what else it knows, with the snapshot.
-    pub async fn finish(mut self, needs: &DataNeeds) -> Result<(S, Snapshot)> {
+    /// followed.
+    pub async fn finish(mut self, needs: &DataNeeds) -> Result<Snapshot> {
         let first = needs.paths_to_read(&self.snap.tree);
         self.source.read(first, &mut self.snap).await?;
         // Each round reads the pages the read ones lead to.
@@ -65,7 +65,7 @@ impl<S: Source> Started<S> {
             self.source.read(wanted, &mut self.snap).await?;
         }
         note_unreadable(&mut self.snap);
-        Ok((self.source, self.snap))
+        Ok(self.snap)
     }
 }
 
@@ -83,4 +83,54 @@ fn note_unreadable(snap: &mut Snapshot) {
         })
         .collect();
     snap.sources.notes.extend(notes);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::RuleSet;
+    use crate::snapshot::Tree;
+
+    /// Files in memory, with the reads asked of it in order.
+    struct Memory {
+        files: BTreeMap<String, String>,
+        reads: Vec<BTreeSet<String>>,
+    }
+
+    impl Source for Memory {
+        async fn list(&mut self, snap: &mut Snapshot) -> Result<()> {
+            snap.tree = Tree { paths: self.files.keys().cloned().collect(), truncated: false };
+            Ok(())
+        }
+
+        async fn read(&mut self, paths: BTreeSet<String>, snap: &mut Snapshot) -> Result<()> {
+            for path in &paths {
+                let text = self.files[path].clone();
+                snap.files.insert(path.clone(), FileBody::Text { text, truncated: false });
+            }
+            self.reads.push(paths);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_config_is_read_first_alone_then_what_the_rules_need() {
+        let files = [
+            ("cm-audit.toml", "[rules.license]\nenabled = false\nreason = \"public domain\"\n"),
+            ("README.md", "# Tool\n\nA tool. See [how to contribute](CONTRIBUTING.md).\n"),
+            ("CONTRIBUTING.md", "# Contributing\n\nOpen a pull request.\n"),
+            ("src/main.rs", "fn main() {}\n"),
+        ];
+        let memory = Memory { files: files.map(|(p, t)| (p.to_string(), t.to_string())).into(), reads: Vec::new() };
+        let snap = Snapshot::new(None, chrono::DateTime::UNIX_EPOCH);
+        let started = start(memory, snap, &[".github/cm-audit.toml", "cm-audit.toml"]).await.unwrap();
+        assert_eq!(started.source().reads, [BTreeSet::from(["cm-audit.toml".to_string()])]);
+        assert_eq!(started.snapshot().files.keys().collect::<Vec<_>>(), ["cm-audit.toml"]);
+
+        let snap = started.finish(&RuleSet::builtin().needs()).await.unwrap();
+        assert!(snap.files.contains_key("README.md") && snap.files.contains_key("CONTRIBUTING.md"));
+        assert!(!snap.files.contains_key("src/main.rs"), "only the files the rules read");
+    }
 }

@@ -179,7 +179,7 @@ impl<'c> GithubCollection<'c> {
         if let Files::Api(_) = files.source() {
             client.ensure_budget(needs.paths_to_read(&files.snapshot().tree).len() + LEAST_REQUESTS_AFTER_FILES)?;
         }
-        let (_, mut snap) = files.finish(needs).await?;
+        let mut snap = files.finish(needs).await?;
         snap.sources.api = Some(opts.api_shown());
         if meta.archived {
             // First, as the most important thing a reader should know.
@@ -248,7 +248,7 @@ pub async fn with_files_at(
     base.sources.local_tree = None;
     base.sources.local_listing = None;
     let files = ApiFiles::list(&client, &repo, sha).await?;
-    let (_, mut base) = collect::start(files, base, config_paths).await?.finish(needs).await?;
+    let mut base = collect::start(files, base, config_paths).await?.finish(needs).await?;
     // Files the head has may be missing from the base, where GitHub falls back to the owner's.
     if base.inherited.is_none()
         && !base.unavailable.contains_key(&DataKind::Inherited)
