@@ -45,7 +45,8 @@ pub fn rules_for(snap: &Snapshot, external: Option<&ExternalConfig>) -> Result<R
     Ok(RuleSet::builtin())
 }
 
-/// Audits a checkout: its tree and config, then what the rules that config makes read.
+/// Collects a checkout, and the rules to judge it by: its tree and config first, then what the
+/// rules (the config given, else that one) read.
 pub fn checkout(
     path: &Path,
     ownership: Ownership,
@@ -57,8 +58,8 @@ pub fn checkout(
     Ok((started.finish(&rules.needs())?, rules))
 }
 
-/// Audits `repo` through GitHub (its files from `files`): its tree and config, then what the
-/// rules that config makes need. `client` and `owner_files` may be shared by an organisation's
+/// Collects `repo` through GitHub (its files from `files`), and the rules to judge it by: its
+/// tree and config first, then what the rules (the config given, else that one) need. `client` and `owner_files` may be shared by an organisation's
 /// audits: one connection pool, one rate-limit budget, each owner's `.github` read once.
 pub async fn github(
     client: &Client,
