@@ -298,7 +298,14 @@ fn collect(
                 .enable_all()
                 .build()
                 .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-            let collected = runtime.block_on(github::collect(&repo, &network.github_options(), external, now));
+            let opts = network.github_options();
+            let collected = runtime.block_on(async {
+                let client = github::Client::new(&opts)?;
+                client.say_if_anonymous();
+                let owner_files = github::OwnerFiles::default();
+                audit::github(&client, &owner_files, &opts, &repo, github::FilesFrom::DefaultBranch, external, now)
+                    .await
+            });
             // `OWNER/REPO` as typed may have been meant as a folder: say that it is not one.
             if bare {
                 collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: ")))
@@ -335,7 +342,7 @@ fn collect_folder(
 ) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
     match target::repository_root(folder).filter(|_| from_root) {
         Some((root, shown)) => {
-            let (mut snap, rules) = audit::collect_local(&root, Ownership::Checked, external, now)?;
+            let (mut snap, rules) = audit::checkout(&root, Ownership::Checked, external, now)?;
             snap.sources.local_tree = Some(shown.clone());
             snap.sources.notes.insert(
                 0,
@@ -343,7 +350,7 @@ fn collect_folder(
             );
             Ok((snap, rules))
         }
-        None => audit::collect_local(folder, Ownership::Checked, external, now),
+        None => audit::checkout(folder, Ownership::Checked, external, now),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod check;
 pub mod config;
 pub mod evaluation;
 pub mod finding;
+pub mod needs;
 pub mod pattern;
 pub mod rule;
 
@@ -12,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Table;
 
-use crate::documents::locate::{self, DocumentKind, DocumentSpec};
-use crate::snapshot::{Snapshot, Tree};
+use crate::documents::locate::{DocumentKind, DocumentSpec};
+use crate::snapshot::Snapshot;
 use check::Ctx;
 use evaluation::{Evaluation, RuleDescription};
 use finding::{Finding, Outcome, Status};
@@ -170,9 +171,9 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// The files whose bodies the rules read, given a tree (first pass of collection).
-    pub fn paths_to_read(&self, tree: &Tree) -> BTreeSet<String> {
-        locate::paths_to_read(&self.documents, tree)
+    /// What collection must gather for these rules.
+    pub fn needs(&self) -> needs::DataNeeds {
+        needs::DataNeeds::new(&self.documents, &self.rules)
     }
 
     /// Evaluates every rule, in order, each once, on the figures measured once beforehand.

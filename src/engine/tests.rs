@@ -6,10 +6,12 @@ use chrono::{TimeZone, Utc};
 
 use super::RuleSet;
 use super::finding::{Finding, Status};
+use crate::repo_ref::RepoRef;
 use crate::snapshot::{FileBody, InheritedFiles, Label, RepoSettings, Snapshot, Tree};
 
 fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-    let mut snap = Snapshot::new(Some("acme/widgets".into()), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
+    let mut snap =
+        Snapshot::new(Some(RepoRef::new("acme", "widgets")), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
     snap.tree = Tree { paths: files.iter().map(|(p, _)| p.to_string()).collect(), truncated: false };
     snap.files =
         files.iter().map(|(p, t)| (p.to_string(), FileBody::Text { text: t.to_string(), truncated: false })).collect();

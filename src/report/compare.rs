@@ -162,7 +162,7 @@ mod tests {
                 docs: String::new(),
             })
             .collect();
-        let snap = Snapshot::new(Some("o/r".into()), chrono::DateTime::UNIX_EPOCH);
+        let snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("o", "r")), chrono::DateTime::UNIX_EPOCH);
         Report::new(&snap, Evaluation { findings, ..Evaluation::default() }, chrono::DateTime::UNIX_EPOCH)
     }
 

@@ -104,7 +104,7 @@ impl Report {
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: Tool { name: "cm-audit".into(), version: env!("CARGO_PKG_VERSION").into() },
-            repository: snap.repository.clone(),
+            repository: snap.repository.as_ref().map(ToString::to_string),
             generated_at,
             sources: Sources {
                 inherited_from: snap.inherited.as_ref().map(|i| i.from.clone()),

@@ -83,7 +83,7 @@ fn single_reports() -> (Report, Report) {
         ]
     }))
     .unwrap();
-    let snap = Snapshot::new(Some("o/r".into()), now);
+    let snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("o", "r")), now);
     let policy = crate::newcomers::Policy::new(now);
     let newcomers = crate::newcomers::NewcomerSummary::of(&crate::newcomers::assess(&activity, &policy));
     let finding = |rule, responsibility, status| Finding {

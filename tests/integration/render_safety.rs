@@ -37,7 +37,7 @@ fn hostile_finding(rule: &str, status: Status) -> Finding {
 }
 
 fn report(findings: Vec<Finding>) -> Report {
-    let mut snap = Snapshot::new(Some("o/<b>r</b>".into()), now());
+    let mut snap = Snapshot::new(Some(cm_audit::repo_ref::RepoRef::new("o", "<b>r</b>")), now());
     snap.sources.notes.push(format!("{SCRIPT_FILE} could not be read (@everyone)"));
     // The shipped rules describe the findings, as SARIF lists them.
     let rules = RuleSet::builtin().rules.iter().map(RuleDescription::of).collect();

@@ -8,7 +8,7 @@ mod newcomers;
 mod setting;
 mod workflow;
 
-pub use labels::label_matches;
+pub use labels::{LabelsCheck, label_matches};
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::finding::{Outcome, Status};
+use super::needs::DataNeeds;
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, DocumentKind, Located};
 use crate::newcomers::Assessment;
@@ -30,6 +31,9 @@ trait Kind {
 
     /// A few words on what the check looks for, for `cm-audit explain`.
     fn describe(&self) -> String;
+
+    /// Adds what the check judges that only an API gathers (settings, labels, issues).
+    fn add_needs(&self, _needs: &mut DataNeeds) {}
 }
 
 /// The registry: each check kind once, with its name in rules, its parameters and its judgement.
@@ -65,6 +69,13 @@ macro_rules! check_kinds {
             pub fn describe(&self) -> String {
                 match self {
                     $(Check::$variant(c) => c.describe(),)*
+                }
+            }
+
+            /// Adds what the check judges that only an API gathers (settings, labels, issues).
+            pub fn add_needs(&self, needs: &mut DataNeeds) {
+                match self {
+                    $(Check::$variant(c) => c.add_needs(needs),)*
                 }
             }
         }
@@ -202,6 +213,10 @@ impl Kind for AnyCheck {
 
     fn describe(&self) -> String {
         self.checks.iter().map(Check::describe).collect::<Vec<_>>().join("; or ")
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        self.checks.iter().for_each(|c| c.add_needs(needs));
     }
 }
 

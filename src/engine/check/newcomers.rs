@@ -14,7 +14,8 @@ use crate::snapshot::DataKind;
 
 use serde::Deserialize;
 
-use super::Kind;
+use super::{Kind, LabelsCheck};
+use crate::engine::needs::DataNeeds;
 
 // The parameters' defaults are the thresholds' own, so they are written once (src/newcomers.rs).
 
@@ -53,6 +54,10 @@ impl Kind for NewcomerResponseCheck {
             self.warn_median_hours
         )
     }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
+    }
 }
 
 /// `waiting-newcomers`: no open newcomer item unanswered too long.
@@ -76,6 +81,10 @@ impl Kind for WaitingNewcomersCheck {
             "open newcomer items with no response: warn past {} days, fail past {} days",
             self.warn_after_days, self.fail_after_days
         )
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
     }
 }
 
@@ -101,6 +110,10 @@ impl Kind for NewcomersVsRegularsCheck {
             "the newcomers' median time to first response against the regulars': warn above {}x, fail above {}x",
             self.warn_ratio, self.fail_ratio
         )
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
     }
 }
 
@@ -139,6 +152,11 @@ impl Kind for GoodFirstIssuesCheck {
             self.min_unassigned_share * 100.0,
             self.stale_after_days
         )
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.extend([DataKind::Labels, DataKind::Issues]);
+        needs.want_labels(LabelsCheck { any: self.labels.clone(), also: self.also.clone() });
     }
 }
 
@@ -214,7 +232,7 @@ mod tests {
     #[test]
     fn the_newcomers_are_assessed_once_for_every_rule_and_the_report() {
         let now = "2026-11-01T00:00:00Z".parse().unwrap();
-        let mut snap = Snapshot::new(Some("o/r".into()), now);
+        let mut snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("o", "r")), now);
         snap.activity = Some(Activity {
             window_start: "2026-08-03T00:00:00Z".parse().unwrap(),
             items: vec![Item::opened_for_test(1, "ann", "FIRST_TIMER", "2026-10-01T00:00:00Z")],

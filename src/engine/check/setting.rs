@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::Kind;
 use crate::engine::finding::{Outcome, Status};
+use crate::engine::needs::DataNeeds;
 use crate::snapshot::DataKind;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,10 @@ impl Kind for RepoSettingCheck {
     fn describe(&self) -> String {
         let name = serde_json::to_value(self.setting).ok().and_then(|v| v.as_str().map(String::from));
         format!("the repository setting `{}`", name.unwrap_or_default())
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Settings);
     }
 }
 
