@@ -51,7 +51,7 @@ fn repository_settings_pass_and_fail_when_the_api_filled_them() {
     assert_eq!(f["repo-description"].status, Status::Pass);
     assert_eq!(f["repo-description"].message, "the repository describes itself: \"Widgets for everyone\"");
     assert_eq!(f["repo-topics"].status, Status::Fail);
-    assert_eq!(f["repo-topics"].message, "1 topics, fewer than 3");
+    assert_eq!(f["repo-topics"].message, "1 topic, fewer than 3");
     assert_eq!(f["issues-enabled"].status, Status::Fail);
 }
 

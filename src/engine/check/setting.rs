@@ -61,8 +61,8 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
         ),
         Setting::Topics => (
             s.topics.len() as u64 >= c.min,
-            format!("{} topics: {}", s.topics.len(), s.topics.join(", ")),
-            format!("{} topics, fewer than {}", s.topics.len(), c.min),
+            format!("{}: {}", count(s.topics.len() as u64, "topic"), s.topics.join(", ")),
+            format!("{}, fewer than {}", count(s.topics.len() as u64, "topic"), c.min),
         ),
         Setting::HasIssues => (s.has_issues, "issues are enabled".into(), "issues are disabled".into()),
         Setting::HasDiscussions => {
@@ -73,8 +73,13 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
         }
         Setting::Releases => match s.releases {
             None => return Outcome::new(Status::Skipped, "releases were not counted"),
-            Some(n) => (n >= c.min, format!("{n} published releases"), format!("{n} published releases")),
+            Some(n) => (n >= c.min, count(n, "published release"), count(n, "published release")),
         },
     };
     if ok { Outcome::new(Status::Pass, yes) } else { Outcome::new(Status::Fail, no) }
+}
+
+/// "1 topic", "3 topics".
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
