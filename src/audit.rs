@@ -1,16 +1,17 @@
-//! One audit: collect a snapshot, load the rules (with the config found in the tree), evaluate,
-//! and build the report.
+//! One audit, assembled: collect the tree and its config, make the rules (the config given, else
+//! the one found), collect what they need, evaluate, and build the report.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::collect::local::{Checkout, Listed, Ownership};
-use crate::documents::locate;
+use crate::collect::github::{Client, FilesFrom, GithubCollection, GithubOptions, OwnerFiles};
+use crate::collect::local::{CheckoutCollection, Ownership};
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
+use crate::repo_ref::RepoRef;
 use crate::report::Report;
-use crate::snapshot::{DataKind, FileBody, Snapshot};
+use crate::snapshot::{FileBody, Snapshot};
 
 /// A config given on the command line, read before collection.
 #[derive(Debug, Clone)]
@@ -44,90 +45,34 @@ pub fn rules_for(snap: &Snapshot, external: Option<&ExternalConfig>) -> Result<R
     Ok(RuleSet::builtin())
 }
 
-/// The config file in a tree, if any, in the order it is looked for.
-pub(crate) fn config_in_tree(snap: &Snapshot) -> Option<&'static str> {
-    CONFIG_PATHS.iter().copied().find(|p| snap.tree.paths.iter().any(|t| t == p))
-}
-
-/// What a checkout cannot show and the API can: the settings, labels and issues, and the owner's
-/// `.github` files GitHub falls back to (pallets/flask's code of conduct is pallets/.github's).
-pub const API_DATA: [DataKind; 4] = [DataKind::Settings, DataKind::Labels, DataKind::Issues, DataKind::Inherited];
-
-const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
-
-/// Collects a local checkout into a snapshot, reading the files the rules need.
-pub fn collect_local(
+/// Collects a checkout, and the rules to judge it by: its tree and config first, then what the
+/// rules (the config given, else that one) read.
+pub fn checkout(
     path: &Path,
     ownership: Ownership,
     external: Option<&ExternalConfig>,
     now: DateTime<Utc>,
 ) -> Result<(Snapshot, RuleSet)> {
-    let checkout = Checkout::open(path, ownership)?;
-    let Listed { tree, listing, unreadable } = checkout.list();
-    let mut snap = Snapshot::new(checkout.repository(), now);
-    snap.sources.local_tree = Some(display_path(path));
-    snap.sources.local_listing = Some(listing.as_str().to_string());
-    snap.sources.unreadable = unreadable;
-    if tree.truncated {
-        snap.sources
-            .notes
-            .push(format!("the tree has more than {} files; only the first were listed", tree.paths.len()));
-    }
-    snap.tree = tree;
-    for kind in API_DATA {
-        snap.unavailable.insert(kind, NEEDS_API.to_string());
-    }
-    if let Some(config) = config_in_tree(&snap) {
-        read_into(&mut snap, &checkout, config.to_string());
-    }
-    let rules = rules_for(&snap, external)?;
-    for path in rules.paths_to_read(&snap.tree) {
-        read_into(&mut snap, &checkout, path);
-    }
-    // Each round reads the pages the read ones lead to, as far as documents are followed.
-    for _ in 0..=locate::FOLLOW_ROUNDS {
-        let wanted = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
-        if wanted.is_empty() {
-            break;
-        }
-        for path in wanted {
-            read_into(&mut snap, &checkout, path);
-        }
-    }
-    note_unreadable(&mut snap);
-    Ok((snap, rules))
+    let started = CheckoutCollection::start(path, ownership, CONFIG_PATHS, now)?;
+    let rules = rules_for(started.snapshot(), external)?;
+    Ok((started.finish(&rules.needs())?, rules))
 }
 
-/// Reads one file into the snapshot. One the OS refuses is present and unreadable, and listed
-/// among what was not seen.
-fn read_into(snap: &mut Snapshot, checkout: &Checkout, path: String) {
-    let body = checkout.read(&path).unwrap_or_else(|e| {
-        snap.sources.unreadable.insert(path.clone(), e.to_string());
-        FileBody::Unreadable { reason: format!("cannot read: {e}") }
-    });
-    snap.files.insert(path, body);
-}
-
-/// Says which read files could not be used, so the report is honest about it; those the OS
-/// refused are already listed as not seen.
-pub(crate) fn note_unreadable(snap: &mut Snapshot) {
-    let notes: Vec<String> = snap
-        .files
-        .iter()
-        .filter(|(p, _)| !snap.sources.unreadable.contains_key(*p))
-        .filter_map(|(p, b)| match b {
-            FileBody::Unreadable { reason } => Some(format!("{p} could not be read ({reason})")),
-            FileBody::Text { truncated: true, .. } => Some(format!("{p} was read only in part (size cap)")),
-            _ => None,
-        })
-        .collect();
-    snap.sources.notes.extend(notes);
-}
-
-/// A path as the user will recognise it: relative paths stay relative.
-fn display_path(path: &Path) -> String {
-    let s = path.display().to_string();
-    if s.is_empty() { ".".into() } else { s }
+/// Collects `repo` through GitHub (its files from `files`), and the rules to judge it by: its
+/// tree and config first, then what the rules (the config given, else that one) need. `client` and `owner_files` may be shared by an organisation's
+/// audits: one connection pool, one rate-limit budget, each owner's `.github` read once.
+pub async fn github(
+    client: &Client,
+    owner_files: &OwnerFiles,
+    opts: &GithubOptions,
+    repo: &RepoRef,
+    files: FilesFrom<'_>,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<(Snapshot, RuleSet)> {
+    let started = GithubCollection::start(client, owner_files, opts, repo, files, CONFIG_PATHS, now).await?;
+    let rules = rules_for(started.snapshot(), external)?;
+    Ok((started.finish(&rules.needs()).await?, rules))
 }
 
 /// Reads a saved snapshot.
@@ -159,5 +104,5 @@ pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
 
 /// Evaluates the rules on a snapshot and builds the report.
 pub fn report(snap: &Snapshot, rules: &RuleSet, now: DateTime<Utc>) -> Report {
-    Report::new(snap, rules.evaluate(snap), now).with_newcomers(snap, rules)
+    Report::new(snap, rules.evaluate(snap), now)
 }

@@ -328,7 +328,14 @@ fn collect(
                 .enable_all()
                 .build()
                 .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-            let collected = runtime.block_on(github::collect(&repo, &network.github_options(), external, now));
+            let opts = network.github_options();
+            let collected = runtime.block_on(async {
+                let client = github::Client::new(&opts)?;
+                client.say_if_anonymous();
+                let owner_files = github::OwnerFiles::default();
+                audit::github(&client, &owner_files, &opts, &repo, github::FilesFrom::DefaultBranch, external, now)
+                    .await
+            });
             // `OWNER/REPO` as typed may have been meant as a folder: say that it is not one.
             if bare {
                 collected.map_err(|e| e.in_context(&format!("{input} is not a folder; as OWNER/REPO: ")))
@@ -365,7 +372,7 @@ fn collect_folder(
 ) -> Result<(crate::snapshot::Snapshot, RuleSet)> {
     match target::repository_root(folder).filter(|_| from_root) {
         Some((root, shown)) => {
-            let (mut snap, rules) = audit::collect_local(&root, Ownership::Checked, external, now)?;
+            let (mut snap, rules) = audit::checkout(&root, Ownership::Checked, external, now)?;
             snap.sources.local_tree = Some(shown.clone());
             snap.sources.notes.insert(
                 0,
@@ -373,7 +380,7 @@ fn collect_folder(
             );
             Ok((snap, rules))
         }
-        None => audit::collect_local(folder, Ownership::Checked, external, now),
+        None => audit::checkout(folder, Ownership::Checked, external, now),
     }
 }
 
@@ -409,7 +416,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
         None => collect(args.target.as_deref(), args.no_root, &args.network, external, now)?,
     };
     let report = audit::report(&snap, &rules, now);
-    let text = report::render(&report, &rules, &options)?;
+    let text = report::render(&report, &options)?;
     print(&text)?;
     Ok(policy(&report, args.fail_under))
 }

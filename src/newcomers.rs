@@ -251,11 +251,19 @@ pub struct Excluded {
     pub before_window: usize,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many assessments this thread has made: the engine's tests hold an audit to one.
+    pub static ASSESSMENTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Classifies the window's items and measures them.
 ///
 /// The window starts at `now - window`, or at the collection's own start when that is later. An
 /// author's earlier items in the snapshot count as their history, even those before the window.
 pub fn assess<'a>(activity: &'a Activity, policy: &Policy) -> Assessment<'a> {
+    #[cfg(test)]
+    ASSESSMENTS.with(|made| made.set(made.get() + 1));
     let window_start = activity.window_start.max(policy.now - policy.window);
     let lowercase = |logins: &Vec<String>| logins.iter().map(|l| l.to_ascii_lowercase()).collect::<HashSet<_>>();
     let history = History {

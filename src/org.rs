@@ -11,7 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::Semaphore;
 
 use crate::audit::{self, ExternalConfig};
-use crate::collect::github::{self, Budgets, Client, FilesFrom, GithubOptions, ListedRepo, Owner, RateLimit};
+use crate::collect::github::{
+    self, Budgets, Client, FilesFrom, GithubOptions, ListedRepo, Owner, OwnerFiles, RateLimit,
+};
 use crate::error::{Error, Result};
 use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
 
@@ -73,13 +75,15 @@ pub async fn audit(
     );
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let client = Arc::new(client);
+    let owner_files = Arc::new(OwnerFiles::default());
     let mut tasks = tokio::task::JoinSet::new();
     for listed in chosen {
         let (permits, budget, client, progress) = (permits.clone(), budget.clone(), client.clone(), progress.clone());
+        let owner_files = owner_files.clone();
         let (github, external) = (github.clone(), external.cloned());
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
-            let row = audit_one(&listed, &client, &budget, &github, external.as_ref(), now).await;
+            let row = audit_one(&listed, &client, &owner_files, &budget, &github, external.as_ref(), now).await;
             progress.inc(1);
             progress.set_message(listed.full_name.clone());
             row
@@ -124,6 +128,7 @@ fn estimate(repo: &ListedRepo, graphql: bool) -> Cost {
 async fn audit_one(
     listed: &ListedRepo,
     client: &Client,
+    owner_files: &OwnerFiles,
     budget: &Budget,
     github: &GithubOptions,
     external: Option<&ExternalConfig>,
@@ -138,7 +143,7 @@ async fn audit_one(
         if let Err(error) = budget.reserve(client, estimate(listed, client.uses_graphql())).await {
             return Row::unscored(name, RowStatus::NotAudited, &error);
         }
-        match github::collect_with(client, &repo, github, external, now, FilesFrom::DefaultBranch).await {
+        match audit::github(client, owner_files, github, &repo, FilesFrom::DefaultBranch, external, now).await {
             Ok((snap, rules)) => return Row::audited(&audit::report(&snap, &rules, now)),
             // Spent by another tool meanwhile, or an estimate too low: wait and try it again.
             Err(error @ Error::RateLimit(_)) => {

@@ -1,15 +1,20 @@
 //! `owner/repo` and repository URLs, parsed once at the edge.
 
 use std::fmt;
+use std::ops::Deref;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A GitHub repository: `owner/name`.
+/// A GitHub repository: `owner/name`. It reads as that text wherever a `&str` is wanted (links
+/// within the repository, remedies naming it), and is written as it in snapshots.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RepoRef {
-    pub owner: String,
-    pub name: String,
+    /// `owner/name`.
+    full: String,
+    /// Where the `/` is in `full`.
+    slash: usize,
 }
 
 static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$").unwrap());
@@ -43,7 +48,47 @@ impl RepoRef {
         {
             return Err(bad(input));
         }
-        Ok(RepoRef { owner: owner.to_string(), name: name.to_string() })
+        Ok(RepoRef::new(owner, name))
+    }
+
+    /// The repository `name` of `owner`, as GitHub names them (not checked: see [`RepoRef::parse`]).
+    pub fn new(owner: &str, name: &str) -> RepoRef {
+        RepoRef { full: format!("{owner}/{name}"), slash: owner.len() }
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.full[..self.slash]
+    }
+
+    pub fn name(&self) -> &str {
+        &self.full[self.slash + 1..]
+    }
+
+    /// `owner/name`.
+    pub fn as_str(&self) -> &str {
+        &self.full
+    }
+}
+
+impl Deref for RepoRef {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.full
+    }
+}
+
+impl Serialize for RepoRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.full)
+    }
+}
+
+/// A saved snapshot is an edge too: its `owner/name` is parsed like the command line's.
+impl<'de> Deserialize<'de> for RepoRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RepoRef::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -55,7 +100,7 @@ fn bad(input: &str) -> String {
 
 impl fmt::Display for RepoRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
+        f.write_str(&self.full)
     }
 }
 
@@ -86,6 +131,20 @@ mod tests {
         {
             assert!(RepoRef::parse(s).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn owner_and_name_are_the_parts_around_the_slash() {
+        let r = RepoRef::parse("https://github.com/pallets/flask.git").unwrap();
+        assert_eq!((r.owner(), r.name(), r.as_str()), ("pallets", "flask", "pallets/flask"));
+    }
+
+    #[test]
+    fn written_and_read_as_owner_slash_name() {
+        let r = RepoRef::new("acme", "widgets");
+        assert_eq!(serde_json::to_string(&r).unwrap(), "\"acme/widgets\"");
+        assert_eq!(serde_json::from_str::<RepoRef>("\"acme/widgets\"").unwrap(), r);
+        assert!(serde_json::from_str::<RepoRef>("\"not a repository\"").is_err());
     }
 
     #[test]

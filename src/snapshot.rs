@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::repo_ref::RepoRef;
+
 /// Version of the snapshot's JSON shape; bumped on any incompatible change.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 
@@ -15,7 +17,7 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 pub struct Snapshot {
     pub schema_version: u32,
     /// `owner/name` when known (always for the API; from the `origin` remote for a checkout).
-    pub repository: Option<String>,
+    pub repository: Option<RepoRef>,
     pub collected_at: DateTime<Utc>,
     pub sources: Sources,
     /// The repository's files, as paths relative to its root with `/` separators.
@@ -266,7 +268,7 @@ impl Item {
 
 impl Snapshot {
     /// An empty snapshot of a tree, to be filled by a collector.
-    pub fn new(repository: Option<String>, collected_at: DateTime<Utc>) -> Self {
+    pub fn new(repository: Option<RepoRef>, collected_at: DateTime<Utc>) -> Self {
         Snapshot {
             schema_version: SNAPSHOT_SCHEMA_VERSION,
             repository,

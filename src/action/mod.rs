@@ -19,8 +19,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::audit::{self, ExternalConfig};
-use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, Permission};
-use crate::engine::RuleSet;
+use crate::collect::github::{self, ApiError, Client, Failure, FilesFrom, GithubOptions, OwnerFiles, Permission};
+use crate::engine::CONFIG_PATHS;
 use crate::error::{Error, Result, exit};
 use crate::report::compare::Comparison;
 use crate::report::{self, Format, RenderOptions, Report};
@@ -103,19 +103,25 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         false => None,
     };
     let external = inputs.config.as_deref().map(|p| read_config(&runner.in_workspace("config", p)?)).transpose()?;
+    let reader = Client::new(opts)?;
+    reader.say_if_anonymous();
+    let owner_files = OwnerFiles::default();
     let (snap, rules, base_snap) = match &pull_request {
         // The pull request must not judge itself (turn rules off, add one whose remedy is a
         // phishing link): the base's config sets the rules for both sides.
         Some(pr) if runner.event_name == "pull_request_target" => {
             let files = FilesFrom::Commit(&pr.base_sha);
-            let (base, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
-            (github::with_files_at(&base, &rules, opts, &pr.head_sha).await?, rules, Some(base))
+            let (base, rules) =
+                audit::github(&reader, &owner_files, opts, &repo, files, external.as_ref(), now).await?;
+            let head = github::with_files_at(&base, &rules.needs(), CONFIG_PATHS, opts, &pr.head_sha).await?;
+            (head, rules, Some(base))
         }
         _ => {
             let files = files_to_judge(runner, own_repository, pull_request.as_ref());
-            let (snap, rules) = github::collect_files_from(&repo, opts, external.as_ref(), now, files).await?;
+            let (snap, rules) =
+                audit::github(&reader, &owner_files, opts, &repo, files, external.as_ref(), now).await?;
             let base = match &pull_request {
-                Some(pr) => Some(github::with_files_at(&snap, &rules, opts, &pr.base_sha).await?),
+                Some(pr) => Some(github::with_files_at(&snap, &rules.needs(), CONFIG_PATHS, opts, &pr.base_sha).await?),
                 None => None,
             };
             (snap, rules, base)
@@ -123,12 +129,12 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
     };
     let report = audit::report(&snap, &rules, now);
     let base = base_snap.as_ref().map(|b| audit::report(b, &rules, now));
-    let markdown = render(&report, &rules, Format::Markdown, base.clone())?;
+    let markdown = render(&report, Format::Markdown, base.clone())?;
 
     let report_path = runner.temp.clone().or_else(|| runner.workspace.clone()).unwrap_or_default().join(REPORT_FILE);
-    write_file(&report_path, &render(&report, &rules, Format::Json, None)?)?;
+    write_file(&report_path, &render(&report, Format::Json, None)?)?;
     if let Some(sarif) = &inputs.sarif_file {
-        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, &rules, Format::Sarif, None)?)?;
+        write_file(&runner.in_workspace("sarif-file", sarif)?, &render(&report, Format::Sarif, None)?)?;
     }
     if let Some(summary) = &runner.step_summary {
         outputs::write_summary(summary, &markdown)?;
@@ -174,8 +180,8 @@ fn files_to_judge<'a>(runner: &'a Runner, own_repository: bool, pr: Option<&'a P
     }
 }
 
-fn render(report: &Report, rules: &RuleSet, format: Format, base: Option<Report>) -> Result<String> {
-    report::render(report, rules, &RenderOptions { format, template: None, base })
+fn render(report: &Report, format: Format, base: Option<Report>) -> Result<String> {
+    report::render(report, &RenderOptions { format, template: None, base })
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

@@ -1,16 +1,24 @@
 //! A local checkout: the files git tracks and the untracked ones it does not ignore (or, outside
 //! git, the files its ignore rules keep), and capped reads of the few files rules need, never
-//! outside the checkout. What cannot be read is said, never taken for missing.
+//! outside the checkout. What cannot be read is said, never taken for missing. A checkout is a
+//! [`Source`] for the collection driver, alone ([`CheckoutCollection`]) or beside the GitHub API
+//! (the Action's workspace).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::pin::pin;
 use std::process::Command;
+use std::task::{Context, Poll, Waker};
 
+use chrono::{DateTime, Utc};
+
+use super::{Source, Started};
+use crate::engine::needs::DataNeeds;
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
-use crate::snapshot::{FileBody, Tree};
+use crate::snapshot::{FileBody, Snapshot, Tree};
 
 /// The most bytes read of one file; community documents are far smaller.
 pub const MAX_FILE_BYTES: usize = 256 * 1024;
@@ -216,7 +224,7 @@ impl Checkout {
 
     /// `owner/name` from the `origin` remote, or the only remote, when it is on GitHub. Of several
     /// remotes without an `origin`, which is the project's is not guessed.
-    pub fn repository(&self) -> Option<String> {
+    pub fn repository(&self) -> Option<RepoRef> {
         if !self.regular_or_absent(".git/config") {
             return None;
         }
@@ -238,7 +246,99 @@ impl Checkout {
             None if remotes.len() == 1 => &remotes[0],
             None => return None,
         };
-        url.contains("github.com").then(|| RepoRef::parse(url).ok()).flatten().map(|r| r.to_string())
+        url.contains("github.com").then(|| RepoRef::parse(url).ok()).flatten()
+    }
+}
+
+/// Why a checkout has no settings, labels, issues nor the owner's `.github` files: GitHub has them.
+const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
+
+/// A checkout as a source of files for the collection driver.
+pub struct CheckoutFiles {
+    checkout: Checkout,
+    /// The path as the user gave it, for the report.
+    shown: String,
+}
+
+impl CheckoutFiles {
+    pub fn open(path: &Path, ownership: Ownership) -> Result<CheckoutFiles> {
+        Ok(CheckoutFiles { checkout: Checkout::open(path, ownership)?, shown: shown(path) })
+    }
+}
+
+/// A path as the user will recognise it: relative paths stay relative.
+fn shown(path: &Path) -> String {
+    let s = path.display().to_string();
+    if s.is_empty() { ".".into() } else { s }
+}
+
+impl Source for CheckoutFiles {
+    async fn list(&mut self, snap: &mut Snapshot) -> Result<()> {
+        let Listed { tree, listing, unreadable } = self.checkout.list();
+        snap.sources.local_tree = Some(self.shown.clone());
+        snap.sources.local_listing = Some(listing.as_str().to_string());
+        snap.sources.unreadable = unreadable;
+        if tree.truncated {
+            snap.sources
+                .notes
+                .push(format!("the tree has more than {} files; only the first were listed", tree.paths.len()));
+        }
+        snap.tree = tree;
+        Ok(())
+    }
+
+    /// A file the OS refuses is present and unreadable, and listed among what was not seen.
+    async fn read(&mut self, paths: BTreeSet<String>, snap: &mut Snapshot) -> Result<()> {
+        for path in paths {
+            if snap.files.contains_key(&path) {
+                continue;
+            }
+            let body = self.checkout.read(&path).unwrap_or_else(|e| {
+                snap.sources.unreadable.insert(path.clone(), e.to_string());
+                FileBody::Unreadable { reason: format!("cannot read: {e}") }
+            });
+            snap.files.insert(path, body);
+        }
+        Ok(())
+    }
+}
+
+/// A checkout's collection, its tree listed and its config file read.
+pub struct CheckoutCollection(Started<CheckoutFiles>);
+
+impl CheckoutCollection {
+    /// Lists the checkout at `path` and reads the first of `config_paths` it holds.
+    pub fn start(
+        path: &Path,
+        ownership: Ownership,
+        config_paths: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<CheckoutCollection> {
+        let files = CheckoutFiles::open(path, ownership)?;
+        let snap = Snapshot::new(files.checkout.repository(), now);
+        at_once(super::start(files, snap, config_paths)).map(CheckoutCollection)
+    }
+
+    /// The tree, and the config file's body when there is one.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.0.snapshot()
+    }
+
+    /// Reads what `needs` asks for; what only the API has is said to be unavailable.
+    pub fn finish(self, needs: &DataNeeds) -> Result<Snapshot> {
+        let mut snap = at_once(self.0.finish(needs))?;
+        for kind in &needs.api {
+            snap.unavailable.insert(*kind, NEEDS_API.to_string());
+        }
+        Ok(snap)
+    }
+}
+
+/// A checkout's reads never wait: its collection is done in one poll, without an async runtime.
+fn at_once<T>(work: impl Future<Output = T>) -> T {
+    match pin!(work).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(done) => done,
+        Poll::Pending => unreachable!("a checkout's reads never wait"),
     }
 }
 

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod config;
+pub mod evaluation;
 pub mod finding;
+pub mod needs;
 pub mod pattern;
 pub mod rule;
 
@@ -11,9 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Table;
 
-use crate::documents::locate::{self, DocumentKind, DocumentSpec};
-use crate::snapshot::{Snapshot, Tree};
+use crate::documents::locate::{DocumentKind, DocumentSpec};
+use crate::snapshot::Snapshot;
 use check::Ctx;
+use evaluation::{Evaluation, RuleDescription};
 use finding::{Finding, Outcome, Status};
 use rule::{Rule, RuleDef};
 
@@ -168,20 +171,25 @@ impl RuleSet {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// The files whose bodies the rules read, given a tree (first pass of collection).
-    pub fn paths_to_read(&self, tree: &Tree) -> BTreeSet<String> {
-        locate::paths_to_read(&self.documents, tree)
+    /// What collection must gather for these rules.
+    pub fn needs(&self) -> needs::DataNeeds {
+        needs::DataNeeds::new(&self.documents, &self.rules)
     }
 
-    /// Evaluates every rule, in order, each once.
-    pub fn evaluate(&self, snap: &Snapshot) -> Vec<Finding> {
-        let policy = self.newcomer_policy(snap);
-        let ctx = Ctx::new(snap, &self.documents, &policy);
+    /// Evaluates every rule, in order, each once, on the figures measured once beforehand.
+    pub fn evaluate(&self, snap: &Snapshot) -> Evaluation {
+        let newcomers =
+            snap.activity.as_ref().map(|activity| crate::newcomers::assess(activity, &self.newcomer_policy(snap)));
+        let ctx = Ctx::new(snap, &self.documents, newcomers.as_ref());
         let mut done: BTreeMap<String, Finding> = BTreeMap::new();
         for rule in &self.rules {
             self.evaluate_rule(rule, &ctx, &mut done);
         }
-        self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect()
+        Evaluation {
+            findings: self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect(),
+            rules: self.rules.iter().map(RuleDescription::of).collect(),
+            newcomers: newcomers.as_ref().map(crate::newcomers::NewcomerSummary::of),
+        }
     }
 
     /// The newcomer policy for a snapshot: its audit time and window, the config's people.

@@ -6,10 +6,12 @@ use chrono::{TimeZone, Utc};
 
 use super::RuleSet;
 use super::finding::{Finding, Status};
+use crate::repo_ref::RepoRef;
 use crate::snapshot::{FileBody, InheritedFiles, Label, RepoSettings, Snapshot, Tree};
 
 fn snapshot(files: &[(&str, &str)]) -> Snapshot {
-    let mut snap = Snapshot::new(Some("acme/widgets".into()), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
+    let mut snap =
+        Snapshot::new(Some(RepoRef::new("acme", "widgets")), Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
     snap.tree = Tree { paths: files.iter().map(|(p, _)| p.to_string()).collect(), truncated: false };
     snap.files =
         files.iter().map(|(p, t)| (p.to_string(), FileBody::Text { text: t.to_string(), truncated: false })).collect();
@@ -17,7 +19,7 @@ fn snapshot(files: &[(&str, &str)]) -> Snapshot {
 }
 
 fn run(snap: &Snapshot) -> BTreeMap<String, Finding> {
-    RuleSet::builtin().evaluate(snap).into_iter().map(|f| (f.rule.clone(), f)).collect()
+    RuleSet::builtin().evaluate(snap).findings.into_iter().map(|f| (f.rule.clone(), f)).collect()
 }
 
 const COC: &str = "# Code of conduct\n\nWe pledge a harassment-free experience for everyone who takes part in this project, \
@@ -49,7 +51,7 @@ fn repository_settings_pass_and_fail_when_the_api_filled_them() {
     assert_eq!(f["repo-description"].status, Status::Pass);
     assert_eq!(f["repo-description"].message, "the repository describes itself: \"Widgets for everyone\"");
     assert_eq!(f["repo-topics"].status, Status::Fail);
-    assert_eq!(f["repo-topics"].message, "1 topics, fewer than 3");
+    assert_eq!(f["repo-topics"].message, "1 topic, fewer than 3");
     assert_eq!(f["issues-enabled"].status, Status::Fail);
 }
 
@@ -603,4 +605,43 @@ The acme team develops and supports widgets. To grow the community, [please dona
     assert_eq!(f["funding"].status, Status::Warn, "{}", f["funding"].message);
     let no_section = readme.replace("## Donate", "## About");
     assert_eq!(run(&snapshot(&[("README.md", &no_section)]))["funding"].status, Status::Fail);
+}
+
+#[test]
+fn the_covenants_reporting_sentence_is_not_enforcement_but_a_decision_process_is() {
+    let pledge = "# Code of conduct\n\nWe pledge to make participation in our community a harassment-free experience for \
+everyone, whatever their age, body size, disability, ethnicity, gender identity, level of experience, \
+education, nationality, personal appearance, race, religion, or sexual identity and orientation.\n\n";
+    let reporting = "## Reporting\n\nInstances of abusive behavior may be reported to the community leaders \
+responsible for enforcement at conduct@acme.example.\n";
+    let coc = format!("{pledge}{reporting}");
+    assert_eq!(run(&snapshot(&[("CODE_OF_CONDUCT.md", &coc)]))["coc-enforcement"].status, Status::Fail);
+
+    // networkx: the noun, in a sentence that says who acts.
+    let decided = format!(
+        "{coc}\n## What happens next\n\nEnforcement is enacted via transparent decision by the Steering Council.\n"
+    );
+    assert_eq!(run(&snapshot(&[("CODE_OF_CONDUCT.md", &decided)]))["coc-enforcement"].status, Status::Pass);
+}
+
+#[test]
+fn a_security_policy_that_sends_reports_to_the_public_tracker_gives_no_private_channel() {
+    let supported = "## Supported versions\n\nWe fix security problems in the latest release of widgets only; \
+older releases get no fixes, so please upgrade before you report.\n\n";
+    let public = "# Security policy\n\nTo report a vulnerability, please open an issue on GitHub with the `security` \
+label and the steps to reproduce it.\n";
+    let public = format!("{public}\n{supported}");
+    assert_eq!(run(&snapshot(&[("SECURITY.md", &public)]))["security-reporting"].status, Status::Fail);
+    // fzf and bat: privately, or by e-mail to a person the page links.
+    for private in [
+        "# Security\n\nIf you wish to report a security vulnerability privately, please follow the guidelines below.\n",
+        "# Security\n\nTo report a security vulnerability, please contact [David Peter](https://david-peter.de/) via email.\n",
+    ] {
+        let private = format!("{private}\n{supported}");
+        assert_eq!(
+            run(&snapshot(&[("SECURITY.md", &private)]))["security-reporting"].status,
+            Status::Pass,
+            "{private}"
+        );
+    }
 }

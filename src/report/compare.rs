@@ -140,6 +140,7 @@ pub fn read_base(path: &Path) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::evaluation::Evaluation;
     use crate::engine::finding::Finding;
     use crate::engine::rule::Severity;
     use crate::snapshot::Snapshot;
@@ -161,8 +162,8 @@ mod tests {
                 docs: String::new(),
             })
             .collect();
-        let snap = Snapshot::new(Some("o/r".into()), chrono::DateTime::UNIX_EPOCH);
-        Report::new(&snap, findings, chrono::DateTime::UNIX_EPOCH)
+        let snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("o", "r")), chrono::DateTime::UNIX_EPOCH);
+        Report::new(&snap, Evaluation { findings, ..Evaluation::default() }, chrono::DateTime::UNIX_EPOCH)
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Markdown for GitHub (pull request comments, job summaries): escaping of text that comes from
-//! the audited repository, and the size limit of a comment.
+//! the audited repository, which URLs may become links (in HTML too), and the size limit of a
+//! comment.
 //!
 //! Every string a report holds may come from the repository: file paths, evidence, issue titles,
 //! logins, and even rule titles and remedies (a config in the tree can add rules). In a pull
@@ -110,7 +111,7 @@ pub fn code_span(text: &str) -> String {
 
 /// A link to a web page; anything but `http(s)` is shown as text, never as a link.
 pub fn link(text: &str, url: &str) -> String {
-    match super::template::web_url(url) {
+    match web_url(url) {
         Some(url) => {
             // The `<…>` form takes any destination without `<`, `>`, spaces or line breaks.
             let mut destination = String::with_capacity(url.len());
@@ -125,6 +126,13 @@ pub fn link(text: &str, url: &str) -> String {
         }
         None => escape_text(text),
     }
+}
+
+/// The URL when it is a web page's (`http` or `https`): nothing else may become a link.
+pub fn web_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once("://")?.0;
+    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(url)
 }
 
 /// Cuts a rendered report that is still over the limit, at a line break, with a note saying so.
@@ -192,6 +200,14 @@ mod tests {
         assert_eq!(link("docs", "https://example.com/a b#x"), "[docs](<https://example.com/a%20b#x>)");
         assert_eq!(link("docs", "javascript:alert(1)"), "docs");
         assert_eq!(link("[x](y)", "https://e.com/>"), "[\\[x\\]\\(y\\)](<https://e.com/%3E>)");
+    }
+
+    #[test]
+    fn only_http_and_https_are_web_urls() {
+        assert_eq!(web_url(" https://x.example/a "), Some("https://x.example/a"));
+        assert_eq!(web_url("HTTP://x"), Some("HTTP://x"));
+        assert_eq!(web_url("javascript://%0aalert(1)"), None);
+        assert_eq!(web_url("data:text/html,x"), None);
     }
 
     #[test]

@@ -4,23 +4,26 @@ pub mod compare;
 pub mod markdown;
 pub mod org;
 pub mod sarif;
+#[cfg(test)]
+mod table_parity;
 pub mod template;
 pub mod terminal;
 pub mod view;
 
+use std::fmt::Write;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::RuleSet;
+use crate::engine::evaluation::{Evaluation, RuleDescription};
 use crate::engine::finding::{Finding, Status};
 use crate::engine::rule::{Responsibility, Severity};
 use crate::error::{Error, Result};
 use crate::newcomers::NewcomerSummary;
 use crate::snapshot::{DataKind, Snapshot, Sources};
 use compare::Comparison;
-use template::{Markup, UserTemplate};
+use template::{Markup, Page, UserTemplate};
 use view::{Limits, View};
 
 /// Version of the JSON report's shape; bumped on any incompatible change (see docs/json-schema.md).
@@ -45,6 +48,10 @@ pub struct Report {
     /// Written, not read back: a compared report is compared by its findings.
     #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub newcomers: Option<NewcomerSummary>,
+    /// The rules evaluated, in the rule set's order, for renderers that describe them (SARIF).
+    /// Not in the JSON: a finding names its rule, and `cm-audit explain` says the rest.
+    #[serde(skip)]
+    pub rules: Vec<RuleDescription>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,7 +80,9 @@ pub struct ResponsibilityScore {
 }
 
 impl Report {
-    pub fn new(snap: &Snapshot, findings: Vec<Finding>, generated_at: DateTime<Utc>) -> Report {
+    /// The report of an evaluation of the snapshot.
+    pub fn new(snap: &Snapshot, evaluation: Evaluation, generated_at: DateTime<Utc>) -> Report {
+        let Evaluation { findings, rules, newcomers } = evaluation;
         let responsibilities = Responsibility::ALL
             .into_iter()
             .map(|r| {
@@ -95,7 +104,7 @@ impl Report {
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: Tool { name: "cm-audit".into(), version: env!("CARGO_PKG_VERSION").into() },
-            repository: snap.repository.clone(),
+            repository: snap.repository.as_ref().map(ToString::to_string),
             generated_at,
             sources: Sources {
                 inherited_from: snap.inherited.as_ref().map(|i| i.from.clone()),
@@ -105,17 +114,9 @@ impl Report {
             score: score(findings.iter()),
             responsibilities,
             findings: order(findings),
-            newcomers: None,
+            newcomers,
+            rules,
         }
-    }
-
-    /// The report with the newcomer figures measured on the snapshot's issues, if it has them.
-    pub fn with_newcomers(mut self, snap: &Snapshot, rules: &RuleSet) -> Report {
-        self.newcomers = snap
-            .activity
-            .as_ref()
-            .map(|activity| NewcomerSummary::of(&crate::newcomers::assess(activity, &rules.newcomer_policy(snap))));
-        self
     }
 
     /// `(score, minimum)` when the overall score fails the user's `fail-under`, the score as
@@ -127,6 +128,45 @@ impl Report {
             (None, Some(min)) => Some(("none (no rule was counted)".to_string(), min)),
             _ => None,
         }
+    }
+
+    /// What the audit could see: the reader must know what it could not.
+    pub fn sources_line(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(tree) = &self.sources.local_tree {
+            let how = match self.sources.local_listing.as_deref() {
+                Some("git") => "files tracked by git and untracked, not ignored",
+                _ => "all files not ignored",
+            };
+            parts.push(format!("local checkout {tree} ({how})"));
+        }
+        if let Some(api) = &self.sources.api {
+            parts.push(format!("GitHub API {api}"));
+        }
+        if let Some(from) = &self.sources.inherited_from {
+            parts.push(format!("files inherited from {from}"));
+        }
+        let mut line =
+            format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
+        if !self.unavailable.is_empty() {
+            let skipped = self.with_status(Status::Skipped).count();
+            let what: Vec<&str> = self.unavailable.iter().map(|u| u.data.as_str()).collect();
+            let _ = write!(
+                line,
+                ". Not seen: {}: {}; {skipped} rules skipped",
+                what.join(", "),
+                self.unavailable[0].reason
+            );
+        }
+        if !self.sources.unreadable.is_empty() {
+            let what: Vec<String> =
+                self.sources.unreadable.iter().map(|(path, reason)| format!("{path} ({reason})")).collect();
+            let _ = write!(line, ". Not seen, unreadable: {}", what.join(", "));
+        }
+        for note in &self.sources.notes {
+            let _ = write!(line, ". {note}");
+        }
+        line
     }
 
     /// The gaps, most important first.
@@ -190,8 +230,8 @@ fn refuse_unused(format: Format, template: bool, base: bool) -> Result<()> {
     }
 }
 
-/// Renders a report; the rule set gives SARIF the rules' descriptions.
-pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Result<String> {
+/// Renders a report.
+pub fn render(report: &Report, options: &RenderOptions) -> Result<String> {
     refuse_unused(options.format, options.template.is_some(), options.base.is_some())?;
     let comparison = options.base.as_ref().map(|base| Comparison::new(base, report));
     let template = options.template.as_ref();
@@ -200,8 +240,13 @@ pub fn render(report: &Report, rules: &RuleSet, options: &RenderOptions) -> Resu
         Format::Json => {
             Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
         }
-        Format::Sarif => Ok(sarif::render(report, rules)),
-        Format::Html => template::render(Markup::Html, &View::new(report, comparison.as_ref(), Limits::NONE), template),
+        Format::Sarif => Ok(sarif::render(report)),
+        Format::Html => template::render(
+            Page::Report,
+            Markup::Html,
+            &View::new(report, comparison.as_ref(), Limits::NONE),
+            template,
+        ),
         Format::Markdown => fitting_markdown(report, comparison.as_ref(), template),
     }
 }
@@ -215,7 +260,7 @@ fn fitting_markdown(
 ) -> Result<String> {
     let mut text = String::new();
     for limits in Limits::FOLDING {
-        text = template::render(Markup::Markdown, &View::new(report, comparison, limits), template)?;
+        text = template::render(Page::Report, Markup::Markdown, &View::new(report, comparison, limits), template)?;
         if text.len() <= markdown::COMMENT_LIMIT {
             return Ok(text);
         }
@@ -260,7 +305,7 @@ fn order(findings: Vec<Finding>) -> Vec<Finding> {
 mod tests {
     use super::*;
 
-    fn finding(id: &str, status: Status, severity: Severity, weight: u32) -> Finding {
+    pub(super) fn finding(id: &str, status: Status, severity: Severity, weight: u32) -> Finding {
         Finding {
             rule: id.into(),
             title: id.into(),

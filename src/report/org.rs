@@ -2,10 +2,9 @@
 //! terminal table, JSON, markdown or HTML.
 
 use chrono::{DateTime, Utc};
-use minijinja::HtmlEscape;
 use serde::Serialize;
 
-use super::markdown::escape_text;
+use super::template::{self, Markup, Page};
 use super::{Format, Report, Tool};
 use crate::engine::rule::Responsibility;
 use crate::error::{Error, Result};
@@ -138,9 +137,38 @@ pub fn render(report: &OrgReport, format: Format) -> Result<String> {
             Ok(format!("{}\n", serde_json::to_string_pretty(report).map_err(|e| Error::Runtime(e.to_string()))?))
         }
         Format::Text => Ok(text(report)),
-        Format::Markdown => Ok(markdown(report)),
-        Format::Html => Ok(html(report)),
+        Format::Markdown => template::render(Page::Org, Markup::Markdown, &OrgView::new(report), None),
+        Format::Html => template::render(Page::Org, Markup::Html, &OrgView::new(report), None),
         Format::Sarif => Err(Error::Usage("--format sarif describes one repository: not with --org or --user".into())),
+    }
+}
+
+/// What the organisation templates (templates/org.*.j2) see.
+#[derive(Debug, Serialize)]
+struct OrgView<'a> {
+    owner: &'a str,
+    table: Table,
+    /// How many repositories were audited and left out, in a sentence.
+    summary: String,
+}
+
+impl OrgView<'_> {
+    fn new(report: &OrgReport) -> OrgView<'_> {
+        OrgView { owner: &report.owner, table: Table::of(report), summary: summary(report) }
+    }
+}
+
+/// The table every form of the report shows, as text, one row per repository: the columns are
+/// chosen here once, and the terminal, markdown and HTML forms only lay them out.
+#[derive(Debug, Serialize)]
+struct Table {
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn of(report: &OrgReport) -> Table {
+        Table { headers: headers(), rows: report.repositories.iter().map(cells).collect() }
     }
 }
 
@@ -186,13 +214,11 @@ fn summary(report: &OrgReport) -> String {
 }
 
 fn text(report: &OrgReport) -> String {
+    let table = Table::of(report);
     // A top gap's title comes from that repository's config: one line, nothing a terminal acts on.
-    let rows: Vec<Vec<String>> = report
-        .repositories
-        .iter()
-        .map(|r| cells(r).iter().map(|c| crate::documents::text::flatten(c)).collect())
-        .collect();
-    let heads = headers();
+    let rows: Vec<Vec<String>> =
+        table.rows.iter().map(|r| r.iter().map(|c| crate::documents::text::flatten(c)).collect()).collect();
+    let heads = table.headers;
     let widths: Vec<usize> = (0..heads.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([heads[i].len()]).max().unwrap_or(0))
         .collect();
@@ -205,42 +231,6 @@ fn text(report: &OrgReport) -> String {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     out.push_str(&format!("\n{}\n", summary(report)));
-    out
-}
-
-fn markdown(report: &OrgReport) -> String {
-    let heads = headers();
-    let mut out = format!("# Community health of {}\n\n", escape_text(&report.owner));
-    out.push_str(&format!("| {} |\n", heads.join(" | ")));
-    out.push_str(&format!("|{}\n", " --- |".repeat(heads.len())));
-    for row in &report.repositories {
-        let escaped: Vec<String> = cells(row).iter().map(|c| escape_text(c)).collect();
-        out.push_str(&format!("| {} |\n", escaped.join(" | ")));
-    }
-    out.push_str(&format!("\n{}\n", escape_text(&summary(report))));
-    out
-}
-
-fn html(report: &OrgReport) -> String {
-    let owner = HtmlEscape(&report.owner);
-    let mut out = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Community health of {owner}</title>\n\
-         <style>body{{font-family:system-ui,sans-serif;margin:2rem}}table{{border-collapse:collapse}}\
-         th,td{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}</style>\n</head>\n<body>\n\
-         <h1>Community health of {owner}</h1>\n<table>\n<thead><tr>"
-    );
-    for head in headers() {
-        out.push_str(&format!("<th>{}</th>", HtmlEscape(head)));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &report.repositories {
-        out.push_str("<tr>");
-        for cell in cells(row) {
-            out.push_str(&format!("<td>{}</td>", HtmlEscape(&cell)));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str(&format!("</tbody>\n</table>\n<p>{}</p>\n</body>\n</html>\n", HtmlEscape(&summary(report))));
     out
 }
 
@@ -280,8 +270,8 @@ mod tests {
         let mut bad = row("a/x", RowStatus::Audited, Some(1));
         bad.top_gap = Some(Gap { rule: "r".into(), title: "<b>|@all".into() });
         let report = OrgReport::new("a", Utc::now(), vec![bad], Skipped::default());
-        let md = markdown(&report);
+        let md = render(&report, Format::Markdown).unwrap();
         assert!(md.contains("`<b>\\|@all`"), "code, so neither markup nor a mention: {md}");
-        assert!(html(&report).contains("&lt;b&gt;|@all"));
+        assert!(render(&report, Format::Html).unwrap().contains("&lt;b&gt;|@all"));
     }
 }

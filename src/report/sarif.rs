@@ -11,9 +11,9 @@
 use serde::Serialize;
 
 use super::Report;
-use crate::engine::RuleSet;
+use crate::engine::evaluation::RuleDescription;
 use crate::engine::finding::{Finding, Status};
-use crate::engine::rule::{Rule, Severity};
+use crate::engine::rule::Severity;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
@@ -169,12 +169,12 @@ pub fn level(status: Status, severity: Severity) -> Option<Level> {
     }
 }
 
-/// The SARIF log of a report: the rule set describes the rules, the report's gaps are results.
-pub fn log<'a>(report: &'a Report, rules: &'a RuleSet) -> Log<'a> {
+/// The SARIF log of a report: its rules are described, its gaps are results.
+pub fn log(report: &Report) -> Log<'_> {
     let results = report
         .gaps()
         .filter_map(|f| {
-            let rule_index = rules.rules.iter().position(|r| r.id == f.rule)?;
+            let rule_index = report.rules.iter().position(|r| r.id == f.rule)?;
             Some(result(f, rule_index))
         })
         .collect();
@@ -203,7 +203,7 @@ pub fn log<'a>(report: &'a Report, rules: &'a RuleSet) -> Log<'a> {
                     version: &report.tool.version,
                     semantic_version: &report.tool.version,
                     information_uri: INFORMATION_URI,
-                    rules: rules.rules.iter().map(descriptor).collect(),
+                    rules: report.rules.iter().map(descriptor).collect(),
                 },
             },
             results,
@@ -213,15 +213,15 @@ pub fn log<'a>(report: &'a Report, rules: &'a RuleSet) -> Log<'a> {
 }
 
 /// The SARIF log as pretty JSON.
-pub fn render(report: &Report, rules: &RuleSet) -> String {
-    let mut json = serde_json::to_string_pretty(&log(report, rules)).expect("SARIF structs serialise");
+pub fn render(report: &Report) -> String {
+    let mut json = serde_json::to_string_pretty(&log(report)).expect("SARIF structs serialise");
     json.push('\n');
     json
 }
 
-fn descriptor(rule: &Rule) -> RuleDescriptor<'_> {
+fn descriptor(rule: &RuleDescription) -> RuleDescriptor<'_> {
     let name = pascal_case(&rule.id);
-    let docs = super::template::web_url(&rule.docs);
+    let docs = super::markdown::web_url(&rule.docs);
     let more = docs.map(|url| format!("\n\nMore: {url}")).unwrap_or_default();
     RuleDescriptor {
         id: &rule.id,
@@ -365,11 +365,12 @@ document = "hostile"
 name = "hostile"
 stems = ["hostile"]
 "#;
-        let rules = RuleSet::load(Some(("cm-audit.toml", config))).unwrap();
-        let hostile = serde_json::to_value(descriptor(rules.rule("hostile-docs").unwrap())).unwrap();
+        let rules = crate::engine::RuleSet::load(Some(("cm-audit.toml", config))).unwrap();
+        let described = |id| RuleDescription::of(rules.rule(id).unwrap());
+        let hostile = serde_json::to_value(descriptor(&described("hostile-docs"))).unwrap();
         assert!(hostile.get("helpUri").is_none(), "{hostile}");
         assert!(!hostile.to_string().contains("javascript:"), "{hostile}");
-        let shipped = serde_json::to_value(descriptor(rules.rule("license").unwrap())).unwrap();
+        let shipped = serde_json::to_value(descriptor(&described("license"))).unwrap();
         assert!(shipped["helpUri"].as_str().unwrap().starts_with("https://"), "{shipped}");
     }
 

@@ -11,16 +11,29 @@ use std::path::Path;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, HtmlEscape, State, UndefinedBehavior};
+use serde::Serialize;
 
 use super::markdown;
-use super::view::View;
 use crate::error::{Error, Result};
 
-const BUILTIN_MARKDOWN: &str = include_str!("../../templates/report.md.j2");
-const BUILTIN_HTML: &str = include_str!("../../templates/report.html.j2");
+/// The built-in templates, by the name a template of a user's may `extends`; the name's
+/// extension sets the escaping.
+const BUILTIN: [(&str, &str); 4] = [
+    ("report.md", include_str!("../../templates/report.md.j2")),
+    ("report.html", include_str!("../../templates/report.html.j2")),
+    ("org.md", include_str!("../../templates/org.md.j2")),
+    ("org.html", include_str!("../../templates/org.html.j2")),
+];
 
 /// The auto-escape mode of markdown templates (minijinja knows HTML and JSON only).
 const MARKDOWN_ESCAPE: AutoEscape = AutoEscape::Custom(Cow::Borrowed("markdown"));
+
+/// What a built-in template renders: one repository's report, or an owner's table of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Report,
+    Org,
+}
 
 /// What a template renders to; it decides the escaping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +43,11 @@ pub enum Markup {
 }
 
 impl Markup {
-    /// The name a template of this markup is registered under; its extension sets the escaping.
-    fn template_name(self, user: bool) -> &'static str {
-        match (self, user) {
-            (Markup::Markdown, false) => "report.md",
-            (Markup::Markdown, true) => "custom.md",
-            (Markup::Html, false) => "report.html",
-            (Markup::Html, true) => "custom.html",
+    /// The extension of its templates' names, by which the environment escapes for it.
+    fn extension(self) -> &'static str {
+        match self {
+            Markup::Markdown => "md",
+            Markup::Html => "html",
         }
     }
 }
@@ -57,18 +68,22 @@ impl UserTemplate {
     }
 }
 
-/// Renders the view with the built-in template of a markup, or the user's.
+/// Renders the view with the built-in template of a page in a markup, or the user's.
 ///
 /// The built-in templates stay registered beside a user's, so a user's template can
 /// `{% extends "report.md" %}` and replace only the blocks it wants to change.
-pub fn render(markup: Markup, view: &View<'_>, user: Option<&UserTemplate>) -> Result<String> {
+pub fn render(page: Page, markup: Markup, view: &impl Serialize, user: Option<&UserTemplate>) -> Result<String> {
     let mut env = environment();
+    let page = match page {
+        Page::Report => "report",
+        Page::Org => "org",
+    };
+    let name = format!("{}.{}", if user.is_some() { "custom" } else { page }, markup.extension());
     if let Some(user) = user {
-        env.add_template_owned(markup.template_name(true), user.source.clone())
+        env.add_template_owned(name.clone(), user.source.clone())
             .map_err(|e| Error::Usage(format!("template {}: {}", user.origin, describe(&e))))?;
     }
-    let name = markup.template_name(user.is_some());
-    let template = env.get_template(name).map_err(|e| Error::Runtime(describe(&e)))?;
+    let template = env.get_template(&name).map_err(|e| Error::Runtime(describe(&e)))?;
     template.render(Value::from(Serde(view))).map_err(|e| match user {
         Some(user) => Error::Usage(format!("template {}: {}", user.origin, describe(&e))),
         None => Error::Runtime(format!("built-in template {name}: {}", describe(&e))),
@@ -107,8 +122,9 @@ fn environment() -> Environment<'static> {
     env.add_filter("link", link);
     env.add_filter("escape", escape);
     env.add_filter("e", escape);
-    env.add_template("report.md", BUILTIN_MARKDOWN).expect("the built-in markdown template compiles (tested)");
-    env.add_template("report.html", BUILTIN_HTML).expect("the built-in HTML template compiles (tested)");
+    for (name, source) in BUILTIN {
+        env.add_template(name, source).expect("the built-in templates compile (tested)");
+    }
     env
 }
 
@@ -134,7 +150,7 @@ fn link(state: &State, url: &str, text: &str) -> Value {
     Value::from_safe_string(if is_markdown(state) {
         markdown::link(text, url)
     } else {
-        match web_url(url) {
+        match markdown::web_url(url) {
             Some(url) => format!("<a href=\"{}\">{}</a>", HtmlEscape(url), HtmlEscape(text)),
             None => HtmlEscape(text).to_string(),
         }
@@ -147,13 +163,6 @@ fn escape(state: &mut State, value: &Value) -> std::result::Result<Value, miniji
         return Ok(Value::from_safe_string(markdown::escape_text(&value.to_string())));
     }
     minijinja::filters::escape(state, value)
-}
-
-/// The URL when it is a web page's (`http` or `https`): nothing else may become a link.
-pub fn web_url(url: &str) -> Option<&str> {
-    let url = url.trim();
-    let scheme = url.split_once("://")?.0;
-    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(url)
 }
 
 /// A template error in one line, with where it happened.
@@ -192,13 +201,5 @@ mod tests {
         assert_eq!(md, "``a`b`` x [docs](<https://e.com/?a=1&b>)");
         let html = render_str("a.html", "{{ p|code }} {{ u|link('x') }} {{ w|link('docs') }}", ctx);
         assert_eq!(html, "<code>a`b</code> x <a href=\"https:&#x2f;&#x2f;e.com&#x2f;?a=1&amp;b\">docs</a>");
-    }
-
-    #[test]
-    fn only_http_and_https_are_web_urls() {
-        assert_eq!(web_url(" https://x.example/a "), Some("https://x.example/a"));
-        assert_eq!(web_url("HTTP://x"), Some("HTTP://x"));
-        assert_eq!(web_url("javascript://%0aalert(1)"), None);
-        assert_eq!(web_url("data:text/html,x"), None);
     }
 }

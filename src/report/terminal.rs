@@ -66,7 +66,7 @@ pub fn render(report: &Report, comparison: Option<&Comparison>) -> String {
         paint(DIM, "score"),
         paint(score_style(report.score).bold(), &score_text(report.score))
     );
-    let _ = writeln!(out, "{}", paint(DIM, &flatten(&sources_line(report))));
+    let _ = writeln!(out, "{}", paint(DIM, &flatten(&report.sources_line())));
     if let Some(top) = report.gaps().next() {
         let _ = writeln!(out, "\n{} {}: {}", paint(BOLD, "Fix first:"), flatten(&top.title), flatten(&top.remedy));
     }
@@ -197,39 +197,4 @@ fn evidence_line(e: &Evidence) -> String {
         _ => e.text.clone(),
     };
     flatten(&line)
-}
-
-/// What the audit could see: the reader must know what it could not.
-pub fn sources_line(report: &Report) -> String {
-    let mut parts = Vec::new();
-    if let Some(tree) = &report.sources.local_tree {
-        let how = match report.sources.local_listing.as_deref() {
-            Some("git") => "files tracked by git and untracked, not ignored",
-            _ => "all files not ignored",
-        };
-        parts.push(format!("local checkout {tree} ({how})"));
-    }
-    if let Some(api) = &report.sources.api {
-        parts.push(format!("GitHub API {api}"));
-    }
-    if let Some(from) = &report.sources.inherited_from {
-        parts.push(format!("files inherited from {from}"));
-    }
-    let mut line =
-        format!("Sources: {}", if parts.is_empty() { "a saved snapshot".to_string() } else { parts.join(" + ") });
-    if !report.unavailable.is_empty() {
-        let skipped = report.with_status(Status::Skipped).count();
-        let what: Vec<&str> = report.unavailable.iter().map(|u| u.data.as_str()).collect();
-        let _ =
-            write!(line, ". Not seen: {}: {}; {skipped} rules skipped", what.join(", "), report.unavailable[0].reason);
-    }
-    if !report.sources.unreadable.is_empty() {
-        let what: Vec<String> =
-            report.sources.unreadable.iter().map(|(path, reason)| format!("{path} ({reason})")).collect();
-        let _ = write!(line, ". Not seen, unreadable: {}", what.join(", "));
-    }
-    for note in &report.sources.notes {
-        let _ = write!(line, ". {note}");
-    }
-    line
 }

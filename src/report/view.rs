@@ -244,7 +244,7 @@ impl<'a> View<'a> {
             gaps: Folded::new(of(&[Status::Fail, Status::Warn]).into_iter(), limits.gaps, finding),
             passes: Folded::new(of(&[Status::Pass]).into_iter(), limits.listed, finding),
             not_evaluated: Folded::new(of(&[Status::Skipped, Status::Ignored]).into_iter(), limits.listed, finding),
-            sources: super::terminal::sources_line(report),
+            sources: report.sources_line(),
             comparison,
             newcomers: report.newcomers.as_ref().map(|n| NewcomerView::new(n, limits)),
             report,

@@ -5,8 +5,8 @@ use crate::support;
 
 use common::finding;
 use serde_json::Value;
-use support::fake_github::{FakeGithub, Repo, World, routes};
-use support::{TOKEN, anonymous, audit_json, cm_audit, community, rest_only};
+use support::fake_github::{FakeGithub, Kind, Repo, World, routes, user};
+use support::{TOKEN, anonymous, audit_json, cm_audit, community, days_ago, rest_only};
 
 fn snapshot_of(fake: &FakeGithub, target: &str) -> Value {
     let out = cm_audit(fake).args(["snapshot", target]).output().unwrap();
@@ -287,5 +287,24 @@ fn symbolic_links_are_followed_inside_the_tree_only() {
         let coc = &snap["files"]["CODE_OF_CONDUCT.md"];
         assert_eq!(coc["reason"], "a link to outside the tree, not followed", "rest: {rest}: {coc}");
         assert_eq!(fake.counts().contains_key(routes::BLOB), rest, "GraphQL read the blobs itself");
+    }
+}
+
+#[test]
+fn a_good_first_issue_label_named_only_in_the_config_has_its_issues_collected() {
+    // The project's own label, named in good-first-issues' `also` and in no other rule.
+    let config = "[rules.good-first-issues.check]\nalso = [\"mentored\"]\n";
+    let mut world = community();
+    let mut widgets =
+        world.repos.remove("acme/widgets").unwrap().file(".github/cm-audit.toml", config).label("mentored");
+    widgets.item(Kind::Issue, user("maint-bo"), "MEMBER", days_ago(30)).labels = vec!["mentored".into()];
+    let fake = FakeGithub::start(world.with(widgets));
+    for cmd in [cm_audit(&fake), rest_only(&fake)] {
+        let out = { cmd }.args(["snapshot", "acme/widgets"]).output().unwrap();
+        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let numbers: Vec<u64> =
+            snap["welcoming_issues"].as_array().unwrap().iter().map(|i| i["number"].as_u64().unwrap()).collect();
+        assert_eq!(numbers, [8, 7, 6], "the `mentored` issue is collected beside the good first issues");
     }
 }

@@ -28,6 +28,7 @@ mod readme_sample;
 mod render_formats;
 mod render_safety;
 mod report_snapshots;
+mod rules;
 mod security;
 mod target_resolution;
 mod unreadable_input;

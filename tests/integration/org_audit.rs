@@ -121,8 +121,10 @@ fn stops_cleanly_when_the_budget_is_spent_saying_what_was_not_audited() {
     assert!(rows[0]["error"].as_str().unwrap().contains("--wait"));
 }
 
+/// Every form lists the repositories; that markdown and HTML give the same table cell for cell
+/// is `report::table_parity::markdown_and_html_give_the_same_table`.
 #[test]
-fn markdown_and_html_give_the_same_table() {
+fn markdown_html_and_text_list_the_repositories() {
     let fake = FakeGithub::start(acme());
     for (format, needle) in [("markdown", "| acme/bare |"), ("html", "bare</td>"), ("text", "acme/bare")] {
         let out = cm_audit(&fake).args(["--org", "acme", "--format", format]).output().unwrap();

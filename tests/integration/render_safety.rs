@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use cm_audit::engine::RuleSet;
+use cm_audit::engine::evaluation::{Evaluation, RuleDescription};
 use cm_audit::engine::finding::{Evidence, Finding, Status};
 use cm_audit::engine::rule::{Responsibility, Severity};
 use cm_audit::report::markdown::{COMMENT_LIMIT, REPORT_MARKER};
@@ -36,13 +37,15 @@ fn hostile_finding(rule: &str, status: Status) -> Finding {
 }
 
 fn report(findings: Vec<Finding>) -> Report {
-    let mut snap = Snapshot::new(Some("o/<b>r</b>".into()), now());
+    let mut snap = Snapshot::new(Some(cm_audit::repo_ref::RepoRef::new("o", "<b>r</b>")), now());
     snap.sources.notes.push(format!("{SCRIPT_FILE} could not be read (@everyone)"));
-    Report::new(&snap, findings, now())
+    // The shipped rules describe the findings, as SARIF lists them.
+    let rules = RuleSet::builtin().rules.iter().map(RuleDescription::of).collect();
+    Report::new(&snap, Evaluation { findings, rules, newcomers: None }, now())
 }
 
 fn rendered(report: &Report, format: Format, template: Option<UserTemplate>) -> String {
-    render(report, &RuleSet::builtin(), &RenderOptions { format, template, base: None }).unwrap()
+    render(report, &RenderOptions { format, template, base: None }).unwrap()
 }
 
 fn hostile_report() -> Report {

@@ -2,7 +2,6 @@
 //! retries), our retry policy, the rate-limit budget, the conditional-request cache, capped body
 //! reads, `Link` pagination and the `-v` request log.
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -18,11 +17,9 @@ use octocrab::service::middleware::retry::RetryConfig;
 use serde::de::DeserializeOwned;
 
 use super::cache::{Cache, Entry, Validators};
-use super::errors::{ApiError, Failure, RateLimit, classify};
-use super::files::RemoteTree;
+use super::errors::{ApiError, Failure, Permission, RateLimit, classify};
 use super::{GithubOptions, RetryPolicy};
 use crate::error::{Error, Result};
-use crate::snapshot::FileBody;
 
 /// The most bytes of a JSON answer read; a recursive tree of 100,000 entries is about 7 MB.
 pub(super) const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
@@ -59,13 +56,29 @@ pub struct Client {
     pub(super) graphql_absent: AtomicBool,
     /// Set once a query has been answered: GraphQL works here, and its later failures are faults.
     pub(super) graphql_answered: AtomicBool,
-    /// The owners' `.github` repositories read so far, by `owner/.github@branch`: the files they
-    /// lend are the same for every repository of an organisation run.
-    pub(super) owner_files: Mutex<BTreeMap<String, OwnerFiles>>,
 }
 
-/// An owner's `.github` repository as read so far: its tree and the bodies read from it.
-pub(super) type OwnerFiles = (RemoteTree, BTreeMap<String, FileBody>);
+/// Optional data: what the token may not see is recorded as unavailable (its rules are skipped);
+/// anything else (rate limit, network) stops the audit rather than report on half the data.
+pub(super) fn optional<T>(
+    result: Result<T, ApiError>,
+    client: &Client,
+    what: &str,
+    permission: Permission,
+) -> Result<Result<T, String>> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) => unavailable(e, client, what, permission).map(Err),
+    }
+}
+
+/// The reason optional data is unavailable, or the error that stops the audit.
+pub(super) fn unavailable(e: ApiError, client: &Client, what: &str, permission: Permission) -> Result<String> {
+    match e.unavailable_reason(permission) {
+        Some(reason) => Ok(format!("{what}: {reason}")),
+        None => Err(e.into_error(what, permission, client.anonymous)),
+    }
+}
 
 /// A fresh answer's validators, to store it once it is known to be usable; `None` for an answer
 /// served from the cache, or one without validators.
@@ -129,7 +142,6 @@ impl Client {
             graphql_budget: Mutex::new(None),
             graphql_absent: AtomicBool::new(false),
             graphql_answered: AtomicBool::new(false),
-            owner_files: Mutex::new(BTreeMap::new()),
         })
     }
 

@@ -18,16 +18,16 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
+use crate::newcomers::Policy;
+
 pub use cache::Cache;
 pub use client::{Client, Page};
 pub use errors::{ApiError, Failure, Permission, RateLimit};
 pub use owner::{Budgets, ListedRepo, Owner, rate_limits, repositories};
-pub use repository::{FilesFrom, collect, collect_files_from, collect_with, with_files_at};
+pub use repository::{FilesFrom, GithubCollection, OwnerFiles, with_files_at};
 
 /// The public API; GitHub Enterprise Server's is `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
-/// How far back issues and pull requests are collected by default.
-pub const DEFAULT_WINDOW_DAYS: i64 = 90;
 /// Ten years: more is a typo, and would reach past any repository's history.
 const MAX_WINDOW_DAYS: i64 = 3650;
 
@@ -37,7 +37,8 @@ pub struct GithubOptions {
     pub api_url: String,
     /// Never printed nor logged.
     pub token: Option<String>,
-    /// Issues and pull requests created this long before the audit time are collected.
+    /// Issues and pull requests created this long before the audit time are collected
+    /// (by default the newcomer figures' window, `Policy::DEFAULT_WINDOW`).
     pub window: TimeDelta,
     /// The longest wait for a connection or for the next bytes of an answer.
     pub timeout: Duration,
@@ -76,7 +77,8 @@ impl GithubOptions {
         GithubOptions {
             api_url: api_url.to_string(),
             token,
-            window: TimeDelta::days(DEFAULT_WINDOW_DAYS),
+            // The window the newcomer figures measure by default, so that the two always agree.
+            window: Policy::DEFAULT_WINDOW,
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             cache_dir: None,

@@ -3,30 +3,29 @@
 //! activity of the window (window.rs), and the owner's `.github` repository when a community file
 //! must be inherited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
 use super::GithubOptions;
 use super::activity;
-use super::client::Client;
+use super::client::{Client, optional, unavailable};
 use super::errors::{ApiError, Failure, Permission};
 use super::files::{ListError, RemoteTree};
+use super::graphql::overview::Overview;
 use super::graphql::{self, QueryFailure};
 use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use super::window;
-use crate::audit::{self, ExternalConfig};
-use crate::collect::local::Ownership;
+use crate::collect::local::{CheckoutFiles, Ownership};
+use crate::collect::{self, Source, Started};
 use crate::documents::leads::Site;
 use crate::documents::locate;
-use crate::engine::RuleSet;
-use crate::engine::check::Check;
-use crate::engine::check::label_matches;
-use crate::engine::rule::Responsibility;
-use crate::error::Result;
+use crate::engine::needs::DataNeeds;
+use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
-use crate::snapshot::{DataKind, InheritedFiles, Label, RepoSettings, Snapshot};
+use crate::snapshot::{DataKind, FileBody, InheritedFiles, Label, RepoSettings, Snapshot};
 
 /// Open issues read at most a welcoming label (REST).
 const MAX_WELCOMING_PAGES: usize = 5;
@@ -48,172 +47,216 @@ pub enum FilesFrom<'a> {
     Checkout(&'a Path),
 }
 
-/// Collects `repo` through the API and returns its snapshot with the rules to evaluate on it
-/// (the external config, else the one in the repository's tree), like `audit::collect_local`.
-pub async fn collect(
-    repo: &RepoRef,
-    opts: &GithubOptions,
-    external: Option<&ExternalConfig>,
-    now: DateTime<Utc>,
-) -> Result<(Snapshot, RuleSet)> {
-    collect_files_from(repo, opts, external, now, FilesFrom::DefaultBranch).await
+/// The owners' `.github` repositories read so far, by `owner/.github@branch`, with the bodies
+/// read from each: the files they lend are the same for every repository of an organisation run,
+/// which shares one of these.
+#[derive(Default)]
+pub struct OwnerFiles(Mutex<BTreeMap<String, Lent>>);
+
+/// An owner's `.github` repository as read so far: its tree and the bodies read from it.
+type Lent = (RemoteTree, BTreeMap<String, FileBody>);
+
+/// A tree listed through the API, as a source of files for the collection driver.
+struct ApiFiles<'c> {
+    client: &'c Client,
+    tree: RemoteTree,
+    git_ref: String,
 }
 
-/// Like [`collect`], with the files taken from `files`.
-pub async fn collect_files_from(
-    repo: &RepoRef,
-    opts: &GithubOptions,
-    external: Option<&ExternalConfig>,
-    now: DateTime<Utc>,
-    files: FilesFrom<'_>,
-) -> Result<(Snapshot, RuleSet)> {
-    let client = Client::new(opts)?;
-    client.say_if_anonymous();
-    collect_with(&client, repo, opts, external, now, files).await
-}
-
-/// Like [`collect_files_from`], with a client shared by several audits (an organisation's): one
-/// connection pool and one rate-limit budget.
-pub async fn collect_with(
-    client: &Client,
-    repo: &RepoRef,
-    opts: &GithubOptions,
-    external: Option<&ExternalConfig>,
-    now: DateTime<Utc>,
-    files: FilesFrom<'_>,
-) -> Result<(Snapshot, RuleSet)> {
-    let overview = match client.uses_graphql() {
-        true => match graphql::overview::overview(client, repo).await {
-            Ok(found) => Some(found),
-            Err(QueryFailure::Unavailable) => None,
-            Err(QueryFailure::Api(e)) if graphql::is_unexpected(&e) => {
-                client.give_up_graphql(&format!("GraphQL's overview of {repo} failed ({})", e.failure.short()));
-                None
-            }
-            Err(QueryFailure::Api(e)) => {
-                return Err(e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous));
-            }
-        },
-        false => None,
-    };
-    let meta = match &overview {
-        Some(found) => found.meta.clone(),
-        None => rest::repository(client, repo)
-            .await
-            .map_err(|e| e.into_error(&repo.to_string(), Permission::Metadata, client.anonymous))?,
-    };
-    // A renamed repository answers under its new name; use it from here on.
-    let repo = RepoRef::parse(&meta.full_name).unwrap_or_else(|_| repo.clone());
-    let (mut snap, rules) = match files {
-        FilesFrom::DefaultBranch => remote_files(client, &repo, &meta.default_branch, external, now).await?,
-        FilesFrom::Commit(sha) => remote_files(client, &repo, sha, external, now).await?,
-        FilesFrom::Checkout(path) => {
-            let (mut snap, rules) = audit::collect_local(path, Ownership::Workspace, external, now)?;
-            snap.repository = Some(repo.to_string());
-            for kind in audit::API_DATA {
-                snap.unavailable.remove(&kind);
-            }
-            (snap, rules)
+impl<'c> ApiFiles<'c> {
+    async fn list(client: &'c Client, repo: &RepoRef, git_ref: &str) -> Result<ApiFiles<'c>> {
+        if git_ref.is_empty() {
+            // GraphQL's way of saying what REST's 409 says: no commit, so no default branch yet.
+            return Err(ListError::Empty.into_error(repo, client));
         }
-    };
-    snap.sources.api = Some(opts.api_shown());
-    if meta.archived {
-        // First, as the most important thing a reader should know.
-        snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
+        let tree = RemoteTree::list(client, repo, git_ref).await.map_err(|e| e.into_error(repo, client))?;
+        Ok(ApiFiles { client, tree, git_ref: git_ref.to_string() })
     }
-    let releases = overview.as_ref().map(|o| o.releases);
-    collect_settings(client, &repo, &meta, releases, &mut snap).await?;
-    let labels = match overview.as_ref() {
-        Some(found) => Ok(found.labels.clone()),
-        None => rest::labels(client, &repo).await,
-    };
-    let welcoming = collect_labels(client, labels, &meta, &rules, &mut snap)?;
-    let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let graphql_done = match overview.as_ref() {
-        Some(found) if client.uses_graphql() => {
-            window::collect_activity_graphql(client, &repo, window_start, &welcoming, found.latest_update, &mut snap)
-                .await?
-        }
-        _ => false,
-    };
-    if !graphql_done {
-        collect_welcoming(client, &repo, &welcoming, &mut snap).await?;
-        window::collect_activity(client, &repo, window_start, &mut snap).await?;
-    }
-    let dot_github = overview.map(|o| o.dot_github_branch);
-    collect_inherited(client, &repo, &rules, dot_github, &mut snap).await?;
-    tracing::info!("{} requests to {}", client.requests_sent(), opts.api_shown());
-    Ok((snap, rules))
 }
 
-/// A snapshot of `repo`'s tree at `git_ref` with the bodies the rules read (the config in that
-/// tree decides the rules, unless one is given).
-async fn remote_files(
-    client: &Client,
-    repo: &RepoRef,
-    git_ref: &str,
-    external: Option<&ExternalConfig>,
-    now: DateTime<Utc>,
-) -> Result<(Snapshot, RuleSet)> {
-    let mut snap = Snapshot::new(Some(repo.to_string()), now);
-    snap.sources.git_ref = Some(git_ref.to_string());
-    if git_ref.is_empty() {
-        // GraphQL's way of saying what REST's 409 says: no commit, so no default branch yet.
-        return Err(ListError::Empty.into_error(repo, client));
+impl Source for ApiFiles<'_> {
+    async fn list(&mut self, snap: &mut Snapshot) -> Result<()> {
+        snap.sources.git_ref = Some(self.git_ref.clone());
+        snap.sources.notes.extend(self.tree.incomplete.clone());
+        snap.tree = self.tree.tree.clone();
+        Ok(())
     }
-    let tree = RemoteTree::list(client, repo, git_ref).await.map_err(|e| e.into_error(repo, client))?;
-    snap.sources.notes.extend(tree.incomplete.clone());
-    snap.tree = tree.tree.clone();
-    let config = audit::config_in_tree(&snap).map(str::to_string);
-    tree.read_into(client, config, &mut snap.files).await?;
-    let rules = audit::rules_for(&snap, external)?;
-    let to_read = rules.paths_to_read(&snap.tree);
-    client.ensure_budget(to_read.len() + LEAST_REQUESTS_AFTER_FILES)?;
-    read_files(client, &tree, &rules, &mut snap).await?;
-    audit::note_unreadable(&mut snap);
-    Ok((snap, rules))
+
+    async fn read(&mut self, paths: BTreeSet<String>, snap: &mut Snapshot) -> Result<()> {
+        self.tree.read_into(self.client, paths, &mut snap.files).await
+    }
+}
+
+/// The files judged: through the API, or from the workspace's checkout.
+enum Files<'c> {
+    Api(ApiFiles<'c>),
+    Checkout(CheckoutFiles),
+}
+
+impl Source for Files<'_> {
+    async fn list(&mut self, snap: &mut Snapshot) -> Result<()> {
+        match self {
+            Files::Api(files) => files.list(snap).await,
+            Files::Checkout(files) => files.list(snap).await,
+        }
+    }
+
+    async fn read(&mut self, paths: BTreeSet<String>, snap: &mut Snapshot) -> Result<()> {
+        match self {
+            Files::Api(files) => files.read(paths, snap).await,
+            Files::Checkout(files) => files.read(paths, snap).await,
+        }
+    }
+}
+
+/// A repository's collection through the API: its metadata read, its tree listed and its config
+/// file read.
+pub struct GithubCollection<'c> {
+    client: &'c Client,
+    owner_files: &'c OwnerFiles,
+    opts: &'c GithubOptions,
+    /// The repository under the name GitHub answers to (a renamed one's new name).
+    repo: RepoRef,
+    meta: RepoJson,
+    /// GraphQL's overview, when GraphQL answered it.
+    overview: Option<Overview>,
+    files: Started<Files<'c>>,
+}
+
+impl<'c> GithubCollection<'c> {
+    /// Reads `repo`'s metadata, lists the files judged (`files`) and reads the first of
+    /// `config_paths` they hold. `client` may be shared by several audits (an organisation's):
+    /// one connection pool and one rate-limit budget.
+    pub async fn start(
+        client: &'c Client,
+        owner_files: &'c OwnerFiles,
+        opts: &'c GithubOptions,
+        repo: &RepoRef,
+        files: FilesFrom<'_>,
+        config_paths: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<GithubCollection<'c>> {
+        let overview = match client.uses_graphql() {
+            true => match graphql::overview::overview(client, repo).await {
+                Ok(found) => Some(found),
+                Err(QueryFailure::Unavailable) => None,
+                Err(QueryFailure::Api(e)) if graphql::is_unexpected(&e) => {
+                    client.give_up_graphql(&format!("GraphQL's overview of {repo} failed ({})", e.failure.short()));
+                    None
+                }
+                Err(QueryFailure::Api(e)) => {
+                    return Err(e.into_error(repo, Permission::Metadata, client.anonymous));
+                }
+            },
+            false => None,
+        };
+        let meta = match &overview {
+            Some(found) => found.meta.clone(),
+            None => rest::repository(client, repo)
+                .await
+                .map_err(|e| e.into_error(repo, Permission::Metadata, client.anonymous))?,
+        };
+        // A renamed repository answers under its new name; use it from here on.
+        let repo = RepoRef::parse(&meta.full_name).unwrap_or_else(|_| repo.clone());
+        let source = match files {
+            FilesFrom::DefaultBranch => Files::Api(ApiFiles::list(client, &repo, &meta.default_branch).await?),
+            FilesFrom::Commit(sha) => Files::Api(ApiFiles::list(client, &repo, sha).await?),
+            FilesFrom::Checkout(path) => Files::Checkout(CheckoutFiles::open(path, Ownership::Workspace)?),
+        };
+        let files = collect::start(source, Snapshot::new(Some(repo.clone()), now), config_paths).await?;
+        Ok(GithubCollection { client, owner_files, opts, repo, meta, overview, files })
+    }
+
+    /// The tree, and the config file's body when there is one.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.files.snapshot()
+    }
+
+    /// Reads the files `needs` asks for, then what only the API knows: settings, labels, the
+    /// activity of the window, and the owner's `.github` files when one is missing here.
+    pub async fn finish(self, needs: &DataNeeds) -> Result<Snapshot> {
+        let GithubCollection { client, owner_files, opts, repo, meta, overview, files } = self;
+        if let Files::Api(_) = files.source() {
+            client.ensure_budget(needs.paths_to_read(&files.snapshot().tree).len() + LEAST_REQUESTS_AFTER_FILES)?;
+        }
+        let mut snap = files.finish(needs).await?;
+        snap.sources.api = Some(opts.api_shown());
+        if meta.archived {
+            // First, as the most important thing a reader should know.
+            snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
+        }
+        if needs.wants(DataKind::Settings) {
+            collect_settings(client, &repo, &meta, overview.as_ref().map(|o| o.releases), &mut snap).await?;
+        }
+        let welcoming = match needs.wants(DataKind::Labels) {
+            true => {
+                let labels = match overview.as_ref() {
+                    Some(found) => Ok(found.labels.clone()),
+                    None => rest::labels(client, &repo).await,
+                };
+                collect_labels(client, labels, &meta, needs, &mut snap)?
+            }
+            false => Vec::new(),
+        };
+        if needs.wants(DataKind::Issues) {
+            let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let graphql_done = match overview.as_ref() {
+                Some(found) if client.uses_graphql() => {
+                    window::collect_activity_graphql(
+                        client,
+                        &repo,
+                        window_start,
+                        &welcoming,
+                        found.latest_update,
+                        &mut snap,
+                    )
+                    .await?
+                }
+                _ => false,
+            };
+            if !graphql_done {
+                collect_welcoming(client, &repo, &welcoming, &mut snap).await?;
+                window::collect_activity(client, &repo, window_start, &mut snap).await?;
+            }
+        }
+        if needs.wants(DataKind::Inherited) {
+            let dot_github = overview.map(|o| o.dot_github_branch);
+            collect_inherited(client, owner_files, &repo, needs, dot_github, &mut snap).await?;
+        }
+        tracing::info!("{} requests to {}", client.requests_sent(), opts.api_shown());
+        Ok(snap)
+    }
 }
 
 /// `snap` as commit `sha` of its repository would show it: the tree, the config file (read, not
-/// applied) and the bodies the rules read are that commit's, read through the API; settings, labels and activity are kept, since
-/// they belong to the repository rather than to a commit. This is how the Action audits a pull
-/// request's base for the price of one tree listing and a few bodies.
-pub async fn with_files_at(snap: &Snapshot, rules: &RuleSet, opts: &GithubOptions, sha: &str) -> Result<Snapshot> {
+/// applied) and the bodies `needs` asks for are that commit's, read through the API; settings,
+/// labels and activity are kept, since they belong to the repository rather than to a commit.
+/// This is how the Action audits a pull request's base for the price of one tree listing and a
+/// few bodies.
+pub async fn with_files_at(
+    snap: &Snapshot,
+    needs: &DataNeeds,
+    config_paths: &[&str],
+    opts: &GithubOptions,
+    sha: &str,
+) -> Result<Snapshot> {
     let client = Client::new(opts)?;
-    let repo = snap
-        .repository
-        .as_deref()
-        .and_then(|r| RepoRef::parse(r).ok())
-        .ok_or_else(|| crate::error::Error::Usage("the snapshot does not name its repository".into()))?;
+    let repo =
+        snap.repository.clone().ok_or_else(|| Error::Usage("the snapshot does not name its repository".into()))?;
     let mut base = snap.clone();
-    let tree = RemoteTree::list(&client, &repo, sha).await.map_err(|e| e.into_error(&repo, &client))?;
-    base.sources.notes.extend(tree.incomplete.clone());
-    base.tree = tree.tree.clone();
     base.files.clear();
     base.sources.local_tree = None;
     base.sources.local_listing = None;
-    base.sources.git_ref = Some(sha.to_string());
-    // Not to judge by: to say whether the commit changes the config.
-    tree.read_into(&client, audit::config_in_tree(&base).map(str::to_string), &mut base.files).await?;
-    read_files(&client, &tree, rules, &mut base).await?;
+    let files = ApiFiles::list(&client, &repo, sha).await?;
+    let mut base = collect::start(files, base, config_paths).await?.finish(needs).await?;
     // Files the head has may be missing from the base, where GitHub falls back to the owner's.
-    if base.inherited.is_none() && !base.unavailable.contains_key(&DataKind::Inherited) {
-        collect_inherited(&client, &repo, rules, None, &mut base).await?;
+    if base.inherited.is_none()
+        && !base.unavailable.contains_key(&DataKind::Inherited)
+        && needs.wants(DataKind::Inherited)
+    {
+        collect_inherited(&client, &OwnerFiles::default(), &repo, needs, None, &mut base).await?;
     }
     Ok(base)
-}
-
-/// The bodies the rules read in a listed tree, then the files those point to.
-async fn read_files(client: &Client, tree: &RemoteTree, rules: &RuleSet, snap: &mut Snapshot) -> Result<()> {
-    tree.read_into(client, rules.paths_to_read(&snap.tree), &mut snap.files).await?;
-    for _ in 0..=locate::FOLLOW_ROUNDS {
-        let pointed = locate::pointer_targets(&rules.documents, &snap.tree, &snap.files, snap.repository.as_deref());
-        if pointed.is_empty() {
-            break;
-        }
-        tree.read_into(client, pointed, &mut snap.files).await?;
-    }
-    Ok(())
 }
 
 /// The settings, with the release count when already known.
@@ -248,35 +291,13 @@ async fn collect_settings(
     Ok(())
 }
 
-/// Optional data: what the token may not see is recorded as unavailable (its rules are skipped);
-/// anything else (rate limit, network) stops the audit rather than report on half the data.
-pub(super) fn optional<T>(
-    result: Result<T, ApiError>,
-    client: &Client,
-    what: &str,
-    permission: Permission,
-) -> Result<Result<T, String>> {
-    match result {
-        Ok(v) => Ok(Ok(v)),
-        Err(e) => unavailable(e, client, what, permission).map(Err),
-    }
-}
-
-/// The reason optional data is unavailable, or the error that stops the audit.
-pub(super) fn unavailable(e: ApiError, client: &Client, what: &str, permission: Permission) -> Result<String> {
-    match e.unavailable_reason(permission) {
-        Some(reason) => Ok(format!("{what}: {reason}")),
-        None => Err(e.into_error(what, permission, client.anonymous)),
-    }
-}
-
 /// Records the labels (or why they are unavailable) and returns the welcoming ones, whose open
 /// issues are wanted; none when the repository has issues turned off.
 fn collect_labels(
     client: &Client,
     labels: Result<Vec<LabelJson>, ApiError>,
     meta: &RepoJson,
-    rules: &RuleSet,
+    needs: &DataNeeds,
     snap: &mut Snapshot,
 ) -> Result<Vec<String>> {
     let labels = match optional(labels, client, "labels", Permission::Issues)? {
@@ -287,7 +308,7 @@ fn collect_labels(
         }
     };
     let welcoming =
-        labels.iter().map(|l| l.name.clone()).filter(|name| meta.has_issues && is_welcoming(rules, name)).collect();
+        labels.iter().map(|l| l.name.clone()).filter(|name| meta.has_issues && needs.labels.matches(name)).collect();
     snap.labels = Some(
         labels
             .into_iter()
@@ -320,39 +341,28 @@ async fn collect_welcoming(client: &Client, repo: &RepoRef, welcoming: &[String]
     Ok(())
 }
 
-/// A label that a welcoming rule looks for (`good first issue`, `help wanted`, the config's own).
-fn is_welcoming(rules: &RuleSet, name: &str) -> bool {
-    fn matches(check: &Check, name: &str) -> bool {
-        match check {
-            Check::Labels(c) => label_matches(c, name),
-            Check::Any(any) => any.checks.iter().any(|c| matches(c, name)),
-            _ => false,
-        }
-    }
-    rules.rules.iter().filter(|r| r.responsibility == Responsibility::Welcoming).any(|r| matches(&r.check, name))
-}
-
 /// The owner's public `.github` repository, read only when a community file GitHub falls back
 /// for is missing from the repository itself. `dot_github` is its default branch when already
 /// known (`Some(None)`: there is no public one).
 async fn collect_inherited(
     client: &Client,
+    owner_files: &OwnerFiles,
     repo: &RepoRef,
-    rules: &RuleSet,
+    needs: &DataNeeds,
     dot_github: Option<Option<String>>,
     snap: &mut Snapshot,
 ) -> Result<()> {
     let site = Site::new(&snap.tree, snap.repository.as_deref());
-    let missing: BTreeMap<String, locate::DocumentKind> = rules
+    let missing: BTreeMap<String, locate::DocumentKind> = needs
         .documents
         .iter()
         .filter(|(_, kind)| kind.spec.org_fallback && locate::locate(kind, snap, &site).is_none())
         .map(|(id, kind)| (id.clone(), kind.clone()))
         .collect();
-    if missing.is_empty() || repo.name.eq_ignore_ascii_case(DOT_GITHUB) {
+    if missing.is_empty() || repo.name().eq_ignore_ascii_case(DOT_GITHUB) {
         return Ok(());
     }
-    let from = RepoRef { owner: repo.owner.clone(), name: DOT_GITHUB.to_string() };
+    let from = RepoRef::new(repo.owner(), DOT_GITHUB);
     let what = format!("the community files of {from}");
     let branch = match dot_github {
         Some(Some(branch)) => branch,
@@ -371,7 +381,7 @@ async fn collect_inherited(
     };
     // Read once a run: the other repositories of an organisation lend the same files.
     let key = format!("{from}@{branch}");
-    let known = client.owner_files.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+    let known = owner_files.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
     let (tree, mut read) = match known {
         Some(known) => known,
         None => match RemoteTree::list(client, &from, &branch).await {
@@ -396,7 +406,7 @@ async fn collect_inherited(
     }
     // This repository's snapshot holds what it needs, whatever others needed before it.
     let files = read.iter().filter(|(path, _)| wanted.contains(*path)).map(|(p, b)| (p.clone(), b.clone())).collect();
-    client.owner_files.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (tree.clone(), read));
+    owner_files.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (tree.clone(), read));
     snap.inherited = Some(InheritedFiles { from: from.to_string(), tree: tree.tree.clone(), files });
     Ok(())
 }

@@ -187,7 +187,7 @@ pub fn encode(s: &str) -> String {
 }
 
 fn base(repo: &RepoRef) -> String {
-    format!("/repos/{}/{}", encode(&repo.owner), encode(&repo.name))
+    format!("/repos/{}/{}", encode(repo.owner()), encode(repo.name()))
 }
 
 pub async fn repository(client: &Client, repo: &RepoRef) -> Result<RepoJson, ApiError> {

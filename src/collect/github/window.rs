@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use super::activity;
-use super::client::Client;
+use super::client::{Client, optional, unavailable};
 use super::errors::{ApiError, Permission};
 use super::graphql::kept::Record;
 use super::graphql::{self, QueryFailure};
-use super::repository::{optional, unavailable};
 use super::rest::{self, FirstItem};
 use crate::error::Result;
 use crate::repo_ref::RepoRef;

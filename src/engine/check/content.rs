@@ -21,6 +21,10 @@ pub struct ContentCheck {
     pub section: Option<Phrase>,
     /// Headings that never count as the section (an FAQ is not a support channel).
     pub not_section: Option<Phrase>,
+    /// Phrases in which a pattern's match does not count: the words say something else there (the
+    /// Covenant's "leaders responsible for enforcement" names whom to write to, not how it is enforced).
+    #[serde(default)]
+    pub except: Vec<Phrase>,
     /// Code blocks count too (commands to set up or run tests).
     #[serde(default)]
     pub include_code: bool,
@@ -263,8 +267,13 @@ fn find(c: &ContentCheck, doc: &Doc, path: &str, hollow: &mut Vec<Evidence>) -> 
             joined.push(' ');
             joined.push_str(&text::without_placeholders(&next.text));
         }
-        let on_this_line = |p: &crate::engine::pattern::Phrase| {
-            p.is_match(&cleaned) || p.find_iter(&joined).any(|m| m.start() < cleaned.len())
+        let excepted = |m: &regex::Match<'_>| {
+            c.except.iter().any(|e| e.find_iter(&joined).any(|x| x.start() <= m.start() && m.end() <= x.end()))
+        };
+        // The line alone first: a pattern may be anchored at its end (`contact_links:$`).
+        let on_this_line = |p: &Phrase| {
+            p.find_iter(&cleaned).any(|m| !excepted(&m))
+                || p.find_iter(&joined).any(|m| m.start() < cleaned.len() && !excepted(&m))
         };
         if !c.any.iter().any(on_this_line) {
             continue;

@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::Kind;
 use crate::engine::finding::{Outcome, Status};
+use crate::engine::needs::DataNeeds;
 use crate::engine::pattern::Pattern;
 use crate::snapshot::DataKind;
 use serde::Deserialize;
@@ -21,6 +22,11 @@ impl Kind for LabelsCheck {
     fn describe(&self) -> String {
         let names = self.any.iter().map(|p| format!("/{}/", p.as_str())).chain(self.also.iter().cloned());
         format!("a label named like {}", names.collect::<Vec<_>>().join(", "))
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Labels);
+        needs.want_labels(self.clone());
     }
 }
 

@@ -8,7 +8,7 @@ mod newcomers;
 mod setting;
 mod workflow;
 
-pub use labels::label_matches;
+pub use labels::{LabelsCheck, label_matches};
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -16,8 +16,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::finding::{Outcome, Status};
+use super::needs::DataNeeds;
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, DocumentKind, Located};
+use crate::newcomers::Assessment;
 use crate::snapshot::{DataKind, Snapshot};
 
 /// What every check kind says about itself; its judgement is the function the registry names.
@@ -29,6 +31,9 @@ trait Kind {
 
     /// A few words on what the check looks for, for `cm-audit explain`.
     fn describe(&self) -> String;
+
+    /// Adds what the check judges that only an API gathers (settings, labels, issues).
+    fn add_needs(&self, _needs: &mut DataNeeds) {}
 }
 
 /// The registry: each check kind once, with its name in rules, its parameters and its judgement.
@@ -64,6 +69,13 @@ macro_rules! check_kinds {
             pub fn describe(&self) -> String {
                 match self {
                     $(Check::$variant(c) => c.describe(),)*
+                }
+            }
+
+            /// Adds what the check judges that only an API gathers (settings, labels, issues).
+            pub fn add_needs(&self, needs: &mut DataNeeds) {
+                match self {
+                    $(Check::$variant(c) => c.add_needs(needs),)*
                 }
             }
         }
@@ -135,8 +147,9 @@ fn yes() -> bool {
 pub struct Ctx<'s> {
     pub snap: &'s Snapshot,
     pub documents: &'s BTreeMap<String, DocumentKind>,
-    /// Who counts as a maintainer or a bot, the window and the response target.
-    pub newcomer_policy: &'s crate::newcomers::Policy,
+    /// The window's items classified and measured, when the snapshot has them: measured once
+    /// for every newcomer check (and the report).
+    pub newcomers: Option<&'s Assessment<'s>>,
     /// The snapshot's tree, indexed once: links, documentation-site URLs and paths resolve in it.
     pub site: Site<'s>,
     /// Documents already located: many rules read the same few, and locating one scans the tree.
@@ -147,10 +160,10 @@ impl<'s> Ctx<'s> {
     pub fn new(
         snap: &'s Snapshot,
         documents: &'s BTreeMap<String, DocumentKind>,
-        newcomer_policy: &'s crate::newcomers::Policy,
+        newcomers: Option<&'s Assessment<'s>>,
     ) -> Ctx<'s> {
         let site = Site::new(&snap.tree, snap.repository.as_deref());
-        Ctx { snap, documents, newcomer_policy, site, located: RefCell::default() }
+        Ctx { snap, documents, newcomers, site, located: RefCell::default() }
     }
 
     pub fn kind(&self, id: &str) -> &'s DocumentKind {
@@ -200,6 +213,10 @@ impl Kind for AnyCheck {
 
     fn describe(&self) -> String {
         self.checks.iter().map(Check::describe).collect::<Vec<_>>().join("; or ")
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        self.checks.iter().for_each(|c| c.add_needs(needs));
     }
 }
 

@@ -14,7 +14,8 @@ use crate::snapshot::DataKind;
 
 use serde::Deserialize;
 
-use super::Kind;
+use super::{Kind, LabelsCheck};
+use crate::engine::needs::DataNeeds;
 
 // The parameters' defaults are the thresholds' own, so they are written once (src/newcomers.rs).
 
@@ -53,6 +54,10 @@ impl Kind for NewcomerResponseCheck {
             self.warn_median_hours
         )
     }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
+    }
 }
 
 /// `waiting-newcomers`: no open newcomer item unanswered too long.
@@ -76,6 +81,10 @@ impl Kind for WaitingNewcomersCheck {
             "open newcomer items with no response: warn past {} days, fail past {} days",
             self.warn_after_days, self.fail_after_days
         )
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
     }
 }
 
@@ -101,6 +110,10 @@ impl Kind for NewcomersVsRegularsCheck {
             "the newcomers' median time to first response against the regulars': warn above {}x, fail above {}x",
             self.warn_ratio, self.fail_ratio
         )
+    }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Issues);
     }
 }
 
@@ -140,6 +153,11 @@ impl Kind for GoodFirstIssuesCheck {
             self.stale_after_days
         )
     }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.extend([DataKind::Labels, DataKind::Issues]);
+        needs.want_labels(LabelsCheck { any: self.labels.clone(), also: self.also.clone() });
+    }
 }
 
 fn days(t: TimeDelta) -> u32 {
@@ -149,11 +167,12 @@ fn days(t: TimeDelta) -> u32 {
 /// Most items a finding lists; the report links the rest through the figures.
 const MAX_LISTED: usize = 10;
 
+/// Judges the assessment measured before the rules; skipped when the snapshot has no issues.
 fn with_assessment(ctx: &Ctx<'_>, judge: impl FnOnce(&Assessment<'_>) -> Verdict) -> Outcome {
-    let Some(activity) = &ctx.snap.activity else {
+    let Some(assessment) = ctx.newcomers else {
         return Outcome::new(Status::Skipped, ctx.snap.missing_reason(DataKind::Issues));
     };
-    outcome(judge(&newcomers::assess(activity, ctx.newcomer_policy)))
+    outcome(judge(assessment))
 }
 
 fn outcome(verdict: Verdict) -> Outcome {
@@ -199,4 +218,42 @@ pub fn good_first_issues(c: &GoodFirstIssuesCheck, ctx: &Ctx<'_>) -> Outcome {
     let t =
         GoodFirstIssueThresholds { min_open: c.min_open, min_unassigned_share: c.min_unassigned_share, stale_after };
     outcome(newcomers::good_first_issues(&figures, &t))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use crate::engine::RuleSet;
+    use crate::engine::finding::Status;
+    use crate::newcomers::ASSESSMENTS;
+    use crate::snapshot::{Activity, DataKind, Item, Snapshot};
+
+    #[test]
+    fn the_newcomers_are_assessed_once_for_every_rule_and_the_report() {
+        let now = "2026-11-01T00:00:00Z".parse().unwrap();
+        let mut snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("o", "r")), now);
+        snap.activity = Some(Activity {
+            window_start: "2026-08-03T00:00:00Z".parse().unwrap(),
+            items: vec![Item::opened_for_test(1, "ann", "FIRST_TIMER", "2026-10-01T00:00:00Z")],
+            authors_with_earlier_items: Some(vec![]),
+            authors_not_looked_up: vec![],
+            complete: true,
+        });
+        let before = ASSESSMENTS.with(Cell::get);
+        let evaluation = RuleSet::builtin().evaluate(&snap);
+        assert_eq!(ASSESSMENTS.with(Cell::get) - before, 1);
+        // Each rule read it: none says the issues are missing (one item is too few for two of them).
+        let missing = snap.missing_reason(DataKind::Issues);
+        let read = |id: &str| evaluation.findings.iter().any(|f| f.rule == id && f.message != missing);
+        assert!(
+            ["newcomer-response", "waiting-newcomers", "newcomers-vs-regulars"].into_iter().all(read),
+            "{:#?}",
+            evaluation.findings
+        );
+        let waiting = evaluation.findings.iter().find(|f| f.rule == "waiting-newcomers").unwrap();
+        assert_eq!(waiting.status, Status::Fail, "ann waited 31 days: {waiting:?}");
+        let waiting = &evaluation.newcomers.expect("the report's figures").waiting;
+        assert_eq!(waiting.iter().map(|i| i.number).collect::<Vec<_>>(), [1]);
+    }
 }

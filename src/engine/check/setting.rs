@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::Kind;
 use crate::engine::finding::{Outcome, Status};
+use crate::engine::needs::DataNeeds;
 use crate::snapshot::DataKind;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,10 @@ impl Kind for RepoSettingCheck {
         let name = serde_json::to_value(self.setting).ok().and_then(|v| v.as_str().map(String::from));
         format!("the repository setting `{}`", name.unwrap_or_default())
     }
+
+    fn add_needs(&self, needs: &mut DataNeeds) {
+        needs.api.insert(DataKind::Settings);
+    }
 }
 
 pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
@@ -56,8 +61,8 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
         ),
         Setting::Topics => (
             s.topics.len() as u64 >= c.min,
-            format!("{} topics: {}", s.topics.len(), s.topics.join(", ")),
-            format!("{} topics, fewer than {}", s.topics.len(), c.min),
+            format!("{}: {}", count(s.topics.len() as u64, "topic"), s.topics.join(", ")),
+            format!("{}, fewer than {}", count(s.topics.len() as u64, "topic"), c.min),
         ),
         Setting::HasIssues => (s.has_issues, "issues are enabled".into(), "issues are disabled".into()),
         Setting::HasDiscussions => {
@@ -68,8 +73,13 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
         }
         Setting::Releases => match s.releases {
             None => return Outcome::new(Status::Skipped, "releases were not counted"),
-            Some(n) => (n >= c.min, format!("{n} published releases"), format!("{n} published releases")),
+            Some(n) => (n >= c.min, count(n, "published release"), count(n, "published release")),
         },
     };
     if ok { Outcome::new(Status::Pass, yes) } else { Outcome::new(Status::Fail, no) }
+}
+
+/// "1 topic", "3 topics".
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

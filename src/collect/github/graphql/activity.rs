@@ -151,7 +151,7 @@ pub async fn collect(
     let mut open_welcoming = Vec::new();
     let mut pulls_refused = None;
     while !(issues.done && pulls.done && welcoming.done) {
-        let mut vars = json!({ "owner": repo.owner, "name": repo.name, "welcomingLabels": welcoming_labels });
+        let mut vars = json!({ "owner": repo.owner(), "name": repo.name(), "welcomingLabels": welcoming_labels });
         vars["withIssueSide"] = json!(!(issues.done && welcoming.done));
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
@@ -219,7 +219,7 @@ pub async fn updated_since(
     let mut pulls = Listing::new(true);
     let mut nodes = Vec::new();
     while !(issues.done && pulls.done) {
-        let mut vars = json!({ "owner": repo.owner, "name": repo.name, "since": since });
+        let mut vars = json!({ "owner": repo.owner(), "name": repo.name(), "since": since });
         issues.variables("withIssues", "issuesAfter", &mut vars);
         pulls.variables("withPulls", "pullsAfter", &mut vars);
         let mut answer = query_shrinking("Updated", client, &query, vars).await?;
@@ -287,12 +287,14 @@ async fn follow_up(client: &Client, repo: &RepoRef, nodes: &mut BTreeMap<u64, It
             let query = with_fragments(&format!(
                 "query MoreResponses($owner: String!, $name: String!) {{\n  repository(owner: $owner, name: $name) {{\n{fields}  }}\n}}"
             ));
-            let mut answer =
-                match client.query("MoreResponses", &query, json!({ "owner": repo.owner, "name": repo.name })).await {
-                    Ok(answer) => answer,
-                    Err(QueryFailure::Unavailable) => return Ok(pending.len()),
-                    Err(QueryFailure::Api(e)) => return Err(e),
-                };
+            let mut answer = match client
+                .query("MoreResponses", &query, json!({ "owner": repo.owner(), "name": repo.name() }))
+                .await
+            {
+                Ok(answer) => answer,
+                Err(QueryFailure::Unavailable) => return Ok(pending.len()),
+                Err(QueryFailure::Api(e)) => return Err(e),
+            };
             if let Some(e) = answer.failed("MoreResponses", "repository") {
                 return Err(e);
             }

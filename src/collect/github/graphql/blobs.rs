@@ -74,11 +74,12 @@ pub async fn read(client: &Client, repo: &RepoRef, oids: &[String]) -> Result<BT
         let query = format!(
             "query Blobs($owner: String!, $name: String!) {{\n  repository(owner: $owner, name: $name) {{\n{objects}  }}\n}}"
         );
-        let mut answer = match client.query("Blobs", &query, json!({ "owner": repo.owner, "name": repo.name })).await {
-            Ok(answer) => answer,
-            Err(QueryFailure::Unavailable) => return Ok(found),
-            Err(QueryFailure::Api(e)) => return Err(e),
-        };
+        let mut answer =
+            match client.query("Blobs", &query, json!({ "owner": repo.owner(), "name": repo.name() })).await {
+                Ok(answer) => answer,
+                Err(QueryFailure::Unavailable) => return Ok(found),
+                Err(QueryFailure::Api(e)) => return Err(e),
+            };
         if answer.failed("Blobs", "repository").is_some() {
             // Whatever the token may not read, REST says it file by file.
             return Ok(found);

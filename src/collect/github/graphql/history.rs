@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn the_search_names_the_repository_the_author_and_the_window_start() {
-        let repo = RepoRef { owner: "acme".into(), name: "widgets".into() };
+        let repo = RepoRef::new("acme", "widgets");
         let start: DateTime<Utc> = "2026-08-25T10:30:00Z".parse().unwrap();
         assert_eq!(search(&repo, "ana", start), "repo:acme/widgets author:ana created:<2026-08-25T10:30:00Z");
     }

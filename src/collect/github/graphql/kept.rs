@@ -178,12 +178,12 @@ mod tests {
     fn saved_and_loaded_by_repository() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path(), Some("t"));
-        let repo = RepoRef { owner: "Acme".into(), name: "W".into() };
+        let repo = RepoRef::new("Acme", "W");
         let api = "https://api.github.com/graphql";
         record().save(&cache, api, &repo);
-        let same = RepoRef { owner: "acme".into(), name: "w".into() };
+        let same = RepoRef::new("acme", "w");
         assert_eq!(Record::load(&cache, api, &same), Some(record()));
         assert_eq!(Record::load(&cache, "https://ghe.example/api/graphql", &same), None);
-        assert_eq!(Record::load(&cache, api, &RepoRef { owner: "acme".into(), name: "x".into() }), None);
+        assert_eq!(Record::load(&cache, api, &RepoRef::new("acme", "x")), None);
     }
 }

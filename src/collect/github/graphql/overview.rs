@@ -117,7 +117,7 @@ struct LabelsOnly {
 
 /// Runs the overview query (and more label pages when there are over 100 labels).
 pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, QueryFailure> {
-    let variables = json!({ "owner": repo.owner, "name": repo.name });
+    let variables = json!({ "owner": repo.owner(), "name": repo.name() });
     let mut answer = client.query("Overview", QUERY, variables.clone()).await?;
     if let Some(e) = answer.failed("Overview", "repository") {
         return Err(e.into());
