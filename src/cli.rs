@@ -465,22 +465,20 @@ fn fix_cmd(args: FixArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>)
                     "--write writes into a checkout; for OWNER/REPO, the Action's `fix: pull-request` commits the files".into(),
                 ));
             }
-            let (snap, rules, fact_files) = runtime.block_on(async {
-                let (snap, rules) = github::collect(&repo, &opts, external, now).await?;
+            let (audited, fact_files) = runtime.block_on(async {
                 let client = github::Client::new(&opts)?;
-                let fact_files =
-                    fix::github::fact_files(&client, &repo, &snap.tree.paths, snap.sources.git_ref.as_deref())
-                        .await
-                        .map_err(|e| {
-                            e.into_error(
-                                &format!("the build files of {repo}"),
-                                github::Permission::Contents,
-                                opts.token.is_none(),
-                            )
-                        })?;
-                Ok::<_, Error>((snap, rules, fact_files))
+                client.say_if_anonymous();
+                let audited = fix::audit_github(&client, &opts, &repo, external, now).await?;
+                let (tree, git_ref) = (&audited.snap.tree.paths, audited.snap.sources.git_ref.as_deref());
+                let fact_files = fix::github::fact_files(&client, &repo, tree, git_ref).await.map_err(|e| {
+                    e.into_error(
+                        &format!("the build files of {repo}"),
+                        github::Permission::Contents,
+                        opts.token.is_none(),
+                    )
+                })?;
+                Ok::<_, Error>((audited, fact_files))
             })?;
-            let audited = fix::audit_snapshot(snap, &rules, now);
             let planned = fix::plan(&audited, &fix::remote_reader(&audited.snap, &fact_files), &[], &options)?;
             print(&fix_summary(&planned, &repo.to_string()))?;
             Ok(exit::SUCCESS)

@@ -114,7 +114,7 @@ impl Facts {
         }
         let package_field = |key: &str| package.as_ref().and_then(|p| p.get(key)).and_then(|v| v.as_str());
 
-        let repository = snap.repository.clone();
+        let repository = snap.repository.as_ref().map(ToString::to_string);
         let url = repository.as_ref().map(|r| format!("https://github.com/{r}"));
         let name = field(cargo_package, "name")
             .or_else(|| field(python_project, "name"))
@@ -371,7 +371,7 @@ mod tests {
     use super::*;
 
     fn facts(files: &[(&str, &str)], tags: &[&str]) -> Facts {
-        let mut snap = Snapshot::new(Some("acme/widgets".into()), chrono::Utc::now());
+        let mut snap = Snapshot::new(Some(crate::repo_ref::RepoRef::new("acme", "widgets")), chrono::Utc::now());
         snap.tree.paths = files.iter().map(|(p, _)| p.to_string()).collect();
         let files: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
         let read = move |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, t)| t.clone());

@@ -36,7 +36,7 @@ fn normalised(name: &str) -> String {
 /// The welcoming labels the repository lacks.
 pub async fn missing_labels(client: &Client, repo: &RepoRef) -> Result<Vec<NewLabel>, ApiError> {
     let mut have: Vec<String> = Vec::new();
-    let first = format!("/repos/{}/{}/labels?per_page=100", repo.owner, repo.name);
+    let first = format!("/repos/{repo}/labels?per_page=100");
     client
         .each_page(first, MAX_LABEL_PAGES, |page: Vec<LabelJson>| {
             have.extend(page.into_iter().map(|l| normalised(&l.name)));
@@ -49,7 +49,7 @@ pub async fn missing_labels(client: &Client, repo: &RepoRef) -> Result<Vec<NewLa
 /// Creates one label. GitHub's 422 (Validation Failed) for these fixed names and colours is its
 /// `already_exists`: a label created meanwhile is there, as wanted.
 pub async fn create_label(client: &Client, repo: &RepoRef, label: &NewLabel) -> Result<(), ApiError> {
-    let uri = format!("/repos/{}/{}/labels", repo.owner, repo.name);
+    let uri = format!("/repos/{repo}/labels");
     match client.post_json::<serde_json::Value>(&uri, label).await {
         Ok(_) | Err(ApiError { failure: Failure::Rejected { status: 422, .. }, .. }) => Ok(()),
         Err(e) => Err(e),
@@ -70,8 +70,7 @@ pub async fn fact_files(
     let mut read = std::collections::BTreeMap::new();
     for path in super::facts::FACT_FILES.iter().filter(|p| tree.iter().any(|t| t == *p)) {
         let at = git_ref.map(|r| format!("?ref={}", encode(r))).unwrap_or_default();
-        let body =
-            client.get_raw(&format!("/repos/{}/{}/contents/{path}{at}", repo.owner, repo.name), MAX_FACT_BYTES).await?;
+        let body = client.get_raw(&format!("/repos/{repo}/contents/{path}{at}"), MAX_FACT_BYTES).await?;
         if let (false, Ok(text)) = (body.capped, String::from_utf8(body.bytes)) {
             read.insert(path.to_string(), text);
         }
@@ -147,7 +146,7 @@ pub async fn open_or_update_pull_request(
     text: &PullRequestText,
 ) -> Result<crate::action::Written, ApiError> {
     use crate::action::Written;
-    let api = format!("/repos/{}/{}", repo.owner, repo.name);
+    let api = format!("/repos/{repo}");
     let head: BranchJson = client.get_json(&format!("{api}/branches/{}", encode(base))).await?;
     let entries: Vec<TreeEntry> =
         files.iter().map(|(path, content)| TreeEntry { path, mode: "100644", kind: "blob", content }).collect();
@@ -192,7 +191,7 @@ pub async fn open_or_update_pull_request(
     }
 
     let open: Vec<PullJson> = client
-        .get_json(&format!("{api}/pulls?state=open&head={}:{}&per_page=100", repo.owner, encode(FIX_BRANCH)))
+        .get_json(&format!("{api}/pulls?state=open&head={}:{}&per_page=100", repo.owner(), encode(FIX_BRANCH)))
         .await?;
     match open.into_iter().next() {
         Some(pull) if up_to_date && pull.body.as_deref() == Some(text.body.as_str()) => {

@@ -17,9 +17,12 @@ use minijinja::{AutoEscape, Environment};
 use serde_json::json;
 
 use crate::audit::{self, ExternalConfig};
+use crate::collect::github::{Client, FilesFrom, GithubOptions, OwnerFiles};
 use crate::collect::local::Ownership;
+use crate::engine::RuleSet;
 use crate::engine::finding::{Finding, Status};
 use crate::error::{Error, Result};
+use crate::repo_ref::RepoRef;
 use crate::snapshot::{FileBody, Snapshot};
 pub use facts::{Facts, Read};
 pub use table::{FIXABLE, Fixable};
@@ -30,15 +33,30 @@ pub struct Audited {
     pub findings: Vec<Finding>,
 }
 
-/// The one place `fix` runs an audit, as `cm-audit PATH` does: a checkout's folder.
+// The few places `fix` runs an audit, as `cm-audit PATH` and `cm-audit OWNER/REPO` do.
+
+/// A checkout's folder.
 pub fn audit_checkout(root: &Path, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<Audited> {
-    let (snap, rules) = audit::collect_local(root, Ownership::Checked, external, now)?;
-    let findings = audit::report(&snap, &rules, now).findings;
-    Ok(Audited { snap, findings })
+    let (snap, rules) = audit::checkout(root, Ownership::Checked, external, now)?;
+    Ok(audit_snapshot(snap, &rules, now))
 }
 
-/// The same for a snapshot collected otherwise (through the API).
-pub fn audit_snapshot(snap: Snapshot, rules: &crate::engine::RuleSet, now: DateTime<Utc>) -> Audited {
+/// A repository on GitHub, at its default branch.
+pub async fn audit_github(
+    client: &Client,
+    opts: &GithubOptions,
+    repo: &RepoRef,
+    external: Option<&ExternalConfig>,
+    now: DateTime<Utc>,
+) -> Result<Audited> {
+    let owner_files = OwnerFiles::default();
+    let (snap, rules) =
+        audit::github(client, &owner_files, opts, repo, FilesFrom::DefaultBranch, external, now).await?;
+    Ok(audit_snapshot(snap, &rules, now))
+}
+
+/// A snapshot collected already (the Action's).
+pub fn audit_snapshot(snap: Snapshot, rules: &RuleSet, now: DateTime<Utc>) -> Audited {
     let findings = audit::report(&snap, rules, now).findings;
     Audited { snap, findings }
 }
