@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Table;
 
-use crate::documents::locate::{self, DocumentKind, DocumentSpec};
+use crate::documents::kind::{DocumentKind, DocumentSpec};
+use crate::documents::locate;
 use crate::snapshot::{Snapshot, Tree};
 use check::Ctx;
 use finding::{Finding, Outcome, Status};

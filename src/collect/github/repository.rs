@@ -18,6 +18,7 @@ use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use super::window;
 use crate::audit::{self, ExternalConfig};
 use crate::collect::local::Ownership;
+use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
 use crate::documents::locate;
 use crate::engine::RuleSet;
@@ -342,7 +343,7 @@ async fn collect_inherited(
     snap: &mut Snapshot,
 ) -> Result<()> {
     let site = Site::new(&snap.tree, snap.repository.as_deref());
-    let missing: BTreeMap<String, locate::DocumentKind> = rules
+    let missing: BTreeMap<String, DocumentKind> = rules
         .documents
         .iter()
         .filter(|(_, kind)| kind.spec.org_fallback && locate::locate(kind, snap, &site).is_none())

@@ -1,7 +1,8 @@
 //! `links-to`: one document links to another, and the link lands on a file that exists.
 
 use super::Ctx;
-use crate::documents::locate::{self, Origin, Pointer};
+use crate::documents::locate::{self, Origin};
+use crate::documents::pointer::Pointer;
 use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::rule::LinksToCheck;

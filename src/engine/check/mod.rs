@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 
 use super::finding::{Outcome, Status};
 use super::rule::Check;
+use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
-use crate::documents::locate::{self, DocumentKind, Located};
+use crate::documents::locate::{self, Located};
 use crate::snapshot::{DataKind, Snapshot};
 
 /// What a check may look at.
