@@ -187,11 +187,8 @@ fn summary(report: &OrgReport) -> String {
 
 fn text(report: &OrgReport) -> String {
     // A top gap's title comes from that repository's config: one line, nothing a terminal acts on.
-    let rows: Vec<Vec<String>> = report
-        .repositories
-        .iter()
-        .map(|r| cells(r).iter().map(|c| crate::documents::text::flatten(c)).collect())
-        .collect();
+    let rows: Vec<Vec<String>> =
+        report.repositories.iter().map(|r| cells(r).iter().map(|c| crate::plain_text::flatten(c)).collect()).collect();
     let heads = headers();
     let widths: Vec<usize> = (0..heads.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([heads[i].len()]).max().unwrap_or(0))

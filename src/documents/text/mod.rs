@@ -74,22 +74,6 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Text from a repository, a config or a server as one line of plain text, wherever it is shown:
-/// line breaks and tabs become spaces, so that it cannot start a line of its own (which a
-/// workflow runner would read as a command); other control characters (a terminal's escape
-/// sequences, BEL, NUL) and the bidirectional overrides that make text read differently than it
-/// is stored are dropped.
-pub fn flatten(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
 impl Doc {
     pub fn parse(path: &str, text: &str) -> Doc {
         let format = format_of(path);
