@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::markdown::ParsedLink;
+
 static GITHUB_BLOB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^https?://github\.com/([^/]+/[^/]+)/(?:blob|tree)/[^/]+/([^#?]+)").unwrap());
 
@@ -35,8 +37,19 @@ static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
 static HREF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"href\s*=\s*["']([^"']+)["']"#).unwrap());
 static BARE_URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?:https?://|mailto:)[^\s)<>\]"'`]+"#).unwrap());
 
-/// Link targets written in a line: Markdown, reStructuredText, HTML and bare URLs.
-pub fn links_in(text: &str) -> Vec<String> {
+/// Link targets written in a line read without a parser: Markdown, reStructuredText, HTML and bare
+/// URLs.
+pub(super) fn links_in(text: &str) -> Vec<String> {
+    targets_in(text, None)
+}
+
+/// Link targets on a line of Markdown: those the parser read on it, then reStructuredText, HTML
+/// and bare URLs, where a URL the parser read whole (a `)` in it, an autolink) is taken whole.
+pub(super) fn links_in_markdown(text: &str, parsed: &[&ParsedLink]) -> Vec<String> {
+    targets_in(text, Some(parsed))
+}
+
+fn targets_in(text: &str, parsed: Option<&[&ParsedLink]>) -> Vec<String> {
     let mut targets: Vec<String> = Vec::new();
     let mut push = |t: &str| {
         let t = t.trim_end_matches(['.', ',', ';', ':']);
@@ -44,11 +57,16 @@ pub fn links_in(text: &str) -> Vec<String> {
             targets.push(t.to_string());
         }
     };
-    for c in MD_INLINE_LINK.captures_iter(text) {
-        push(&c[1]);
-    }
-    if let Some(c) = MD_REF_DEF.captures(text) {
-        push(&c[1]);
+    match parsed {
+        Some(parsed) => parsed.iter().filter(|l| !l.autolink).for_each(|l| push(&l.target)),
+        None => {
+            for c in MD_INLINE_LINK.captures_iter(text) {
+                push(&c[1]);
+            }
+            if let Some(c) = MD_REF_DEF.captures(text) {
+                push(&c[1]);
+            }
+        }
     }
     for c in RST_LINK.captures_iter(text.trim_start()) {
         if let Some(m) = (1..=5).filter_map(|g| c.get(g)).next() {
@@ -59,9 +77,16 @@ pub fn links_in(text: &str) -> Vec<String> {
         push(&c[1]);
     }
     for m in BARE_URL.find_iter(text) {
-        push(m.as_str());
+        let whole = parsed.unwrap_or_default().iter().map(|l| l.target.as_str()).find(|t| cut_short(t, m.as_str()));
+        push(whole.unwrap_or(m.as_str()));
     }
     targets
+}
+
+/// Whether `bare` is `url` cut where a bare URL stops (at a `)`, a space, a quote).
+fn cut_short(url: &str, bare: &str) -> bool {
+    let next = url.strip_prefix(bare).and_then(|rest| rest.chars().next());
+    next.is_some_and(|c| c.is_whitespace() || ")<>]\"'`".contains(c))
 }
 
 /// Whether a link target points outside the repository (a URL, not a path).

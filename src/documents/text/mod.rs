@@ -1,17 +1,21 @@
 //! Reading community documents as a person would: prose apart from code blocks and comments,
 //! headings with the sections under them, links, placeholders left from templates.
 //!
-//! Markdown, reStructuredText, AsciiDoc and plain text are told apart by extension; the analysis is
-//! line-based and deliberately forgiving, since real files mix styles.
+//! A document is a list of classified lines, whatever its format (told by extension): Markdown is
+//! parsed as CommonMark ([`markdown`]); reStructuredText, AsciiDoc and plain text are read line by
+//! line ([`lines`]), forgivingly, since real files mix styles. Links are in [`links`].
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+mod lines;
 mod links;
+mod markdown;
 
 use links::links_in;
 pub use links::{github_file_url, is_external, link_to_repo_path, resolve_relative};
+use markdown::ParsedLink;
 
 /// How a line of a document is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +41,18 @@ pub struct Line {
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub lines: Vec<Line>,
+    /// The links a Markdown parser read (`None` for other formats, whose links are read by line).
+    parsed_links: Option<Vec<ParsedLink>>,
 }
 
+/// How a document's text is read, by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
+    /// CommonMark, by the parser.
     Markdown,
+    /// Plain text, which often follows Markdown's conventions: read line by line, forgivingly
+    /// (`#` headings, underlines, fences).
+    PlainText,
     Rst,
     AsciiDoc,
     /// YAML, CFF and other data: no headings, no code blocks.
@@ -55,14 +66,11 @@ fn format_of(path: &str) -> Format {
         "rst" | "rest" => Format::Rst,
         "adoc" | "asciidoc" => Format::AsciiDoc,
         "yml" | "yaml" | "cff" | "json" | "toml" => Format::Data,
-        _ => Format::Markdown,
+        "md" | "markdown" | "mdown" | "mkd" | "mkdn" | "mdx" => Format::Markdown,
+        _ => Format::PlainText,
     }
 }
 
-static INLINE_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--.*?-->").unwrap());
-static ATX_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})(\s+|$)").unwrap());
-static ADOC_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(={1,6})\s+\S").unwrap());
-static SETEXT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(=+|-+)\s*$").unwrap());
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}][\p{L}\p{N}'’-]*").unwrap());
 static URLISH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<?(https?|mailto):[^\s)>\]]+>?").unwrap());
@@ -77,127 +85,9 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 impl Doc {
     pub fn parse(path: &str, text: &str) -> Doc {
         let format = format_of(path);
-        let raw: Vec<&str> = text.lines().collect();
-        let mut lines: Vec<Line> = Vec::with_capacity(raw.len());
-        let mut fence: Option<(char, usize)> = None;
-        let mut in_comment = false;
-        let mut rst_literal = false;
-        let mut rst_levels: Vec<char> = Vec::new();
-
-        for (i, &line) in raw.iter().enumerate() {
-            let trimmed = line.trim_start();
-            // Fenced code (Markdown) and literal blocks (reStructuredText).
-            if let Some((ch, len)) = fence {
-                let closes =
-                    trimmed.starts_with(&ch.to_string().repeat(len)) && trimmed.trim_end().chars().all(|c| c == ch);
-                if closes {
-                    fence = None;
-                }
-                lines.push(Line { text: line.to_string(), kind: LineKind::Code });
-                continue;
-            }
-            if format == Format::Rst && rst_literal {
-                if line.trim().is_empty() || line.starts_with(char::is_whitespace) {
-                    lines.push(Line { text: line.to_string(), kind: LineKind::Code });
-                    continue;
-                }
-                rst_literal = false;
-            }
-            if in_comment {
-                if let Some(end) = line.find("-->") {
-                    in_comment = false;
-                    let rest = &line[end + 3..];
-                    lines.push(classify_plain(rest));
-                } else {
-                    lines.push(Line { text: String::new(), kind: LineKind::Comment });
-                }
-                continue;
-            }
-            // reStructuredText has no fences: its `~~~~` lines are title adornments.
-            if matches!(format, Format::Markdown | Format::AsciiDoc) {
-                for fence_char in ['`', '~'] {
-                    let run = trimmed.chars().take_while(|&c| c == fence_char).count();
-                    if run >= 3 && (fence_char == '~' || !trimmed[run..].contains('`')) {
-                        fence = Some((fence_char, run));
-                    }
-                }
-                if fence.is_some() {
-                    lines.push(Line { text: line.to_string(), kind: LineKind::Code });
-                    continue;
-                }
-            }
-            let mut text = INLINE_COMMENT.replace_all(line, "").into_owned();
-            if let Some(start) = text.find("<!--") {
-                in_comment = true;
-                text.truncate(start);
-                let kind = if text.trim().is_empty() { LineKind::Comment } else { LineKind::Prose };
-                lines.push(Line { text, kind });
-                continue;
-            }
-            if format == Format::Rst {
-                let t = text.trim_end();
-                if t.ends_with("::")
-                    || t.trim_start().starts_with(".. code")
-                    || t.trim_start().starts_with(".. sourcecode")
-                {
-                    rst_literal = true;
-                }
-                if t.starts_with(".. ") && !t.contains("::") && !t.starts_with(".. _") {
-                    lines.push(Line { text, kind: LineKind::Comment });
-                    continue;
-                }
-            }
-            let mut kind = classify_plain(&text).kind;
-            if kind == LineKind::Prose {
-                match format {
-                    Format::Markdown => {
-                        if let Some(c) = ATX_HEADING.captures(&text) {
-                            kind = LineKind::Heading(c[1].len() as u8);
-                        }
-                    }
-                    Format::AsciiDoc => {
-                        if let Some(c) = ADOC_HEADING.captures(&text) {
-                            kind = LineKind::Heading(c[1].len() as u8);
-                        }
-                    }
-                    Format::Rst | Format::Data => {}
-                }
-            }
-            // An underline turns the line above into a heading.
-            let prev_is_prose = lines.last().is_some_and(|l| l.kind == LineKind::Prose);
-            if prev_is_prose && i > 0 {
-                let underline_level = match format {
-                    Format::Markdown if SETEXT.is_match(&text) => {
-                        Some(if text.trim_start().starts_with('=') { 1 } else { 2 })
-                    }
-                    Format::Rst if is_rst_adornment(&text) => {
-                        let ch = text.trim().chars().next().unwrap_or('=');
-                        let level = match rst_levels.iter().position(|&c| c == ch) {
-                            Some(p) => p + 1,
-                            None => {
-                                rst_levels.push(ch);
-                                rst_levels.len()
-                            }
-                        };
-                        Some(level.min(6) as u8)
-                    }
-                    _ => None,
-                };
-                if let Some(level) = underline_level {
-                    if let Some(last) = lines.last_mut() {
-                        last.kind = LineKind::Heading(level);
-                    }
-                    lines.push(Line { text, kind: LineKind::Underline });
-                    continue;
-                }
-            }
-            // An rst overline (the line above a title) is not prose.
-            if format == Format::Rst && is_rst_adornment(&text) {
-                kind = LineKind::Underline;
-            }
-            lines.push(Line { text, kind });
-        }
-        Doc { lines }
+        let markdown = (format == Format::Markdown).then(|| markdown::read(text));
+        let lines = lines::read(text, format, markdown.as_ref().map(|m| m.blocks.as_slice()));
+        Doc { lines, parsed_links: markdown.map(|m| m.links) }
     }
 
     /// Words of prose, not counting headings, code, comments, link targets or placeholders.
@@ -264,25 +154,17 @@ impl Doc {
             if matches!(line.kind, LineKind::Code | LineKind::Comment | LineKind::Blank) {
                 continue;
             }
-            for target in links_in(&line.text) {
-                out.push((i + 1, target));
-            }
+            let targets = match &self.parsed_links {
+                Some(parsed) => {
+                    let on_line: Vec<&ParsedLink> = parsed.iter().filter(|l| l.line == i).collect();
+                    links::links_in_markdown(&line.text, &on_line)
+                }
+                None => links_in(&line.text),
+            };
+            out.extend(targets.into_iter().map(|target| (i + 1, target)));
         }
         out
     }
-}
-
-/// A reStructuredText title adornment: three or more of one punctuation character.
-fn is_rst_adornment(line: &str) -> bool {
-    let t = line.trim_end();
-    let mut chars = t.chars();
-    let Some(first) = chars.next() else { return false };
-    "=-~^\"'*+#`:.".contains(first) && t.len() >= 3 && chars.all(|c| c == first)
-}
-
-fn classify_plain(text: &str) -> Line {
-    let kind = if text.trim().is_empty() { LineKind::Blank } else { LineKind::Prose };
-    Line { text: text.to_string(), kind }
 }
 
 /// Words in a line of prose, leaving out URLs, images and template placeholders.
@@ -319,6 +201,82 @@ fn placeholders_in(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kinds(doc: &Doc) -> Vec<LineKind> {
+        doc.lines.iter().map(|l| l.kind).collect()
+    }
+
+    #[test]
+    fn a_url_with_parentheses_is_read_whole() {
+        let doc = Doc::parse(
+            "README.md",
+            "See [Foo](https://en.wikipedia.org/wiki/Foo_(bar)) or <https://example.org/a_(b)>.\n\n[ref]: https://example.org/c_(d)\n",
+        );
+        let links: Vec<String> = doc.links().into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            links,
+            ["https://en.wikipedia.org/wiki/Foo_(bar)", "https://example.org/a_(b)", "https://example.org/c_(d)"]
+        );
+    }
+
+    #[test]
+    fn an_indented_code_block_is_code_not_prose() {
+        let doc = Doc::parse(
+            "README.md",
+            "Install:\n\n    pip install cm-audit\n    open https://example.org/x\n\nDone here.\n",
+        );
+        assert_eq!(kinds(&doc)[2..4], [LineKind::Code, LineKind::Code]);
+        assert_eq!(doc.prose_words(), 3);
+        assert!(doc.links().is_empty());
+    }
+
+    #[test]
+    fn a_fence_in_an_indented_code_block_does_not_swallow_the_page() {
+        let doc = Doc::parse(
+            "CONTRIBUTING.md",
+            "Open a fence like this:\n\n    ```python\n    print(1)\n\nThen read [the guide](docs/guide.md).\n",
+        );
+        assert_eq!(doc.lines[5].kind, LineKind::Prose);
+        assert_eq!(doc.links(), [(6, "docs/guide.md".to_string())]);
+    }
+
+    #[test]
+    fn a_fence_indented_inside_a_fence_does_not_close_it() {
+        let doc = Doc::parse("README.md", "```md\n        ```\nnot prose\n```\nAfter the example.\n");
+        assert_eq!(kinds(&doc), [LineKind::Code, LineKind::Code, LineKind::Code, LineKind::Code, LineKind::Prose]);
+    }
+
+    #[test]
+    fn a_fence_indented_under_a_list_item_is_code() {
+        let doc = Doc::parse("README.md", "1. Build it:\n\n    ```sh\n    make\n    ```\n\n2. Then read the guide.\n");
+        assert_eq!(kinds(&doc)[2..5], [LineKind::Code, LineKind::Code, LineKind::Code]);
+        assert_eq!(doc.lines[6].kind, LineKind::Prose);
+    }
+
+    #[test]
+    fn a_rule_under_a_list_is_not_a_heading() {
+        let doc = Doc::parse("README.md", "- item one\n- item two\n---\n\n## Next\n\nwords here.\n");
+        assert_eq!(doc.lines[1].kind, LineKind::Prose);
+        assert_eq!(doc.prose_words(), 6);
+    }
+
+    #[test]
+    fn a_fence_in_a_quote_is_code() {
+        let doc = Doc::parse("README.md", "> Note:\n> ```sh\n> fzf --print0 | xargs -0 -o vim\n> ```\n");
+        assert_eq!(kinds(&doc), [LineKind::Prose, LineKind::Code, LineKind::Code, LineKind::Code]);
+    }
+
+    #[test]
+    fn a_fence_opened_on_a_list_item_line_is_code_and_its_close_opens_nothing() {
+        let doc = Doc::parse("CHANGELOG.md", "- Popup:\n  - ```sh\n    fzf-tmux -p\n    ```\n- Bug fixes\n");
+        assert_eq!(kinds(&doc), [LineKind::Prose, LineKind::Code, LineKind::Code, LineKind::Code, LineKind::Prose]);
+    }
+
+    #[test]
+    fn a_link_written_in_inline_code_is_described_not_linked() {
+        let doc = Doc::parse("docs/notes.md", "Link it as `[link](/dir2/bar.md)`, or [the guide](guide.md).\n");
+        assert_eq!(doc.links(), [(1, "guide.md".to_string())]);
+    }
 
     #[test]
     fn placeholders_in_emphasis_count_and_described_in_code_do_not() {
