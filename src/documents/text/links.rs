@@ -45,11 +45,11 @@ pub(super) fn links_in(text: &str) -> Vec<String> {
 
 /// Link targets on a line of Markdown: those the parser read on it, then reStructuredText, HTML
 /// and bare URLs, where a URL the parser read whole (a `)` in it, an autolink) is taken whole.
-pub(super) fn links_in_markdown(text: &str, parsed: &[&ParsedLink]) -> Vec<String> {
+pub(super) fn links_in_markdown(text: &str, parsed: &[ParsedLink]) -> Vec<String> {
     targets_in(text, Some(parsed))
 }
 
-fn targets_in(text: &str, parsed: Option<&[&ParsedLink]>) -> Vec<String> {
+fn targets_in(text: &str, parsed: Option<&[ParsedLink]>) -> Vec<String> {
     let mut targets: Vec<String> = Vec::new();
     let mut push = |t: &str| {
         let t = t.trim_end_matches(['.', ',', ';', ':']);

@@ -25,7 +25,7 @@ pub(super) struct ParsedLink {
     pub autolink: bool,
 }
 
-/// A Markdown page's structure: per line, the block the parser puts it in; and its links.
+/// A Markdown page's structure: per line, the block the parser puts it in; and its links, by line.
 pub(super) struct Markdown {
     pub blocks: Vec<Option<Block>>,
     pub links: Vec<ParsedLink>,
@@ -75,7 +75,7 @@ pub(super) fn read(text: &str) -> Markdown {
             _ => {}
         }
     }
-    links.sort_by_key(|(end, _)| *end);
+    links.sort_by_key(|(end, link)| (link.line, *end));
     Markdown { blocks, links: links.into_iter().map(|(_, link)| link).collect() }
 }
 

@@ -156,8 +156,8 @@ impl Doc {
             }
             let targets = match &self.parsed_links {
                 Some(parsed) => {
-                    let on_line: Vec<&ParsedLink> = parsed.iter().filter(|l| l.line == i).collect();
-                    links::links_in_markdown(&line.text, &on_line)
+                    let on_line = parsed.partition_point(|l| l.line < i)..parsed.partition_point(|l| l.line <= i);
+                    links::links_in_markdown(&line.text, &parsed[on_line])
                 }
                 None => links_in(&line.text),
             };
