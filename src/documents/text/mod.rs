@@ -2,8 +2,8 @@
 //! headings with the sections under them, links, placeholders left from templates.
 //!
 //! A document is a list of classified lines, whatever its format (told by extension): Markdown is
-//! parsed as CommonMark ([`markdown`]); reStructuredText, AsciiDoc and plain text are read line by
-//! line ([`lines`]), forgivingly, since real files mix styles. Links are in [`links`].
+//! parsed as CommonMark (`markdown.rs`); reStructuredText, AsciiDoc and plain text are read line by
+//! line (`lines.rs`), forgivingly, since real files mix styles. Links are in `links.rs`.
 
 use std::sync::LazyLock;
 
