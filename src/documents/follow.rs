@@ -37,7 +37,8 @@ pub(super) const MAX_HOPS: usize = 2;
 
 /// Reads, with a document, its other files of the same kind (GitHub shows one; a fact in another
 /// still counts) and the pages its pages lead to in the tree, two hops at most; notes the pages it
-/// sends readers to outside the tree.
+/// sends readers to outside the tree. `document` is the path GitHub shows, `own` the pages read as
+/// the document, `others` its other files.
 pub(super) fn follow<'s>(
     kind: &DocumentKind,
     source: &Source<'_, 's>,
