@@ -14,6 +14,7 @@ pub mod explain;
 pub mod logging;
 pub mod newcomers;
 pub mod org;
+pub mod plain_text;
 pub mod repo_ref;
 pub mod report;
 pub mod snapshot;
