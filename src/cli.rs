@@ -256,7 +256,7 @@ pub fn main() -> u8 {
         Ok(code) => code,
         Err(e) => {
             // Errors quote config, repository and server text: one line, whatever it holds.
-            eprintln!("error: {}", crate::documents::text::flatten(&e.to_string()));
+            eprintln!("error: {}", crate::plain_text::flatten(&e.to_string()));
             e.exit_code()
         }
     }

@@ -93,7 +93,7 @@ fn looks_for(rules: &RuleSet, rule: &Rule) -> String {
     text
 }
 
-fn describe_places(kind: &crate::documents::locate::DocumentKind) -> String {
+fn describe_places(kind: &crate::documents::kind::DocumentKind) -> String {
     let s = &kind.spec;
     let mut parts = Vec::new();
     if !s.stems.is_empty() {

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod logging;
 pub mod newcomers;
 pub mod org;
+pub mod plain_text;
 pub mod repo_ref;
 pub mod report;
 pub mod snapshot;

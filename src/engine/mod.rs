@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::Table;
 
-use crate::documents::locate::{DocumentKind, DocumentSpec};
+use crate::documents::kind::{DocumentKind, DocumentSpec};
 use crate::snapshot::Snapshot;
 use check::Ctx;
 use evaluation::{Evaluation, RuleDescription};

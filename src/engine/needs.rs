@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::check::{LabelsCheck, label_matches};
 use super::rule::Rule;
-use crate::documents::locate::{self, DocumentKind};
+use crate::documents::kind::DocumentKind;
+use crate::documents::locate;
 use crate::snapshot::{DataKind, Tree};
 
 /// What collection must gather for a rule set.

@@ -7,7 +7,7 @@
 //! request from a fork that text is written by a stranger, so none of it may turn into markup,
 //! a mention that notifies people, or a link.
 
-use crate::documents::text::flatten;
+use crate::plain_text::flatten;
 
 /// GitHub's limit on the body of an issue or pull request comment, in characters. Reports are
 /// measured in bytes, which are never fewer, so a report within it fits whatever GitHub counts.

@@ -217,7 +217,7 @@ fn text(report: &OrgReport) -> String {
     let table = Table::of(report);
     // A top gap's title comes from that repository's config: one line, nothing a terminal acts on.
     let rows: Vec<Vec<String>> =
-        table.rows.iter().map(|r| r.iter().map(|c| crate::documents::text::flatten(c)).collect()).collect();
+        table.rows.iter().map(|r| r.iter().map(|c| crate::plain_text::flatten(c)).collect()).collect();
     let heads = table.headers;
     let widths: Vec<usize> = (0..heads.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([heads[i].len()]).max().unwrap_or(0))

@@ -8,9 +8,9 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use super::compare::Comparison;
-use crate::documents::text::flatten;
 use crate::engine::finding::{Evidence, Finding, Status};
 use crate::newcomers::{NewcomerSummary, human};
+use crate::plain_text::flatten;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();

@@ -20,6 +20,7 @@ use super::rest::{self, IssueJson, LabelJson, RepoJson};
 use super::window;
 use crate::collect::local::{CheckoutFiles, Ownership};
 use crate::collect::{self, Source, Started};
+use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
 use crate::documents::locate;
 use crate::engine::needs::DataNeeds;
@@ -353,7 +354,7 @@ async fn collect_inherited(
     snap: &mut Snapshot,
 ) -> Result<()> {
     let site = Site::new(&snap.tree, snap.repository.as_deref());
-    let missing: BTreeMap<String, locate::DocumentKind> = needs
+    let missing: BTreeMap<String, DocumentKind> = needs
         .documents
         .iter()
         .filter(|(_, kind)| kind.spec.org_fallback && locate::locate(kind, snap, &site).is_none())

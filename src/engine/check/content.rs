@@ -3,7 +3,8 @@
 
 use super::Ctx;
 use super::Kind;
-use crate::documents::locate::{self, Pointer, Unread};
+use crate::documents::follow::{self, Unread};
+use crate::documents::pointer::Pointer;
 use crate::documents::text::{self, Doc, LineKind};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::pattern::Phrase;
@@ -215,7 +216,7 @@ fn deferral(ctx: &Ctx<'_>, doc_id: &str, doc: &Doc) -> Option<String> {
     // A page of the project's site built from the tree is read with the document, not deferred to.
     let site = &ctx.site;
     let links = doc.links().into_iter().take_while(|(line, _)| *line <= DEFERRAL_LINES);
-    links.filter(|(line, _)| !locate::is_attribution(doc, *line)).map(|(_, url)| url).find(|url| {
+    links.filter(|(line, _)| !follow::is_attribution(doc, *line)).map(|(_, url)| url).find(|url| {
         let lower = url.to_ascii_lowercase();
         text::is_external(url)
             && kind.link_is_named_for(url)

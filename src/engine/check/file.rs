@@ -3,7 +3,8 @@
 use super::Ctx;
 use super::Kind;
 use crate::documents::leads::Lead;
-use crate::documents::locate::{Origin, Pointer};
+use crate::documents::locate::Origin;
+use crate::documents::pointer::Pointer;
 use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::snapshot::FileBody;

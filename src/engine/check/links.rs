@@ -2,7 +2,8 @@
 
 use super::Ctx;
 use super::Kind;
-use crate::documents::locate::{self, Origin, Pointer};
+use crate::documents::locate::{self, Origin};
+use crate::documents::pointer::Pointer;
 use crate::documents::text::{self, Doc};
 use crate::engine::finding::{Evidence, Outcome, Status};
 use serde::Deserialize;

@@ -17,8 +17,9 @@ use serde::{Deserialize, Deserializer};
 
 use super::finding::{Outcome, Status};
 use super::needs::DataNeeds;
+use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
-use crate::documents::locate::{self, DocumentKind, Located};
+use crate::documents::locate::{self, Located};
 use crate::newcomers::Assessment;
 use crate::snapshot::{DataKind, Snapshot};
 
