@@ -1,7 +1,18 @@
 //! cm-audit: audit a repository's community health.
 //!
-//! Data flows one way: [`collect`] fills a [`snapshot::Snapshot`], the [`engine`] evaluates the
-//! rules on it with no I/O, and [`report`] renders the findings.
+//! Data flows one way, assembled in [`audit`]:
+//!
+//! 1. [`collect`] lists the tree of a source (a checkout, or GitHub) and reads its config file;
+//! 2. the [`engine`] loads the rules with that config and says what they need
+//!    ([`engine::needs::DataNeeds`]: documents to read and follow, labels, API data);
+//! 3. [`collect`] gathers that, and nothing else, into a [`snapshot::Snapshot`] (it never sees a
+//!    rule; [`documents`] tells it which files a kind of document may be and where they lead);
+//! 4. the [`engine`] evaluates every rule on the snapshot with no I/O, measuring the figures
+//!    (newcomers) once ([`engine::evaluation::Evaluation`]);
+//! 5. [`report`] builds a [`report::Report`] from the evaluation, carrying the rules' metadata its
+//!    renderers need, and renders it (text, JSON, markdown, HTML, SARIF).
+//!
+//! `--from` skips steps 1 to 3 with a saved snapshot; [`action`] and [`org`] run the same steps.
 
 pub mod action;
 pub mod audit;

@@ -55,12 +55,19 @@ impl<'s> Located<'s> {
             .sum()
     }
 
+    /// "CODE_OF_CONDUCT.md (inherited from acme/.github)", ".github/ISSUE_TEMPLATE/ (a folder of
+    /// 2 pages)".
     pub fn describe_path(&self) -> String {
-        let base = match &self.origin {
-            Origin::Tree => self.path.clone(),
-            Origin::Inherited(from) => format!("{} (inherited from {from})", self.path),
-        };
-        if self.is_folder { format!("{base}/ (a folder of {} pages)", self.pages.len()) } else { base }
+        let mut notes = Vec::new();
+        if self.is_folder {
+            let pages = self.pages.len();
+            notes.push(format!("a folder of {pages} page{}", if pages == 1 { "" } else { "s" }));
+        }
+        if let Origin::Inherited(from) = &self.origin {
+            notes.push(format!("inherited from {from}"));
+        }
+        let path = if self.is_folder { format!("{}/", self.path) } else { self.path.clone() };
+        if notes.is_empty() { path } else { format!("{path} ({})", notes.join(", ")) }
     }
 }
 
