@@ -20,6 +20,7 @@ use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{Client, FilesFrom, GithubOptions, OwnerFiles};
 use crate::collect::local::Ownership;
 use crate::engine::RuleSet;
+use crate::engine::check::MAY_BE_INHERITED;
 use crate::engine::finding::{Finding, Status};
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
@@ -87,6 +88,9 @@ pub struct Gap {
     pub rule: String,
     pub title: String,
     pub remedy: String,
+    /// The audit could not tell the document is missing: GitHub may take the owner's `.github`
+    /// file, which a checkout cannot see, and a file written here would replace it.
+    pub may_be_inherited: bool,
 }
 
 /// The user's choices: the rules to fix (all when empty) and a folder of templates of their own.
@@ -130,7 +134,12 @@ pub fn plan(audited: &Audited, read: Read<'_>, tags: &[String], options: &Option
             .iter()
             .filter_map(|id| finding(id))
             .filter(|f| wants_fixing(f) && (options.only.is_empty() || options.only.contains(&f.rule)))
-            .map(|f| Gap { rule: f.rule.clone(), title: f.title.clone(), remedy: f.remedy.clone() })
+            .map(|f| Gap {
+                rule: f.rule.clone(),
+                title: f.title.clone(),
+                remedy: f.remedy.clone(),
+                may_be_inherited: f.status == Status::Skipped && f.message.contains(MAY_BE_INHERITED),
+            })
             .collect();
         if gaps.is_empty() {
             continue;
@@ -266,6 +275,10 @@ fn one_line(e: &minijinja::Error) -> String {
     crate::engine::one_line(&format!("{e:#}"))
 }
 
+/// Said of a file the owner's `.github` repository may already provide.
+const INHERITED_NOTE: &str = "note: GitHub may take this file from the owner's .github repository, which a checkout \
+     cannot see; a file here would replace it (`cm-audit fix OWNER/REPO` looks)";
+
 /// The dry run: each file as a unified diff, with the rules it fixes; then what was left alone.
 pub fn describe(planned: &[Planned]) -> String {
     let mut out = String::new();
@@ -274,6 +287,9 @@ pub fn describe(planned: &[Planned]) -> String {
         match &p.action {
             Action::Create { text } => {
                 out.push_str(&format!("# {} fixes {}\n", p.path, rules(p)));
+                if p.gaps.iter().any(|g| g.may_be_inherited) {
+                    out.push_str(&format!("# {INHERITED_NOTE}\n"));
+                }
                 out.push_str(&unified_diff(p.path, None, text));
             }
             Action::Suggest { at, current, text, why } => {

@@ -144,6 +144,9 @@ fn yes() -> bool {
     true
 }
 
+/// Why a document missing from a checkout is not yet missing (`Ctx::may_be_inherited`).
+pub const MAY_BE_INHERITED: &str = "GitHub would also look in the owner's .github repository, which was not seen";
+
 /// What a check may look at.
 pub struct Ctx<'s> {
     pub snap: &'s Snapshot,
@@ -195,8 +198,7 @@ impl<'s> Ctx<'s> {
             let prefix = format!("{}/", folder.to_ascii_lowercase());
             self.snap.tree.paths.iter().any(|p| p.to_ascii_lowercase().starts_with(&prefix))
         });
-        (spec.org_fallback && !blocked)
-            .then(|| "GitHub would also look in the owner's .github repository, which was not seen".to_string())
+        (spec.org_fallback && !blocked).then(|| MAY_BE_INHERITED.to_string())
     }
 }
 
