@@ -251,7 +251,7 @@ impl Checkout {
 }
 
 /// Why a checkout has no settings, labels, issues nor the owner's `.github` files: GitHub has them.
-const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
+pub const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
 
 /// A checkout as a source of files for the collection driver.
 pub struct CheckoutFiles {

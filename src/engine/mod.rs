@@ -33,6 +33,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("rules/engagement.toml", include_str!("../../rules/engagement.toml")),
 ];
 
+/// How a rule whose `applies_if` did not pass says so, before the reason.
+pub const NOT_APPLICABLE: &str = "not applicable";
+
 /// Where a config file is looked for in the audited tree, in order.
 pub const CONFIG_PATHS: &[&str] = &[".github/cm-audit.toml", "cm-audit.toml"];
 
@@ -219,7 +222,7 @@ impl RuleSet {
             } else {
                 match rule.applies_if.as_ref().map(|c| check::evaluate(c, ctx)) {
                     Some(a) if a.status != Status::Pass => {
-                        Outcome::new(Status::Skipped, format!("not applicable: {}", a.message))
+                        Outcome::new(Status::Skipped, format!("{NOT_APPLICABLE}: {}", a.message))
                     }
                     _ => check::evaluate(&rule.check, ctx),
                 }

@@ -18,7 +18,8 @@ use serde_json::json;
 
 use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{Client, FilesFrom, GithubOptions, OwnerFiles};
-use crate::collect::local::Ownership;
+use crate::collect::local::{NEEDS_API, Ownership};
+use crate::engine::NOT_APPLICABLE;
 use crate::engine::RuleSet;
 use crate::engine::check::MAY_BE_INHERITED;
 use crate::engine::finding::{Finding, Status};
@@ -105,7 +106,7 @@ pub struct Options {
 fn wants_fixing(f: &Finding) -> bool {
     match f.status {
         Status::Fail | Status::Warn => true,
-        Status::Skipped => !f.message.starts_with("not applicable") && !f.message.starts_with("needs the GitHub API"),
+        Status::Skipped => !f.message.starts_with(NOT_APPLICABLE) && !f.message.starts_with(NEEDS_API),
         Status::Pass | Status::Ignored => false,
     }
 }
