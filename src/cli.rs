@@ -202,6 +202,20 @@ enum Command {
         #[command(flatten)]
         network: Network,
     },
+    /// Render a report saved with `--format json` again: as text, markdown or HTML, with a template or
+    /// a comparison, without auditing again.
+    Render {
+        /// The saved report.
+        report: PathBuf,
+        #[arg(short, long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Render markdown or HTML with this minijinja template instead of the built-in one.
+        #[arg(long, value_name = "FILE")]
+        template: Option<PathBuf>,
+        /// Show what changed since this older `--format json` report (text, markdown and HTML).
+        #[arg(long, value_name = "FILE")]
+        compare: Option<PathBuf>,
+    },
     /// Write the missing community files from templates filled from the tree; a dry run unless --write (docs/fix.md).
     Fix(FixArgs),
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
@@ -286,6 +300,18 @@ fn run(cli: Cli) -> Result<u8> {
             let (snap, _) = collect(target.as_deref(), no_root, &network, external.as_ref(), now)?;
             let json = serde_json::to_string_pretty(&snap).map_err(|e| Error::Runtime(e.to_string()))?;
             print(&format!("{json}\n"))?;
+            Ok(exit::SUCCESS)
+        }
+        Some(Command::Render { report, format, template, compare }) => {
+            if format == Format::Sarif {
+                return Err(Error::Usage(
+                    "a saved report keeps no rule descriptions, which SARIF needs: audit again with --format sarif"
+                        .into(),
+                ));
+            }
+            let options = RenderOptions::read(format, template.as_deref(), compare.as_deref())?;
+            let saved = report::compare::read_saved(&report, "the report to render")?;
+            print(&report::render(&saved, &options)?)?;
             Ok(exit::SUCCESS)
         }
         Some(Command::Fix(args)) => fix_cmd(args, external.as_ref(), now),

@@ -121,14 +121,19 @@ impl Comparison {
 
 /// Reads a report saved with `--format json`, to compare with.
 pub fn read_base(path: &Path) -> Result<Report> {
+    read_saved(path, "the report to compare with")
+}
+
+/// Reads a report saved with `--format json`; `what` names it in errors.
+pub fn read_saved(path: &Path, what: &str) -> Result<Report> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Runtime(format!("cannot read the report to compare with, {}: {e}", path.display())))?;
+        .map_err(|e| Error::Runtime(format!("cannot read {what}, {}: {e}", path.display())))?;
     let version = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("schema_version").and_then(serde_json::Value::as_u64));
     if version.is_some_and(|v| v != u64::from(REPORT_SCHEMA_VERSION)) {
         return Err(Error::Usage(format!(
-            "{} is a report of schema version {}, this cm-audit compares with version {REPORT_SCHEMA_VERSION}",
+            "{} is a report of schema version {}, this cm-audit reads version {REPORT_SCHEMA_VERSION}",
             path.display(),
             version.unwrap_or_default()
         )));

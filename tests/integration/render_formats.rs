@@ -1,5 +1,8 @@
 //! The binary renders fixture checkouts as markdown, HTML and SARIF, compares with a saved JSON
-//! report, and takes a user's template. Rendered output is pinned with reviewed snapshots.
+//! report, and takes a user's template. Rendered output is pinned with reviewed snapshots of the
+//! fixtures' reports saved in tests/data/reports/ (`cm-audit render`), so that a new rule, which
+//! changes a fresh audit, does not change how a report renders; one test holds a saved report's
+//! rendering to the audit's own.
 
 use crate::common;
 
@@ -10,6 +13,12 @@ fn render(target: &str, extra: &[&str]) -> String {
     let out = cm_audit().arg(target).args(extra).output().unwrap();
     assert!(out.status.success(), "cm-audit {target} {extra:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// A fixture's report as saved in tests/data/reports/, rendered again.
+fn render_saved(fixture: &str, extra: &[&str]) -> String {
+    let saved = common::saved_report(fixture);
+    render("render", &[&[saved.to_str().unwrap()], extra].concat())
 }
 
 fn rule_ids() -> Vec<String> {
@@ -25,7 +34,7 @@ fn rule_ids() -> Vec<String> {
 #[test]
 fn markdown_opens_with_the_marker_and_what_to_fix_first() {
     for fixture in ["bare", "well-kept", "tricky"] {
-        let md = render(fixture, &["--format", "markdown"]);
+        let md = render_saved(fixture, &["--format", "markdown"]);
         insta::assert_snapshot!(format!("markdown_{fixture}"), md);
         let mut lines = md.lines();
         assert_eq!(lines.next(), Some(cm_audit::report::markdown::REPORT_MARKER));
@@ -40,7 +49,7 @@ fn markdown_opens_with_the_marker_and_what_to_fix_first() {
 
 #[test]
 fn html_is_one_self_contained_accessible_page() {
-    let html = render("bare", &["--format", "html"]);
+    let html = render_saved("bare", &["--format", "html"]);
     insta::assert_snapshot!("html_bare", html);
     assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"));
     for outside in ["<script", "<link", "src=", "@import", "url("] {
@@ -108,10 +117,8 @@ fn sarif_fingerprints_stay_the_same_across_runs_and_messages() {
 
 #[test]
 fn compare_shows_rules_fixed_and_broken_and_each_score_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.json");
-    std::fs::write(&base, render("bare", &["--format", "json"])).unwrap();
-    let md = render("well-kept", &["--format", "markdown", "--compare", base.to_str().unwrap()]);
+    let base = common::saved_report("bare");
+    let md = render_saved("well-kept", &["--format", "markdown", "--compare", base.to_str().unwrap()]);
     let after_heading = md.split("### Changes since").nth(1).unwrap();
     let changes = after_heading.split("\n<details>").next().unwrap().split("\n### ").next().unwrap();
     insta::assert_snapshot!("markdown_compare_bare_to_well_kept", changes);
@@ -119,8 +126,8 @@ fn compare_shows_rules_fixed_and_broken_and_each_score_change() {
     assert!(changes.contains("| **Overall** | 26 | 100 | +74 |"));
     assert!(changes.contains("`license`: fail → pass"));
     // And the other way round, what passed is broken.
-    std::fs::write(&base, render("well-kept", &["--format", "json"])).unwrap();
-    let md = render("bare", &["--format", "html", "--compare", base.to_str().unwrap()]);
+    let base = common::saved_report("well-kept");
+    let md = render_saved("bare", &["--format", "html", "--compare", base.to_str().unwrap()]);
     assert!(md.contains("<h3>Broken (10)</h3>"), "{md}");
     assert!(md.contains("<td class=\"num\">−74</td>"));
 }
@@ -152,7 +159,7 @@ fn a_users_template_can_extend_the_built_in_one_and_is_escaped_too() {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("mine.md.j2");
     std::fs::write(&template, "{% extends \"report.md\" %}{% block passes %}Passing: {{ passes.total }}, first {{ passes.items[0].title }} <b>{{ \"<b>\" }}</b>\n{% endblock %}").unwrap();
-    let md = render("well-kept", &["--format", "markdown", "--template", template.to_str().unwrap()]);
+    let md = render_saved("well-kept", &["--format", "markdown", "--template", template.to_str().unwrap()]);
     assert!(md.starts_with(cm_audit::report::markdown::REPORT_MARKER));
     assert!(md.contains("Passing: 31, first A README that says what the project is <b>&lt;b&gt;</b>\n"), "{md}");
     assert!(!md.contains("<details>\n<summary>✅"));
@@ -181,4 +188,26 @@ fn template_and_compare_are_refused_for_formats_that_do_not_use_them_naming_the_
     let out = cm_audit().args(["bare", "--format", "markdown", "--compare", "bare/README.md"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a cm-audit JSON report"));
+}
+
+/// The saved reports stand for fresh audits: rendering one again gives what the audit printed, in
+/// every format that can be rendered again. (A rule changing a fixture's judgement changes a fresh
+/// audit, not the saved reports; this holds the renderer, not the rules.)
+#[test]
+fn a_saved_report_renders_as_the_audit_did() {
+    let dir = tempfile::tempdir().unwrap();
+    for fixture in ["bare", "tricky", "well-kept", "deep"] {
+        let saved = dir.path().join(format!("{fixture}.json"));
+        std::fs::write(&saved, render(fixture, &["--format", "json"])).unwrap();
+        for format in ["text", "markdown", "html", "json"] {
+            let again = render("render", &[saved.to_str().unwrap(), "--format", format]);
+            assert_eq!(again, render(fixture, &["--format", format]), "{fixture} as {format}");
+        }
+    }
+    let out = cm_audit()
+        .args(["render", common::saved_report("bare").to_str().unwrap(), "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("audit again with --format sarif"));
 }

@@ -13,12 +13,12 @@ fn stdout(args: &[&str]) -> String {
 
 #[test]
 fn terminal_report_of_a_well_kept_project() {
-    insta::assert_snapshot!(stdout(&["well-kept"]));
+    insta::assert_snapshot!(stdout(&["render", common::saved_report("well-kept").to_str().unwrap()]));
 }
 
 #[test]
 fn terminal_report_of_a_tricky_project() {
-    insta::assert_snapshot!(stdout(&["tricky"]));
+    insta::assert_snapshot!(stdout(&["render", common::saved_report("tricky").to_str().unwrap()]));
 }
 
 #[test]

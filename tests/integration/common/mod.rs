@@ -8,6 +8,12 @@ use serde_json::Value;
 /// The audit time used by every test, so reports are reproducible.
 pub const NOW: &str = "2026-11-01T00:00:00Z";
 
+/// A fixture's JSON report as saved in tests/data/reports/ (at [`NOW`]), for rendering tests that
+/// should not change when a rule does.
+pub fn saved_report(fixture: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reports").join(format!("{fixture}.json"))
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
