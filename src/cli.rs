@@ -35,13 +35,9 @@ pub struct Cli {
     audit: AuditArgs,
 }
 
+/// How a report is rendered: by an audit, or again from a saved one.
 #[derive(Debug, clap::Args)]
-struct AuditArgs {
-    /// A checkout's folder (default `.`), or OWNER/REPO, or https://github.com/OWNER/REPO.
-    target: Option<String>,
-    /// Audit a snapshot saved by `cm-audit snapshot` instead of collecting.
-    #[arg(long, value_name = "FILE", conflicts_with = "target")]
-    from: Option<PathBuf>,
+struct RenderArgs {
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Render markdown or HTML with this minijinja template instead of the built-in one.
@@ -50,6 +46,25 @@ struct AuditArgs {
     /// Show what changed since a previous `--format json` report (markdown and HTML).
     #[arg(long, value_name = "FILE")]
     compare: Option<PathBuf>,
+}
+
+impl RenderArgs {
+    /// The options, with the template and the report to compare with read (before any collection:
+    /// a wrong path should not cost the API budget).
+    fn options(&self) -> Result<RenderOptions> {
+        RenderOptions::read(self.format, self.template.as_deref(), self.compare.as_deref())
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// A checkout's folder (default `.`), or OWNER/REPO, or https://github.com/OWNER/REPO.
+    target: Option<String>,
+    /// Audit a snapshot saved by `cm-audit snapshot` instead of collecting.
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    from: Option<PathBuf>,
+    #[command(flatten)]
+    render: RenderArgs,
     /// Exit with status 1 when the overall score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
@@ -207,14 +222,8 @@ enum Command {
     Render {
         /// The saved report.
         report: PathBuf,
-        #[arg(short, long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Render markdown or HTML with this minijinja template instead of the built-in one.
-        #[arg(long, value_name = "FILE")]
-        template: Option<PathBuf>,
-        /// Show what changed since this older `--format json` report (text, markdown and HTML).
-        #[arg(long, value_name = "FILE")]
-        compare: Option<PathBuf>,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// Write the missing community files from templates filled from the tree; a dry run unless --write (docs/fix.md).
     Fix(FixArgs),
@@ -302,14 +311,14 @@ fn run(cli: Cli) -> Result<u8> {
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Render { report, format, template, compare }) => {
-            if format == Format::Sarif {
+        Some(Command::Render { report, render }) => {
+            if render.format == Format::Sarif {
                 return Err(Error::Usage(
                     "a saved report keeps no rule descriptions, which SARIF needs: audit again with --format sarif"
                         .into(),
                 ));
             }
-            let options = RenderOptions::read(format, template.as_deref(), compare.as_deref())?;
+            let options = render.options()?;
             let saved = report::compare::read_saved(&report, "the report to render")?;
             print(&report::render(&saved, &options)?)?;
             Ok(exit::SUCCESS)
@@ -412,7 +421,7 @@ fn collect_folder(
 
 /// `--org` or `--user`: one row per repository; the exit status is the first failure's, if any.
 fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
-    if args.template.is_some() || args.compare.is_some() || args.fail_under.is_some() {
+    if args.render.template.is_some() || args.render.compare.is_some() || args.fail_under.is_some() {
         return Err(Error::Usage(
             "--template, --compare and --fail-under work on one repository, not with --org or --user".into(),
         ));
@@ -423,7 +432,7 @@ fn org_cmd(args: &AuditArgs, opts: OrgOptions, external: Option<&ExternalConfig>
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
     let report = runtime.block_on(org::audit(&opts, &args.network.github_options(), external, now))?;
-    print(&report::org::render(&report, args.format)?)?;
+    print(&report::org::render(&report, args.render.format)?)?;
     Ok(report.exit_code().unwrap_or(exit::SUCCESS))
 }
 
@@ -431,8 +440,7 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
     if let Some(opts) = args.org.options() {
         return org_cmd(&args, opts, external, now);
     }
-    // Read before collecting: a wrong path should not cost the API budget.
-    let options = RenderOptions::read(args.format, args.template.as_deref(), args.compare.as_deref())?;
+    let options = args.render.options()?;
     let (snap, rules) = match &args.from {
         Some(file) => {
             let snap = audit::load_snapshot(file)?;
