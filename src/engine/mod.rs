@@ -229,7 +229,7 @@ impl RuleSet {
             }
         };
         let status = outcome.status;
-        done.insert(rule.id.clone(), finding(rule, outcome, ctx.snap.repository.as_deref()));
+        done.insert(rule.id.clone(), finding(rule, as_lent(outcome, ctx.snap), ctx.snap.repository.as_deref()));
         status
     }
 
@@ -264,6 +264,30 @@ fn finding(rule: &Rule, o: Outcome, repository: Option<&str>) -> Finding {
         remedy: repository.map_or_else(|| rule.remedy.clone(), |repo| rule.remedy.replace("OWNER/REPO", repo)),
         docs: rule.docs.clone(),
     }
+}
+
+/// An outcome about a file the owner's `.github` repository lends (GitHub shows it here) names that
+/// repository: the path is not this repository's, and a SARIF alert or a link to it would point at
+/// a file that is not here.
+fn as_lent(mut o: Outcome, snap: &Snapshot) -> Outcome {
+    let Some(inherited) = &snap.inherited else { return o };
+    let holds = |paths: &[String], path: &str| {
+        let folder = format!("{path}/");
+        paths.iter().any(|p| p == path || p.starts_with(&folder))
+    };
+    let lent = |path: &String| !holds(&snap.tree.paths, path) && holds(&inherited.tree.paths, path);
+    if let Some(path) = o.location.take_if(|p| lent(p))
+        && !o.message.contains(&inherited.from)
+    {
+        o.message = format!("{} ({path} is {}'s)", o.message, inherited.from);
+    }
+    for e in &mut o.evidence {
+        if let Some(path) = e.path.take_if(|p| lent(p)) {
+            let place = e.line.take().map_or(path.clone(), |line| format!("{path}:{line}"));
+            e.text = format!("{}: {place}: {}", inherited.from, e.text);
+        }
+    }
+    o
 }
 
 /// Reads a rules file: `[document.ID]` tables and `[[rule]]` entries.

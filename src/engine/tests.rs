@@ -128,6 +128,13 @@ fn inherited_files_count_and_say_where_they_come_from() {
     assert_eq!(f["coc-present"].status, Status::Pass);
     assert!(f["coc-present"].message.contains("(inherited from acme/.github)"), "{}", f["coc-present"].message);
     assert_eq!(f["coc-reporting-channel"].status, Status::Pass);
+    // Not this repository's file: no location here, and the evidence names whose it is.
+    for rule in ["coc-present", "coc-reporting-channel"] {
+        assert_eq!(f[rule].location, None, "{rule}");
+        assert!(f[rule].evidence.iter().all(|e| e.path.is_none()), "{rule}: {:?}", f[rule].evidence);
+    }
+    let evidence = &f["coc-reporting-channel"].evidence[0].text;
+    assert!(evidence.starts_with("acme/.github: CODE_OF_CONDUCT.md:"), "{evidence}");
     // GitHub does not fall back to pages deeper than its own places.
     assert_eq!(f["governance"].status, Status::Fail);
 }
