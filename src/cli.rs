@@ -479,7 +479,7 @@ fn fix_cmd(args: FixArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>)
             out.push_str(&fix::left_alone(&planned));
             out.push_str(&format!(
                 "{} written. Fill in the placeholders ([INSERT ...]) and run `cm-audit` again: it names each one left.\n",
-                files(written.len())
+                crate::plain_text::count(written.len() as u64, "file")
             ));
             print(&out)?;
             Ok(exit::SUCCESS)
@@ -525,13 +525,12 @@ fn fix_summary(planned: &[fix::Planned], target: &str) -> String {
     let to_create = fix::created(planned).len();
     let head = match to_create {
         0 => format!("# cm-audit fix: nothing to create in {target}\n"),
-        n => format!("# cm-audit fix: {} to create in {target} (a dry run: --write writes them)\n", files(n)),
+        n => format!(
+            "# cm-audit fix: {} to create in {target} (a dry run: --write writes them)\n",
+            crate::plain_text::count(n as u64, "file")
+        ),
     };
     head + &fix::describe(planned)
-}
-
-fn files(n: usize) -> String {
-    if n == 1 { "1 file".into() } else { format!("{n} files") }
 }
 
 /// `fix --labels`: the welcoming labels the repository lacks, created with --apply.

@@ -17,6 +17,11 @@ pub fn flatten(text: &str) -> String {
         .collect()
 }
 
+/// "1 page", "3 pages": a count with its noun, for messages.
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

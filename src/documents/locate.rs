@@ -60,8 +60,7 @@ impl<'s> Located<'s> {
     pub fn describe_path(&self) -> String {
         let mut notes = Vec::new();
         if self.is_folder {
-            let pages = self.pages.len();
-            notes.push(format!("a folder of {pages} page{}", if pages == 1 { "" } else { "s" }));
+            notes.push(format!("a folder of {}", crate::plain_text::count(self.pages.len() as u64, "page")));
         }
         if let Origin::Inherited(from) = &self.origin {
             notes.push(format!("inherited from {from}"));

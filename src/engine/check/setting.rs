@@ -4,6 +4,7 @@ use super::Ctx;
 use super::Kind;
 use crate::engine::finding::{Outcome, Status};
 use crate::engine::needs::DataNeeds;
+use crate::plain_text::count;
 use crate::snapshot::DataKind;
 use serde::{Deserialize, Serialize};
 
@@ -77,9 +78,4 @@ pub fn check(c: &RepoSettingCheck, ctx: &Ctx<'_>) -> Outcome {
         },
     };
     if ok { Outcome::new(Status::Pass, yes) } else { Outcome::new(Status::Fail, no) }
-}
-
-/// "1 topic", "3 topics".
-fn count(n: u64, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
