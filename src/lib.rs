@@ -19,6 +19,7 @@ pub mod audit;
 pub mod cli;
 pub mod collect;
 pub mod documents;
+pub mod dynamics;
 pub mod engine;
 pub mod error;
 pub mod explain;

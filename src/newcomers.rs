@@ -852,6 +852,7 @@ mod tests {
             authors_with_earlier_items: history.map(|logins| logins.iter().map(|l| l.to_string()).collect()),
             authors_not_looked_up: Vec::new(),
             complete: true,
+            previous: None,
         }
     }
 

@@ -39,6 +39,13 @@ pub struct Snapshot {
     /// Issues and pull requests created in the window, with their first responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Activity>,
+    /// Discussions created in the window, when the repository has Discussions enabled and they
+    /// were read; `None` otherwise (`unavailable` says why when they could not be read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussions: Option<Discussions>,
+    /// The newest releases and the default branch's last commit: the release pulse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases: Option<Releases>,
     /// Why a kind of data is missing, e.g. `labels` → "needs the GitHub API".
     #[serde(default)]
     pub unavailable: BTreeMap<DataKind, String>,
@@ -144,6 +151,94 @@ pub struct Activity {
     /// False when the listing stopped early (a cap or an error); the reason is in `Sources::notes`.
     #[serde(default = "yes")]
     pub complete: bool,
+    /// The window before this one, as long and ending where this one starts: who opened what
+    /// then, so that newcomers of that window can be seen coming back in this one. `None` when
+    /// not collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PreviousWindow>,
+}
+
+/// The items of the window before the audited one, without their responses: enough to know who
+/// was new then and who came back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PreviousWindow {
+    /// Items created at or after this time, and before the audited window's start, are in it.
+    pub start: DateTime<Utc>,
+    /// Newest first; `responses` are not collected for them.
+    pub items: Vec<Item>,
+    /// Logins of these items' authors who opened an issue or pull request before `start`. `None`
+    /// when not looked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authors_with_earlier_items: Option<Vec<String>>,
+    /// Authors whose history could not be had: neither newcomers nor regulars then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors_not_looked_up: Vec<String>,
+    /// False when the listing stopped early; the reason is in `Sources::notes`.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+/// Discussions created in a window, newest first, as collected.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Discussions {
+    /// Discussions created at or after this time are in the window.
+    pub window_start: DateTime<Utc>,
+    pub items: Vec<Discussion>,
+    /// False when the listing stopped early; the reason is in `Sources::notes`.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+/// A discussion, with its first replies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Discussion {
+    pub number: u64,
+    pub title: String,
+    /// The discussion's page on GitHub.
+    pub url: String,
+    /// `None` for a deleted user.
+    pub author: Option<Actor>,
+    /// GitHub's `authorAssociation`, as on issues.
+    pub author_association: String,
+    pub created_at: DateTime<Utc>,
+    /// The category's name, e.g. `Q&A`.
+    pub category: String,
+    /// The category takes answers (GitHub's question-and-answer format): its discussions are
+    /// questions.
+    #[serde(default)]
+    pub answerable: bool,
+    /// When an answer was marked as the accepted one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_chosen_at: Option<DateTime<Utc>>,
+    /// Who wrote the accepted answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<Actor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Top-level comments by anyone (the author and bots included), oldest first: at least the
+    /// earliest few, enough to find the first reply by someone else.
+    #[serde(default)]
+    pub responses: Vec<Response>,
+}
+
+/// The newest published releases and the default branch's last commit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Releases {
+    /// Newest first, at most ten; drafts never (GitHub shows them only to those who may push).
+    pub latest: Vec<Release>,
+    /// When the newest commit of the default branch was committed; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_commit_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Release {
+    pub tag: String,
+    /// The release's page on GitHub.
+    pub url: String,
+    pub published_at: DateTime<Utc>,
+    #[serde(default)]
+    pub prerelease: bool,
 }
 
 fn yes() -> bool {
@@ -201,6 +296,12 @@ pub struct Item {
     /// at least the earliest few, enough to find the first response by someone else.
     #[serde(default)]
     pub responses: Vec<Response>,
+    /// For a merged pull request: when it was merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_at: Option<DateTime<Utc>>,
+    /// Who merged it; `None` when not merged, unknown, or a deleted user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,6 +330,10 @@ pub enum DataKind {
     Labels,
     Issues,
     Inherited,
+    /// The repository's discussions (GraphQL only: REST has no listing of them).
+    Discussions,
+    /// Releases and the default branch's last commit.
+    Releases,
 }
 
 impl DataKind {
@@ -238,6 +343,8 @@ impl DataKind {
             DataKind::Labels => "labels",
             DataKind::Issues => "issues",
             DataKind::Inherited => "the owner's .github files",
+            DataKind::Discussions => "discussions",
+            DataKind::Releases => "releases",
         }
     }
 }
@@ -262,6 +369,8 @@ impl Item {
             labels: Vec::new(),
             assignees: Vec::new(),
             responses: Vec::new(),
+            merged_at: None,
+            merged_by: None,
         }
     }
 }
@@ -281,6 +390,8 @@ impl Snapshot {
             labels: None,
             welcoming_issues: None,
             activity: None,
+            discussions: None,
+            releases: None,
             unavailable: BTreeMap::new(),
         }
     }

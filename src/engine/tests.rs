@@ -337,6 +337,7 @@ mod newcomer_rules {
             authors_with_earlier_items: Some(vec![]),
             authors_not_looked_up: vec![],
             complete: true,
+            previous: None,
         });
         snap
     }

@@ -16,6 +16,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::dynamics::Dynamics;
 use crate::engine::evaluation::{Evaluation, RuleDescription};
 use crate::engine::finding::{Finding, Status};
 use crate::engine::rule::{Responsibility, Severity};
@@ -48,6 +49,10 @@ pub struct Report {
     /// Written, not read back: a compared report is compared by its findings.
     #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub newcomers: Option<NewcomerSummary>,
+    /// Community dynamics and their trends, when the issues were collected (docs/dynamics.md).
+    /// Read back, so that a saved report renders its charts again and a monthly report compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamics: Option<Dynamics>,
     /// The rules evaluated, in the rule set's order, for renderers that describe them (SARIF).
     /// Not in the JSON: a finding names its rule, and `cm-audit explain` says the rest.
     #[serde(skip)]
@@ -82,7 +87,7 @@ pub struct ResponsibilityScore {
 impl Report {
     /// The report of an evaluation of the snapshot.
     pub fn new(snap: &Snapshot, evaluation: Evaluation, generated_at: DateTime<Utc>) -> Report {
-        let Evaluation { findings, rules, newcomers } = evaluation;
+        let Evaluation { findings, rules, newcomers, dynamics } = evaluation;
         let responsibilities = Responsibility::ALL
             .into_iter()
             .map(|r| {
@@ -115,6 +120,7 @@ impl Report {
             responsibilities,
             findings: order(findings),
             newcomers,
+            dynamics,
             rules,
         }
     }

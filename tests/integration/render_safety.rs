@@ -41,7 +41,7 @@ fn report(findings: Vec<Finding>) -> Report {
     snap.sources.notes.push(format!("{SCRIPT_FILE} could not be read (@everyone)"));
     // The shipped rules describe the findings, as SARIF lists them.
     let rules = RuleSet::builtin().rules.iter().map(RuleDescription::of).collect();
-    Report::new(&snap, Evaluation { findings, rules, newcomers: None }, now())
+    Report::new(&snap, Evaluation { findings, rules, newcomers: None, dynamics: None }, now())
 }
 
 fn rendered(report: &Report, format: Format, template: Option<UserTemplate>) -> String {

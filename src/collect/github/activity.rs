@@ -28,6 +28,8 @@ pub fn item(issue: IssueJson) -> Item {
         labels: issue.labels.iter().filter_map(|l| l.name().map(str::to_string)).collect(),
         assignees: issue.assignees.unwrap_or_default().into_iter().map(|u| u.login).collect(),
         responses: Vec::new(),
+        merged_at: None,
+        merged_by: None,
     }
 }
 

@@ -84,7 +84,14 @@ pub(super) async fn collect_activity(
     }
     let (authors_with_earlier_items, authors_not_looked_up) =
         author_history(client, repo, &items, window_start, snap).await?;
-    snap.activity = Some(Activity { window_start, items, authors_with_earlier_items, authors_not_looked_up, complete });
+    snap.activity = Some(Activity {
+        window_start,
+        items,
+        authors_with_earlier_items,
+        authors_not_looked_up,
+        complete,
+        previous: None,
+    });
     Ok(())
 }
 
@@ -240,6 +247,7 @@ pub(super) async fn collect_activity_graphql(
         authors_with_earlier_items: history,
         authors_not_looked_up,
         complete: whole,
+        previous: None,
     });
     Ok(true)
 }

@@ -239,6 +239,7 @@ mod tests {
             authors_with_earlier_items: Some(vec![]),
             authors_not_looked_up: vec![],
             complete: true,
+            previous: None,
         });
         let before = ASSESSMENTS.with(Cell::get);
         let evaluation = RuleSet::builtin().evaluate(&snap);

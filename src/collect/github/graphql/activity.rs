@@ -482,6 +482,8 @@ impl ItemNode {
             labels: self.labels.map(|l| l.items().map(|n| n.name).collect()).unwrap_or_default(),
             assignees: self.assignees.map(|a| a.items().map(|n| n.login).collect()).unwrap_or_default(),
             responses,
+            merged_at: None,
+            merged_by: None,
         }
     }
 }
