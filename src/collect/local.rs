@@ -14,11 +14,11 @@ use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, Utc};
 
-use super::{Source, Started};
+use super::{Source, Started, tags};
 use crate::engine::needs::DataNeeds;
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
-use crate::snapshot::{FileBody, Snapshot, Tree};
+use crate::snapshot::{DataKind, FileBody, Releases, Snapshot, Tree};
 
 /// The most bytes read of one file; community documents are far smaller.
 pub const MAX_FILE_BYTES: usize = 256 * 1024;
@@ -103,7 +103,7 @@ impl Checkout {
     /// The repository's files. A git checkout's root lists what git does not ignore; anything else
     /// is walked.
     pub fn list(&self) -> Listed {
-        if self.root.join(".git").exists() && GIT_FILES_READ.iter().all(|f| self.regular_or_absent(f)) {
+        if self.is_git() {
             // Untracked files are listed too: an interrupted clone's or a new repository's files are there.
             if let Some((tree, unreadable)) = self.git_ls_files() {
                 return Listed { tree, listing: Listing::Git, unreadable };
@@ -121,19 +121,59 @@ impl Checkout {
         }
     }
 
-    fn git_ls_files(&self) -> Option<(Tree, BTreeMap<String, String>)> {
+    /// Whether git may be asked about this folder: a checkout whose files git reads are regular.
+    fn is_git(&self) -> bool {
+        self.root.join(".git").exists() && GIT_FILES_READ.iter().all(|f| self.regular_or_absent(f))
+    }
+
+    /// git, told to run nothing of the repository's and, in the Action's workspace, to trust it.
+    fn git(&self) -> Command {
         let mut git = Command::new("git");
         git.args(GIT_RUNS_NOTHING);
         if self.ownership == Ownership::Workspace {
             git.arg("-c").arg(format!("safe.directory={}", self.root.display()));
         }
-        let out = git
+        git.current_dir(&self.root);
+        git
+    }
+
+    /// What git prints for `args`, when it succeeds.
+    fn git_output(&self, args: &[&str]) -> Option<String> {
+        let out = self.git().args(args).env("LC_ALL", "C").output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The releases as the checkout's version tags show them, and its last commit; why not when a
+    /// checkout cannot show them (not a git checkout, or a shallow clone, which has no tags).
+    pub fn releases(&self, repo: Option<&RepoRef>, now: DateTime<Utc>) -> std::result::Result<Releases, String> {
+        if !self.is_git() {
+            return Err(format!("not a git checkout, so no tags to read; {NEEDS_API}"));
+        }
+        if self.git_output(&["rev-parse", "--is-shallow-repository"]).is_some_and(|o| o.trim() == "true") {
+            return Err(
+                "a shallow clone holds no tags: clone with its history (actions/checkout: fetch-depth: 0) or audit OWNER/REPO"
+                    .into(),
+            );
+        }
+        let format = format!("--format={}", tags::FOR_EACH_REF_FORMAT);
+        let listed = self
+            .git_output(&["for-each-ref", &format, "refs/tags"])
+            .ok_or_else(|| format!("git could not list the tags; {NEEDS_API}"))?;
+        let last_commit_at = self
+            .git_output(&["log", "-1", "--format=%cI", "HEAD"])
+            .and_then(|d| DateTime::parse_from_rfc3339(d.trim()).ok())
+            .map(|d| d.with_timezone(&Utc));
+        Ok(Releases { latest: tags::releases(&listed, repo, now), last_commit_at })
+    }
+
+    fn git_ls_files(&self) -> Option<(Tree, BTreeMap<String, String>)> {
+        let out = self
+            .git()
             .args(["-c", "core.quotepath=off", "ls-files", "-z", "--cached"])
             // A maintainer adds CODE_OF_CONDUCT.md and audits again before `git add`.
             .args(["--others", "--exclude-standard"])
             // Git's warnings about folders it could not open are read below, in its own words.
             .env("LC_ALL", "C")
-            .current_dir(&self.root)
             .output()
             .ok()?;
         if !out.status.success() {
@@ -251,6 +291,7 @@ impl Checkout {
 }
 
 /// Why a checkout has no settings, labels, issues nor the owner's `.github` files: GitHub has them.
+/// (Releases it reads from its version tags.)
 pub const NEEDS_API: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
 
 /// A checkout as a source of files for the collection driver.
@@ -324,11 +365,29 @@ impl CheckoutCollection {
         self.0.snapshot()
     }
 
-    /// Reads what `needs` asks for; what only the API has is said to be unavailable.
+    /// Reads what `needs` asks for, and the releases from the version tags; what only the API has
+    /// is said to be unavailable.
     pub fn finish(self, needs: &DataNeeds) -> Result<Snapshot> {
+        let releases = needs.wants(DataKind::Releases).then(|| {
+            let snap = self.0.snapshot();
+            self.0.source().checkout.releases(snap.repository.as_ref(), snap.collected_at)
+        });
         let mut snap = at_once(self.0.finish(needs))?;
-        for kind in &needs.api {
+        for kind in needs.api.iter().filter(|k| **k != DataKind::Releases) {
             snap.unavailable.insert(*kind, NEEDS_API.to_string());
+        }
+        match releases {
+            Some(Ok(releases)) => {
+                snap.sources.notes.push(match releases.latest.len() {
+                    0 => "the checkout has no version tags: no release is known".to_string(),
+                    n => format!("releases are read from the checkout's version tags (the newest {n}), not GitHub's"),
+                });
+                snap.releases = Some(releases);
+            }
+            Some(Err(reason)) => {
+                snap.unavailable.insert(DataKind::Releases, reason);
+            }
+            None => {}
         }
         Ok(snap)
     }
@@ -406,6 +465,67 @@ fn drop_cut_character(mut text: String, truncated: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs git in `dir` with fixed dates, as a test's set-up.
+    fn git(dir: &Path, args: &[&str], date: &str) {
+        let ok = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "tag.gpgsign=false",
+            ])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date)
+            .current_dir(dir)
+            .output()
+            .expect("git runs");
+        assert!(ok.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&ok.stderr));
+    }
+
+    #[test]
+    fn a_checkouts_releases_are_its_version_tags_annotated_or_not_and_a_shallow_clone_says_it_has_none() {
+        let origin = tempfile::tempdir().unwrap();
+        let dir = origin.path();
+        git(dir, &["init", "-q", "-b", "main"], "2025-01-01T00:00:00Z");
+        std::fs::write(dir.join("README.md"), "hi\n").unwrap();
+        git(dir, &["add", "README.md"], "2025-01-01T00:00:00Z");
+        git(dir, &["commit", "-q", "-m", "one"], "2025-01-02T00:00:00Z");
+        git(dir, &["tag", "v1.0.0"], "2025-01-02T00:00:00Z");
+        git(dir, &["tag", "-a", "v1.1.0", "-m", "1.1"], "2025-03-04T05:06:07Z");
+        git(dir, &["tag", "nightly"], "2025-03-05T00:00:00Z");
+        git(dir, &["commit", "-q", "--allow-empty", "-m", "two"], "2025-06-01T00:00:00Z");
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let found = Checkout::open(dir, Ownership::Checked).unwrap().releases(None, now).unwrap();
+        let tags: Vec<(&str, String)> =
+            found.latest.iter().map(|r| (r.tag.as_str(), r.published_at.to_rfc3339())).collect();
+        assert_eq!(
+            tags,
+            [("v1.1.0", "2025-03-04T05:06:07+00:00".to_string()), ("v1.0.0", "2025-01-02T00:00:00+00:00".to_string())],
+            "the annotated tag has its tagger's date, the lightweight one its commit's; nightly is no version"
+        );
+        assert_eq!(found.last_commit_at, Some("2025-06-01T00:00:00Z".parse().unwrap()));
+
+        let clones = tempfile::tempdir().unwrap();
+        let url = format!("file://{}", dir.display());
+        git(clones.path(), &["clone", "-q", "--depth", "1", &url, "shallow"], "2026-01-01T00:00:00Z");
+        let shallow = Checkout::open(&clones.path().join("shallow"), Ownership::Checked).unwrap().releases(None, now);
+        assert!(shallow.unwrap_err().contains("shallow clone"));
+
+        let plain = tempfile::tempdir().unwrap();
+        assert!(
+            Checkout::open(plain.path(), Ownership::Checked)
+                .unwrap()
+                .releases(None, now)
+                .unwrap_err()
+                .contains("not a git checkout")
+        );
+    }
 
     #[test]
     fn a_huge_tree_is_cut_at_the_cap_and_says_so() {

@@ -7,6 +7,7 @@
 
 pub mod github;
 pub mod local;
+pub mod tags;
 
 use std::collections::BTreeSet;
 
