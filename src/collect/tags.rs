@@ -30,9 +30,13 @@ static PRE_RELEASE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid pattern")
 });
 
-/// Whether a tag names a version, and if so whether a pre-release.
+/// Whether a tag names a version, and if so whether a pre-release. A maintenance line's marker
+/// (`2.3.x`, flask's and jinja's) names no release.
 pub fn version(tag: &str) -> Option<Prerelease> {
     let rest = VERSION.captures(tag)?.name("rest").map_or("", |m| m.as_str());
+    if rest.eq_ignore_ascii_case(".x") || rest == ".*" {
+        return None;
+    }
     Some(match PRE_RELEASE.is_match(rest) {
         true => Prerelease::Yes,
         false => Prerelease::No,
@@ -92,7 +96,7 @@ mod tests {
         {
             assert_eq!(version(tag), Some(Prerelease::Yes), "{tag}");
         }
-        for tag in ["nightly", "latest", "before-refactor", "v", "12", "docs-2", "1.x"] {
+        for tag in ["nightly", "latest", "before-refactor", "v", "12", "docs-2", "1.x", "2.3.x", "3.0.X"] {
             assert_eq!(version(tag), None, "{tag}");
         }
     }
