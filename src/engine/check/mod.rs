@@ -20,6 +20,7 @@ use super::needs::DataNeeds;
 use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, Located};
+use crate::dynamics::Dynamics;
 use crate::newcomers::Assessment;
 use crate::snapshot::{DataKind, Snapshot};
 
@@ -154,6 +155,9 @@ pub struct Ctx<'s> {
     /// The window's items classified and measured, when the snapshot has them: measured once
     /// for every newcomer check (and the report).
     pub newcomers: Option<&'s Assessment<'s>>,
+    /// The community dynamics, when the snapshot has the window's issues: measured once for every
+    /// dynamics check (and the report).
+    pub dynamics: Option<&'s Dynamics>,
     /// The snapshot's tree, indexed once: links, documentation-site URLs and paths resolve in it.
     pub site: Site<'s>,
     /// Documents already located: many rules read the same few, and locating one scans the tree.
@@ -165,9 +169,10 @@ impl<'s> Ctx<'s> {
         snap: &'s Snapshot,
         documents: &'s BTreeMap<String, DocumentKind>,
         newcomers: Option<&'s Assessment<'s>>,
+        dynamics: Option<&'s Dynamics>,
     ) -> Ctx<'s> {
         let site = Site::new(&snap.tree, snap.repository.as_deref());
-        Ctx { snap, documents, newcomers, site, located: RefCell::default() }
+        Ctx { snap, documents, newcomers, dynamics, site, located: RefCell::default() }
     }
 
     pub fn kind(&self, id: &str) -> &'s DocumentKind {
