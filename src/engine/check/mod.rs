@@ -1,6 +1,7 @@
 //! One small function per check kind; each reads the snapshot and nothing else.
 
 mod content;
+mod dynamics;
 mod file;
 mod labels;
 mod links;
@@ -113,6 +114,16 @@ check_kinds! {
     NewcomersVsRegulars(newcomers::NewcomersVsRegularsCheck) = "newcomers-vs-regulars" => newcomers::versus_regulars;
     /// Enough open good first issues, free to take and not forgotten (needs the API).
     GoodFirstIssues(newcomers::GoodFirstIssuesCheck) = "good-first-issues" => newcomers::good_first_issues;
+    /// Few people do half the reviews, merges and first responses (needs the API).
+    AbsenceFactor(dynamics::AbsenceFactorCheck) = "absence-factor" => dynamics::absence_factor;
+    /// The previous window's newcomers come back (needs the API).
+    NewcomerRetention(dynamics::NewcomerRetentionCheck) = "newcomer-retention" => dynamics::newcomer_retention;
+    /// Newcomers' pull requests are not rejected without a word (needs the API).
+    SilentCloses(dynamics::SilentClosesCheck) = "silent-closes" => dynamics::silent_closes;
+    /// Questions get an accepted answer or a maintainer's reply (needs the API).
+    QuestionsAnswered(dynamics::QuestionsAnsweredCheck) = "questions-answered" => dynamics::questions_answered;
+    /// Commits continue and so do releases (needs the API).
+    ReleasePulse(dynamics::ReleasePulseCheck) = "release-pulse" => dynamics::release_pulse;
 }
 
 /// Reads `kind` and hands the rest to that kind's parameters. By hand: serde's internally tagged
