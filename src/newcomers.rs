@@ -12,7 +12,7 @@ use regex::{Regex, RegexBuilder};
 use serde::{Serialize, Serializer};
 
 use crate::engine::finding::Status;
-use crate::snapshot::{Activity, Actor, Item, ItemKind};
+use crate::snapshot::{Activity, Actor, Item, ItemKind, PreviousWindow, Response};
 
 /// Who counts as a maintainer or a bot, which items are measured, and the response target.
 #[derive(Debug, Clone)]
@@ -67,7 +67,8 @@ impl Policy {
             || self.bot_logins.iter().any(|re| re.is_match(&actor.login))
     }
 
-    fn is_maintainer(&self, login: &str, association: &str) -> bool {
+    /// `OWNER`, `MEMBER` or `COLLABORATOR`, or a login in the config's maintainer list.
+    pub fn is_maintainer(&self, login: &str, association: &str) -> bool {
         matches!(association.to_ascii_uppercase().as_str(), "OWNER" | "MEMBER" | "COLLABORATOR")
             || self.maintainers.iter().any(|m| m.eq_ignore_ascii_case(login))
     }
@@ -265,11 +266,7 @@ pub fn assess<'a>(activity: &'a Activity, policy: &Policy) -> Assessment<'a> {
     #[cfg(test)]
     ASSESSMENTS.with(|made| made.set(made.get() + 1));
     let window_start = activity.window_start.max(policy.now - policy.window);
-    let lowercase = |logins: &Vec<String>| logins.iter().map(|l| l.to_ascii_lowercase()).collect::<HashSet<_>>();
-    let history = History {
-        with_earlier_items: activity.authors_with_earlier_items.as_ref().map(lowercase),
-        not_looked_up: lowercase(&activity.authors_not_looked_up),
-    };
+    let history = History::of(activity.authors_with_earlier_items.as_ref(), &activity.authors_not_looked_up);
     let first_items = first_item_by_author(&activity.items);
 
     let items: Vec<AssessedItem<'a>> = activity
@@ -317,12 +314,30 @@ fn first_item_by_author(items: &[Item]) -> HashMap<String, (DateTime<Utc>, u64)>
     first
 }
 
+/// Who opened each item of the window before the audited one, by the same definition as
+/// [`assess`], with that window's own history: who was new then and who was a regular.
+pub fn classify_previous<'a>(previous: &'a PreviousWindow, policy: &Policy) -> Vec<(&'a Item, AuthorClass)> {
+    let history = History::of(previous.authors_with_earlier_items.as_ref(), &previous.authors_not_looked_up);
+    let first_items = first_item_by_author(&previous.items);
+    previous.items.iter().map(|item| (item, classify(item, policy, &first_items, &history))).collect()
+}
+
 /// The authors' history as the collector found it, logins in lower case.
 struct History {
     /// `None` when it was not looked up.
     with_earlier_items: Option<HashSet<String>>,
     /// Looked up, but GitHub would not tell.
     not_looked_up: HashSet<String>,
+}
+
+impl History {
+    fn of(with_earlier_items: Option<&Vec<String>>, not_looked_up: &[String]) -> History {
+        let lowercase = |logins: &[String]| logins.iter().map(|l| l.to_ascii_lowercase()).collect::<HashSet<_>>();
+        History {
+            with_earlier_items: with_earlier_items.map(|l| lowercase(l)),
+            not_looked_up: lowercase(not_looked_up),
+        }
+    }
 }
 
 fn classify(
@@ -371,21 +386,24 @@ fn clock_start(item: &Item) -> Option<DateTime<Utc>> {
     }
 }
 
-fn state(item: &Item, policy: &Policy) -> ItemState {
-    let Some(start) = clock_start(item) else { return ItemState::InDraft };
-    let item_author = item.author.as_ref().map(|a| a.login.as_str());
-    let first_response = item
-        .responses
+/// The earliest of `responses` by anyone other than `author` and not a bot: the first response to
+/// an issue or pull request (or the first reply to a discussion).
+pub fn first_response<'r>(responses: &'r [Response], author: Option<&Actor>, policy: &Policy) -> Option<&'r Response> {
+    let author = author.map(|a| a.login.as_str());
+    responses
         .iter()
         .filter(|r| match &r.author {
             // A deleted account that answered was a person. It is not the author: a deleted
             // author's item shows no author either, and such items are not measured.
             None => true,
-            Some(who) => !policy.is_bot(who) && !item_author.is_some_and(|a| a.eq_ignore_ascii_case(&who.login)),
+            Some(who) => !policy.is_bot(who) && !author.is_some_and(|a| a.eq_ignore_ascii_case(&who.login)),
         })
-        .map(|r| r.at)
-        .min();
-    match first_response {
+        .min_by_key(|r| r.at)
+}
+
+fn state(item: &Item, policy: &Policy) -> ItemState {
+    let Some(start) = clock_start(item) else { return ItemState::InDraft };
+    match first_response(&item.responses, item.author.as_ref(), policy).map(|r| r.at) {
         // A response while the pull request was still a draft answered the person: no wait at all.
         Some(at) => ItemState::Answered { after: (at - start).max(TimeDelta::zero()) },
         None => {
@@ -402,7 +420,8 @@ fn state(item: &Item, policy: &Policy) -> ItemState {
 }
 
 impl GroupFigures {
-    fn of(items: &[AssessedItem<'_>], class: AuthorClass, target: TimeDelta) -> GroupFigures {
+    /// The figures of the items of one class, for issues, pull requests and both.
+    pub fn of(items: &[AssessedItem<'_>], class: AuthorClass, target: TimeDelta) -> GroupFigures {
         let of_kind = |kind: ItemKind| items.iter().filter(move |a| a.author == class && a.item.kind == kind);
         GroupFigures {
             issues: Figures::of(of_kind(ItemKind::Issue), target),
@@ -451,14 +470,15 @@ impl Figures {
     }
 }
 
-fn share(part: usize, whole: usize) -> Option<f64> {
+/// `part / whole`, or `None` when `whole` is zero.
+pub fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// The median of ascending values: the middle one, or for an even count the mean of the two middle
 /// ones, as issue-metrics (numpy) and pandas compute it, so that the same repository shows the same
 /// median in both.
-fn median(sorted: &[TimeDelta]) -> Option<TimeDelta> {
+pub fn median(sorted: &[TimeDelta]) -> Option<TimeDelta> {
     let middle = sorted.len() / 2;
     match sorted.len() {
         0 => None,

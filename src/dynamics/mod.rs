@@ -9,10 +9,23 @@
 //! Everything here is embedded as is in the JSON report's `dynamics` section. Durations are whole
 //! seconds in fields named `…_seconds`; shares are fractions from 0 to 1.
 
+mod carriers;
+mod pulse;
+mod questions;
+mod retention;
+mod silent;
+mod trends;
+
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::snapshot::ItemKind;
+use crate::newcomers::{Assessment, AuthorClass, Policy};
+use crate::snapshot::{Item, ItemKind, Snapshot};
+
+pub use carriers::MIN_ACTIONS as MIN_CARRIER_ACTIONS;
+pub use questions::is_question_label;
 
 /// Version of the `dynamics` section's shape; bumped on any incompatible change.
 pub const DYNAMICS_VERSION: u32 = 1;
@@ -221,3 +234,143 @@ pub struct Settings {
     /// Name the people counted in `carriers` (`--people`); the default shows counts and shares only.
     pub name_people: bool,
 }
+
+impl Span {
+    /// Whether `t` falls in `[start, end)`.
+    pub fn holds(&self, t: DateTime<Utc>) -> bool {
+        self.start <= t && t < self.end
+    }
+
+    /// The same span cut to `[start, end)`, keeping its previous start.
+    fn part(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Span {
+        Span { start, end, previous_start: self.previous_start }
+    }
+}
+
+impl<T> Figure<T> {
+    /// The figure, when it could be measured.
+    pub fn measured(&self) -> Option<&T> {
+        match self {
+            Figure::Measured(figure) => Some(figure),
+            Figure::Unavailable { .. } => None,
+        }
+    }
+
+    fn unavailable(reason: impl Into<String>) -> Figure<T> {
+        Figure::Unavailable { reason: reason.into() }
+    }
+}
+
+impl ItemLink {
+    fn of(item: &Item) -> ItemLink {
+        ItemLink {
+            kind: Some(item.kind),
+            number: item.number,
+            title: item.title.clone(),
+            url: item.url.clone(),
+            created_at: item.created_at,
+        }
+    }
+}
+
+/// Measures every figure over the span `settings` gives, else over the audit's window: from the
+/// window's start to the audit time, the span before it as long (or as collected). `None` when
+/// the snapshot has no activity; `assessment` is the newcomer assessment of that activity.
+pub fn measure(snap: &Snapshot, policy: &Policy, assessment: &Assessment<'_>, settings: &Settings) -> Option<Dynamics> {
+    let activity = snap.activity.as_ref()?;
+    let span = settings.span.clone().unwrap_or_else(|| {
+        let (start, end) = (assessment.figures.window_start, policy.now);
+        let previous_start = activity.previous.as_ref().map_or(start - (end - start), |p| p.start);
+        Span { start, end, previous_start }
+    });
+    let known = Known::new(snap, policy, assessment);
+    Some(Dynamics {
+        version: DYNAMICS_VERSION,
+        carriers: carriers::measure(&known, &span, settings.name_people),
+        retention: retention::retention(&known, &span),
+        new_contributors: retention::new_contributors(&known, &span),
+        silent_closes: silent::measure(&known, &span),
+        questions: questions::measure(snap, &known, &span),
+        releases: pulse::measure(snap, &span),
+        trends: trends::measure(snap, &known, &span, settings.bucket),
+        span,
+    })
+}
+
+/// What the figures are measured from: every issue and pull request the snapshot holds (the
+/// window's, any before it, the previous window's), each with its author's class where the
+/// newcomer definition was applied, and each person's activity.
+struct Known<'a> {
+    policy: &'a Policy,
+    assessment: &'a Assessment<'a>,
+    /// Each item once, by number (issues and pull requests share one sequence).
+    items: Vec<&'a Item>,
+    classes: HashMap<u64, AuthorClass>,
+    /// Items created from here on have a class: who was new can be told only from here.
+    classified_since: DateTime<Utc>,
+    /// Items created from here on have their responses collected (the previous window's have none).
+    responses_since: DateTime<Utc>,
+    /// When each person (login in lower case) opened an item or had a pull request merged.
+    active_at: HashMap<String, Vec<DateTime<Utc>>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(snap: &'a Snapshot, policy: &'a Policy, assessment: &'a Assessment<'a>) -> Known<'a> {
+        let activity = snap.activity.as_ref().expect("measured only with activity");
+        let window_start = assessment.figures.window_start;
+        let mut classes: HashMap<u64, AuthorClass> =
+            assessment.items.iter().map(|a| (a.item.number, a.author)).collect();
+        let mut classified_since = window_start;
+        let mut items: Vec<&Item> = activity.items.iter().collect();
+        if let Some(previous) = &activity.previous {
+            for (item, class) in crate::newcomers::classify_previous(previous, policy) {
+                classes.entry(item.number).or_insert(class);
+            }
+            // The previous window ends where the collected one starts; the assessment's window
+            // may start later (a shorter configured window), leaving a gap nobody classified.
+            if window_start == activity.window_start {
+                classified_since = previous.start;
+            }
+            let seen: std::collections::HashSet<u64> = items.iter().map(|i| i.number).collect();
+            items.extend(previous.items.iter().filter(|i| !seen.contains(&i.number)));
+        }
+        let mut active_at: HashMap<String, Vec<DateTime<Utc>>> = HashMap::new();
+        for item in &items {
+            if let Some(author) = &item.author {
+                let times = active_at.entry(author.login.to_ascii_lowercase()).or_default();
+                times.push(item.created_at);
+                times.extend(item.merged_at);
+            }
+        }
+        Known { policy, assessment, items, classes, classified_since, responses_since: window_start, active_at }
+    }
+
+    fn class(&self, item: &Item) -> Option<AuthorClass> {
+        self.classes.get(&item.number).copied()
+    }
+
+    /// Items whose author was a newcomer then: each person's first item, when it was a newcomer's.
+    fn newcomer_items(&self) -> impl Iterator<Item = &'a Item> + '_ {
+        self.items.iter().copied().filter(|i| self.class(i) == Some(AuthorClass::Newcomer))
+    }
+
+    /// Whether a person opened an item, or had a pull request merged, in `[start, end)`.
+    fn active_in(&self, login: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        self.active_at
+            .get(&login.to_ascii_lowercase())
+            .is_some_and(|times| times.iter().any(|&t| start <= t && t < end))
+    }
+}
+
+/// A login as the key of a person: GitHub's logins are case-insensitive.
+fn person_key(item: &Item) -> Option<String> {
+    item.author.as_ref().map(|a| a.login.to_ascii_lowercase())
+}
+
+/// A day's date, for reasons given to readers.
+fn day(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod fixtures;

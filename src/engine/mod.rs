@@ -187,10 +187,10 @@ impl RuleSet {
 
     /// Evaluates every rule, with the dynamics measured as `dynamics` says.
     pub fn evaluate_with(&self, snap: &Snapshot, dynamics: &crate::dynamics::Settings) -> Evaluation {
-        let _ = dynamics;
-        let newcomers =
-            snap.activity.as_ref().map(|activity| crate::newcomers::assess(activity, &self.newcomer_policy(snap)));
-        let ctx = Ctx::new(snap, &self.documents, newcomers.as_ref());
+        let policy = self.newcomer_policy(snap);
+        let newcomers = snap.activity.as_ref().map(|activity| crate::newcomers::assess(activity, &policy));
+        let measured = newcomers.as_ref().and_then(|a| crate::dynamics::measure(snap, &policy, a, dynamics));
+        let ctx = Ctx::new(snap, &self.documents, newcomers.as_ref(), measured.as_ref());
         let mut done: BTreeMap<String, Finding> = BTreeMap::new();
         for rule in &self.rules {
             self.evaluate_rule(rule, &ctx, &mut done);
@@ -199,7 +199,7 @@ impl RuleSet {
             findings: self.rules.iter().map(|r| done.remove(&r.id).expect("every rule evaluated")).collect(),
             rules: self.rules.iter().map(RuleDescription::of).collect(),
             newcomers: newcomers.as_ref().map(crate::newcomers::NewcomerSummary::of),
-            dynamics: None,
+            dynamics: measured,
         }
     }
 

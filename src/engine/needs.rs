@@ -69,7 +69,14 @@ mod tests {
     #[test]
     fn the_shipped_rules_want_every_kind_of_api_data() {
         let needs = RuleSet::builtin().needs();
-        for kind in [DataKind::Settings, DataKind::Labels, DataKind::Issues, DataKind::Inherited] {
+        for kind in [
+            DataKind::Settings,
+            DataKind::Labels,
+            DataKind::Issues,
+            DataKind::Inherited,
+            DataKind::Discussions,
+            DataKind::Releases,
+        ] {
             assert!(needs.wants(kind), "{kind:?}");
         }
     }

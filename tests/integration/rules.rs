@@ -17,8 +17,13 @@
 //! - `[settings]`: only the settings that matter (issues on, nothing else set, by default);
 //! - `labels`: the labels' names;
 //! - items (`welcoming_issues`, `[[activity.items]]`): `author` is a login (a bot's ends in
-//!   `[bot]`), and so is a response's `author`; `url` comes from the number; the activity's
-//!   window starts 90 days before the audit unless `window_start` says otherwise.
+//!   `[bot]`), and so are a response's `author` and `merged_by`; `url` comes from the number; the
+//!   activity's window starts 90 days before the audit unless `window_start` says otherwise;
+//! - `[activity.previous]`: the window before it (`start` 90 days earlier unless given), its
+//!   `[[activity.previous.items]]` written the same way;
+//! - `[[discussions.items]]`: `author`, `answered_by` and responses' authors are logins, `url` comes
+//!   from the number, `category` is `Q&A` and `answerable` true unless given;
+//! - `[releases]`: `latest` as `{ tag, published_at }` (the url comes from the tag), `last_commit_at`.
 //!
 //! Times are RFC 3339 strings (`"2026-10-20T09:15:00Z"`), as in the snapshot; the audit runs at
 //! `NOW` (2026-11-01). A case whose finding a careful reader would not give says so in a comment at
@@ -38,6 +43,9 @@ const STATUSES: [&str; 4] = ["pass", "fail", "warn", "skipped"];
 
 /// The window's start when a case does not say: 90 days before `NOW`, the default window.
 const WINDOW_START: &str = "2026-08-03T00:00:00Z";
+
+/// The previous window's start when a case does not say: 90 days before the window's.
+const PREVIOUS_START: &str = "2026-05-05T00:00:00Z";
 
 /// What the collector says of the data a checkout cannot see.
 const CHECKOUT_CANNOT_SEE: &str = "needs the GitHub API: audit OWNER/REPO rather than a checkout";
@@ -99,6 +107,11 @@ rule_tests! {
     community_meetings => "community-meetings",
     citation => "citation",
     funding => "funding",
+    absence_factor => "absence-factor",
+    newcomer_retention => "newcomer-retention",
+    silent_closes => "silent-closes",
+    questions_answered => "questions-answered",
+    release_pulse => "release-pulse",
 }
 
 /// Audits every case of a rule: the promised status, then the finding against its snapshot.
@@ -193,7 +206,7 @@ fn snapshot_of(case_text: &str) -> Result<Value, String> {
         None | Some("api") => snapshot["sources"]["api"] = json!("https://api.github.com"),
         Some("checkout") => {
             snapshot["sources"]["local_tree"] = json!(repo.rsplit('/').next());
-            for data in ["settings", "labels", "issues", "inherited"] {
+            for data in ["settings", "labels", "issues", "inherited", "discussions", "releases"] {
                 snapshot["unavailable"][data] = json!(CHECKOUT_CANNOT_SEE);
             }
         }
@@ -228,7 +241,28 @@ fn snapshot_of(case_text: &str) -> Result<Value, String> {
         activity_table.entry("window_start").or_insert_with(|| json!(WINDOW_START));
         let listed = activity_table.remove("items").unwrap_or_else(|| json!([]));
         activity_table.insert("items".to_string(), items(listed, &repo)?);
+        if let Some(previous) = activity_table.get_mut("previous") {
+            let previous = previous.as_object_mut().ok_or("`activity.previous` is a table")?;
+            previous.entry("start").or_insert_with(|| json!(PREVIOUS_START));
+            let listed = previous.remove("items").unwrap_or_else(|| json!([]));
+            previous.insert("items".to_string(), items(listed, &repo)?);
+        }
         snapshot["activity"] = activity;
+    }
+    if let Some(mut discussions) = take("discussions") {
+        let table = discussions.as_object_mut().ok_or("`discussions` is a table")?;
+        table.entry("window_start").or_insert_with(|| json!(WINDOW_START));
+        let listed = table.remove("items").unwrap_or_else(|| json!([]));
+        table.insert("items".to_string(), discussion_items(listed, &repo)?);
+        snapshot["discussions"] = discussions;
+    }
+    if let Some(mut releases) = take("releases") {
+        let latest = releases.get_mut("latest").and_then(Value::as_array_mut).ok_or("`releases.latest` is a list")?;
+        for release in latest {
+            let tag = release["tag"].as_str().ok_or("a release has a `tag`")?.to_string();
+            release["url"] = json!(format!("https://github.com/{repo}/releases/tag/{tag}"));
+        }
+        snapshot["releases"] = releases;
     }
     if let Some(unknown) = case.keys().next() {
         return Err(format!("unknown key `{unknown}`"));
@@ -267,16 +301,47 @@ fn items(listed: Value, repo: &str) -> Result<Value, String> {
             item["kind"] = json!(kind);
             item["url"] = json!(format!("https://github.com/{repo}/{path}/{number}"));
             item["author"] = user(&item["author"]);
-            for response in item.get_mut("responses").and_then(Value::as_array_mut).into_iter().flatten() {
-                response["author"] = user(&response["author"]);
-                if response.get("kind").is_none() {
-                    response["kind"] = json!("comment");
-                }
+            if let Some(by) = item.get("merged_by") {
+                item["merged_by"] = user(by);
             }
+            responses_of(&mut item);
             Ok(item)
         })
         .collect::<Result<Vec<Value>, String>>()
         .map(Value::Array)
+}
+
+/// Discussions, with the shortcuts filled in as for items.
+fn discussion_items(listed: Value, repo: &str) -> Result<Value, String> {
+    let Value::Array(listed) = listed else { return Err("discussions are a list of tables".into()) };
+    listed
+        .into_iter()
+        .map(|mut discussion| {
+            let number = discussion["number"].as_u64().ok_or("a discussion has a `number`")?;
+            let table = discussion.as_object_mut().ok_or("a discussion is a table")?;
+            table.entry("category").or_insert_with(|| json!("Q&A"));
+            table.entry("answerable").or_insert_with(|| json!(true));
+            table.entry("author_association").or_insert_with(|| json!("NONE"));
+            discussion["url"] = json!(format!("https://github.com/{repo}/discussions/{number}"));
+            discussion["author"] = user(&discussion["author"]);
+            if let Some(by) = discussion.get("answered_by") {
+                discussion["answered_by"] = user(by);
+            }
+            responses_of(&mut discussion);
+            Ok(discussion)
+        })
+        .collect::<Result<Vec<Value>, String>>()
+        .map(Value::Array)
+}
+
+/// A response's author becomes a user; a response is a comment unless it says otherwise.
+fn responses_of(item: &mut Value) {
+    for response in item.get_mut("responses").and_then(Value::as_array_mut).into_iter().flatten() {
+        response["author"] = user(&response["author"]);
+        if response.get("kind").is_none() {
+            response["kind"] = json!("comment");
+        }
+    }
 }
 
 /// A login as GitHub's user; `null` (a deleted account) stays `null`.

@@ -1,6 +1,7 @@
 //! One small function per check kind; each reads the snapshot and nothing else.
 
 mod content;
+mod dynamics;
 mod file;
 mod labels;
 mod links;
@@ -20,6 +21,7 @@ use super::needs::DataNeeds;
 use crate::documents::kind::DocumentKind;
 use crate::documents::leads::Site;
 use crate::documents::locate::{self, Located};
+use crate::dynamics::Dynamics;
 use crate::newcomers::Assessment;
 use crate::snapshot::{DataKind, Snapshot};
 
@@ -112,6 +114,16 @@ check_kinds! {
     NewcomersVsRegulars(newcomers::NewcomersVsRegularsCheck) = "newcomers-vs-regulars" => newcomers::versus_regulars;
     /// Enough open good first issues, free to take and not forgotten (needs the API).
     GoodFirstIssues(newcomers::GoodFirstIssuesCheck) = "good-first-issues" => newcomers::good_first_issues;
+    /// Few people do half the reviews, merges and first responses (needs the API).
+    AbsenceFactor(dynamics::AbsenceFactorCheck) = "absence-factor" => dynamics::absence_factor;
+    /// The previous window's newcomers come back (needs the API).
+    NewcomerRetention(dynamics::NewcomerRetentionCheck) = "newcomer-retention" => dynamics::newcomer_retention;
+    /// Newcomers' pull requests are not rejected without a word (needs the API).
+    SilentCloses(dynamics::SilentClosesCheck) = "silent-closes" => dynamics::silent_closes;
+    /// Questions get an accepted answer or a maintainer's reply (needs the API).
+    QuestionsAnswered(dynamics::QuestionsAnsweredCheck) = "questions-answered" => dynamics::questions_answered;
+    /// Commits continue and so do releases (needs the API).
+    ReleasePulse(dynamics::ReleasePulseCheck) = "release-pulse" => dynamics::release_pulse;
 }
 
 /// Reads `kind` and hands the rest to that kind's parameters. By hand: serde's internally tagged
@@ -154,6 +166,9 @@ pub struct Ctx<'s> {
     /// The window's items classified and measured, when the snapshot has them: measured once
     /// for every newcomer check (and the report).
     pub newcomers: Option<&'s Assessment<'s>>,
+    /// The community dynamics, when the snapshot has the window's issues: measured once for every
+    /// dynamics check (and the report).
+    pub dynamics: Option<&'s Dynamics>,
     /// The snapshot's tree, indexed once: links, documentation-site URLs and paths resolve in it.
     pub site: Site<'s>,
     /// Documents already located: many rules read the same few, and locating one scans the tree.
@@ -165,9 +180,10 @@ impl<'s> Ctx<'s> {
         snap: &'s Snapshot,
         documents: &'s BTreeMap<String, DocumentKind>,
         newcomers: Option<&'s Assessment<'s>>,
+        dynamics: Option<&'s Dynamics>,
     ) -> Ctx<'s> {
         let site = Site::new(&snap.tree, snap.repository.as_deref());
-        Ctx { snap, documents, newcomers, site, located: RefCell::default() }
+        Ctx { snap, documents, newcomers, dynamics, site, located: RefCell::default() }
     }
 
     pub fn kind(&self, id: &str) -> &'s DocumentKind {

@@ -257,4 +257,37 @@ mod tests {
         let waiting = &evaluation.newcomers.expect("the report's figures").waiting;
         assert_eq!(waiting.iter().map(|i| i.number).collect::<Vec<_>>(), [1]);
     }
+
+    #[test]
+    fn the_dynamics_are_measured_with_the_activity_and_name_people_only_when_asked() {
+        let now = "2026-11-01T00:00:00Z".parse().unwrap();
+        let mut snap = Snapshot::new(None, now);
+        assert_eq!(RuleSet::builtin().evaluate(&snap).dynamics, None, "no activity, no dynamics");
+        let merged = |n: u64| crate::snapshot::Item {
+            kind: crate::snapshot::ItemKind::PullRequest,
+            merged_at: Some("2026-10-02T00:00:00Z".parse().unwrap()),
+            merged_by: Some(crate::snapshot::Actor { login: "mara".into(), is_bot: false }),
+            ..Item::opened_for_test(n, "ann", "NONE", "2026-10-01T00:00:00Z")
+        };
+        snap.activity = Some(Activity {
+            window_start: "2026-08-03T00:00:00Z".parse().unwrap(),
+            items: (1..=10).map(merged).collect(),
+            authors_with_earlier_items: Some(vec![]),
+            authors_not_looked_up: vec![],
+            complete: true,
+            previous: None,
+        });
+        let carriers = |settings: &crate::dynamics::Settings| {
+            let dynamics = RuleSet::builtin().evaluate_with(&snap, settings).dynamics.expect("measured");
+            assert_eq!(dynamics.span.start, "2026-08-03T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+            dynamics.carriers.measured().cloned().expect("ten merges")
+        };
+        assert_eq!(carriers(&crate::dynamics::Settings::default()).named, None);
+        let named = carriers(&crate::dynamics::Settings { name_people: true, ..Default::default() }).named;
+        assert_eq!(named.unwrap()[0].login, "mara");
+        // The rule judged the same figure: one person merged all ten.
+        let evaluation = RuleSet::builtin().evaluate(&snap);
+        let finding = evaluation.findings.iter().find(|f| f.rule == "absence-factor").unwrap();
+        assert_eq!(finding.status, Status::Fail, "{finding:?}");
+    }
 }
