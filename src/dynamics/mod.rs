@@ -297,6 +297,18 @@ pub fn measure(snap: &Snapshot, policy: &Policy, assessment: &Assessment<'_>, se
     })
 }
 
+/// The release pulse of a snapshot without the window's issues (a checkout, whose releases are
+/// its version tags), over the default window up to its last commit or tag: a checkout shows the
+/// project as of then, however long ago it was pulled. `None` without releases.
+pub fn release_pulse_alone(snap: &Snapshot) -> Option<(Figure<ReleasePulse>, Span)> {
+    let releases = snap.releases.as_ref()?;
+    let newest = releases.latest.iter().map(|r| r.published_at).chain(releases.last_commit_at).max();
+    let end = newest.map_or(snap.collected_at, |t| t.min(snap.collected_at));
+    let start = end - Policy::DEFAULT_WINDOW;
+    let span = Span { start, end, previous_start: start - Policy::DEFAULT_WINDOW };
+    Some((pulse::measure(snap, &span), span))
+}
+
 /// What the figures are measured from: every issue and pull request the snapshot holds (the
 /// window's, any before it, the previous window's), each with its author's class where the
 /// newcomer definition was applied, and each person's activity.

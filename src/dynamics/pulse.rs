@@ -6,17 +6,20 @@ use super::{Figure, ReleasePulse, ReleaseSeen, Span};
 use crate::newcomers::median;
 use crate::snapshot::{DataKind, Release, Snapshot};
 
-/// Releases whose intervals give the median: the last five, four intervals.
+/// Release days whose intervals give the median: the last five, four intervals.
 const LAST_RELEASES: usize = 5;
 
-/// The last release published before the span's end, the days since it, the median interval of
+/// The last release published by the span's end, the days since it, the median interval of
 /// the last five, the releases in the span, and the default branch's last commit.
 pub(super) fn measure(snap: &Snapshot, span: &Span) -> Figure<ReleasePulse> {
     let Some(releases) = &snap.releases else { return Figure::unavailable(snap.missing_reason(DataKind::Releases)) };
-    let mut before_end: Vec<&Release> = releases.latest.iter().filter(|r| r.published_at < span.end).collect();
+    let mut before_end: Vec<&Release> = releases.latest.iter().filter(|r| r.published_at <= span.end).collect();
     before_end.sort_by_key(|r| std::cmp::Reverse(r.published_at));
     let last = before_end.first();
-    let mut intervals: Vec<TimeDelta> = before_end
+    // Releases of one day (a monorepo's packages, two maintained lines) are one release day.
+    let mut days: Vec<&Release> = before_end.clone();
+    days.dedup_by_key(|r| r.published_at.date_naive());
+    let mut intervals: Vec<TimeDelta> = days
         .iter()
         .take(LAST_RELEASES)
         .collect::<Vec<_>>()
@@ -83,6 +86,22 @@ mod tests {
         // In the span (from 3 August): v1.6 and v1.5.
         assert_eq!((p.releases_read, p.releases_in_span), (6, 2));
         assert_eq!(p.last_commit_at, Some(at("2026-10-30T00:00:00Z")));
+    }
+
+    #[test]
+    fn releases_of_one_day_are_one_release_day_in_the_intervals() {
+        let Figure::Measured(p) = pulse(vec![
+            release("axum-v0.8.9", "2026-10-10T10:00:00Z"),
+            release("axum-extra-v0.12.6", "2026-10-10T09:00:00Z"),
+            release("axum-macros-v0.5.1", "2026-10-10T08:00:00Z"),
+            release("axum-v0.8.8", "2026-09-30T00:00:00Z"),
+            release("axum-extra-v0.12.5", "2026-09-10T00:00:00Z"),
+        ]) else {
+            panic!()
+        };
+        // Release days 10 October (10:00), 30 September, 10 September: intervals 10.4 and 20 days.
+        assert_eq!(p.median_interval_days, Some(15.208333333333334));
+        assert_eq!(p.last_release.unwrap().tag, "axum-v0.8.9");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{Ctx, Kind};
 use crate::dynamics::{
-    Carriers, Dynamics, Figure, ItemLink, QuestionSource, Questions, ReleasePulse, Retention, SilentCloses,
+    Carriers, Dynamics, Figure, ItemLink, QuestionSource, Questions, ReleasePulse, Retention, SilentCloses, Span,
 };
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::needs::DataNeeds;
@@ -362,7 +362,7 @@ impl Default for ReleasePulseCheck {
 impl Kind for ReleasePulseCheck {
     fn describe(&self) -> String {
         format!(
-            "days since the last GitHub release while the default branch had a commit in the last {} days: warn past \
+            "days since the last release (GitHub's, or a checkout's version tag) while the default branch had a commit in the last {} days: warn past \
              {}, fail past {}",
             self.active_within_days, self.warn_after_days, self.fail_after_days
         )
@@ -374,53 +374,61 @@ impl Kind for ReleasePulseCheck {
 }
 
 pub fn release_pulse(c: &ReleasePulseCheck, ctx: &Ctx<'_>) -> Outcome {
-    let missing = if ctx.snap.releases.is_none() { DataKind::Releases } else { DataKind::Issues };
-    judge(
-        ctx,
-        missing,
-        |d| &d.releases,
-        |p: &ReleasePulse, d| {
-            let (Some(last), Some(days)) = (&p.last_release, p.days_since_last) else {
-                return Outcome::new(
-                    Status::Skipped,
-                    "no GitHub release published: the project may release elsewhere (tags, a registry); the changelog rule \
-                 looks for release notes",
-                );
-            };
-            let Some(commit) = p.last_commit_at else {
-                return Outcome::new(Status::Skipped, "the default branch's last commit is not known");
-            };
-            let quiet_for = (d.span.end - commit).num_days();
-            if quiet_for > i64::from(c.active_within_days) {
-                return Outcome::new(
-                    Status::Skipped,
-                    format!(
-                        "no commit for {quiet_for} days (since {}): a project at rest need not release",
-                        day(commit)
-                    ),
-                );
+    // A checkout has releases (its version tags) without the window's issues: measured here then.
+    let alone;
+    let (figure, span) = match ctx.dynamics {
+        Some(d) => (&d.releases, &d.span),
+        None => match crate::dynamics::release_pulse_alone(ctx.snap) {
+            Some(measured) => {
+                alone = measured;
+                (&alone.0, &alone.1)
             }
-            let status = if days > i64::from(c.fail_after_days) {
-                Status::Fail
-            } else if days > i64::from(c.warn_after_days) {
-                Status::Warn
-            } else {
-                Status::Pass
-            };
-            let interval = p
-                .median_interval_days
-                .map_or(String::new(), |m| format!("; median interval of the last five {} days", one_decimal(m)));
-            Outcome::new(
-                status,
-                format!(
-                    "last release {} {days} days ago ({}){interval}; {} since {}; last commit {}",
-                    last.tag,
-                    day(last.published_at),
-                    crate::plain_text::count(p.releases_in_span as u64, "release"),
-                    day(d.span.start),
-                    day(commit)
-                ),
-            )
+            None => return Outcome::new(Status::Skipped, ctx.snap.missing_reason(DataKind::Releases)),
         },
+    };
+    match figure {
+        Figure::Measured(p) => pulse_verdict(c, p, span),
+        Figure::Unavailable { reason } => Outcome::new(Status::Skipped, reason.clone()),
+    }
+}
+
+fn pulse_verdict(c: &ReleasePulseCheck, p: &ReleasePulse, span: &Span) -> Outcome {
+    let (Some(last), Some(days)) = (&p.last_release, p.days_since_last) else {
+        return Outcome::new(
+            Status::Skipped,
+            "no release found (GitHub's releases, or a checkout's version tags): the project may release elsewhere (a \
+             registry); the changelog rule looks for release notes",
+        );
+    };
+    let Some(commit) = p.last_commit_at else {
+        return Outcome::new(Status::Skipped, "the default branch's last commit is not known");
+    };
+    let quiet_for = (span.end - commit).num_days();
+    if quiet_for > i64::from(c.active_within_days) {
+        return Outcome::new(
+            Status::Skipped,
+            format!("no commit for {quiet_for} days (since {}): a project at rest need not release", day(commit)),
+        );
+    }
+    let status = if days > i64::from(c.fail_after_days) {
+        Status::Fail
+    } else if days > i64::from(c.warn_after_days) {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let interval = p
+        .median_interval_days
+        .map_or(String::new(), |m| format!("; median interval of the last five {} days", one_decimal(m)));
+    Outcome::new(
+        status,
+        format!(
+            "last release {} {days} days ago ({}){interval}; {} since {}; last commit {}",
+            last.tag,
+            day(last.published_at),
+            crate::plain_text::count(p.releases_in_span as u64, "release"),
+            day(span.start),
+            day(commit)
+        ),
     )
 }
