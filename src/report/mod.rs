@@ -1,7 +1,10 @@
 //! The report: findings grouped by responsibility and scored, ready to render.
 
+pub mod chart;
 pub mod compare;
+pub mod dynamics_view;
 pub mod markdown;
+pub mod monthly;
 pub mod org;
 pub mod sarif;
 #[cfg(test)]
