@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::chart::{self, Bar, FRAME, Frame, Point};
-use crate::dynamics::{Bucket, BucketFigures, Dynamics, Figure, QuestionSource};
+use crate::dynamics::{Bucket, BucketFigures, Dynamics, Figure, ItemLink, QuestionSource};
 use crate::newcomers::human;
 
 #[derive(Debug, Serialize)]
@@ -30,6 +30,9 @@ pub struct FigureLine {
     pub text: String,
     /// The figure in one value, to set beside another period's (`2 people`, `25%`).
     pub value: Option<String>,
+    /// The items behind it (merged pull requests of new contributors, pull requests closed
+    /// without a word, unanswered questions), for the HTML report, which has room for them.
+    pub items: Vec<LinkView>,
     pub trend: Option<Trend>,
 }
 
@@ -101,7 +104,8 @@ impl DynamicsView {
                 )
             },
             |n| n.count.to_string())
-            .with(count_trend(|b| b.new_contributors)),
+            .with(count_trend(|b| b.new_contributors))
+            .listing(&d.new_contributors, |n| &n.merged),
             line("Newcomers' pull requests closed without a word", &d.silent_closes, |s| {
                 format!(
                     "{} of {} closed ({}): {} rejected, {} merged, with no comment or review",
@@ -113,7 +117,8 @@ impl DynamicsView {
                 )
             },
             |s| share_or_na(s.silent_share))
-            .with(share_trend(|b| b.silent_close_share)),
+            .with(share_trend(|b| b.silent_close_share))
+            .listing(&d.silent_closes, |s| &s.rejected),
             line("Questions answered", &d.questions, |q| {
                 let source = match q.source {
                     QuestionSource::Discussions => "Q&A discussions",
@@ -128,7 +133,8 @@ impl DynamicsView {
                 )
             },
             |q| share_or_na(q.share_answered))
-            .with(share_trend(|b| b.questions_share_answered)),
+            .with(share_trend(|b| b.questions_share_answered))
+            .listing(&d.questions, |q| &q.unanswered),
             line("Release pulse", &d.releases, |r| {
                 let last = match (&r.last_release, r.days_since_last) {
                     (Some(release), Some(days)) => {
@@ -155,6 +161,7 @@ impl DynamicsView {
                     ),
                     false => "no newcomer's item was answered in the span".to_string(),
                 },
+                items: vec![],
                 value: newcomer_medians.iter().flatten().next_back().copied().map(seconds),
                 trend: Trend::of(&newcomer_medians, |s| s as f64, seconds),
             },
@@ -176,15 +183,41 @@ fn line<T>(
 ) -> FigureLine {
     match figure {
         Figure::Measured(v) => {
-            FigureLine { name, measured: true, text: describe(v), value: Some(value(v)), trend: None }
+            FigureLine { name, measured: true, text: describe(v), value: Some(value(v)), items: vec![], trend: None }
         }
-        Figure::Unavailable { reason } => {
-            FigureLine { name, measured: false, text: format!("not measured: {reason}"), value: None, trend: None }
-        }
+        Figure::Unavailable { reason } => FigureLine {
+            name,
+            measured: false,
+            text: format!("not measured: {reason}"),
+            value: None,
+            items: vec![],
+            trend: None,
+        },
+    }
+}
+
+/// An issue, pull request, discussion or release, as a link.
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub text: String,
+    pub url: String,
+}
+
+impl LinkView {
+    pub fn of(item: &ItemLink) -> LinkView {
+        LinkView { text: format!("#{} {}", item.number, item.title), url: item.url.clone() }
     }
 }
 
 impl FigureLine {
+    /// The items behind the figure, when it was measured.
+    fn listing<T>(mut self, figure: &Figure<T>, items: impl Fn(&T) -> &[ItemLink]) -> FigureLine {
+        if let Figure::Measured(v) = figure {
+            self.items = items(v).iter().map(LinkView::of).collect();
+        }
+        self
+    }
+
     /// The trend, shown only beside a figure that was measured.
     fn with(mut self, trend: Option<Trend>) -> FigureLine {
         self.trend = trend.filter(|_| self.measured);

@@ -178,6 +178,13 @@ impl Report {
         line
     }
 
+    /// Drops the logins of who carries the project, which only `--people` keeps.
+    pub fn forget_people(&mut self) {
+        if let Some(Dynamics { carriers: crate::dynamics::Figure::Measured(carriers), .. }) = &mut self.dynamics {
+            carriers.named = None;
+        }
+    }
+
     /// The gaps, most important first.
     pub fn gaps(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.status.is_gap())

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
 use super::compare::Comparison;
-use super::dynamics_view::{DynamicsView, FigureLine};
+use super::dynamics_view::{DynamicsView, FigureLine, LinkView};
 use super::template::{self, Markup, Page};
 use super::view::Folded;
 use super::{Report, Tool};
@@ -71,11 +71,11 @@ impl Period {
         self.start.format("%B %Y").to_string()
     }
 
-    /// How far back a collection at `now` must reach to cover the period and the month before it
-    /// (the collector's previous window is as long as its window and ends where it starts), in
-    /// whole days, at least `at_least`.
+    /// How far back a collection at `now` must reach, in whole days and at least `at_least`: to
+    /// the period's start, and far enough that the collector's previous window (as long as the
+    /// window, ending at its start) reaches back to the month before it.
     pub fn window(&self, now: DateTime<Utc>, at_least: TimeDelta) -> TimeDelta {
-        let needed = now - self.start;
+        let needed = (now - self.start).max(self.start - previous_month(self.start));
         let days = needed.num_days() + i64::from(needed > TimeDelta::days(needed.num_days()));
         TimeDelta::days(days).max(at_least)
     }
@@ -178,12 +178,6 @@ pub struct MonthlyFigures {
 }
 
 #[derive(Debug, Serialize)]
-pub struct LinkView {
-    pub text: String,
-    pub url: String,
-}
-
-#[derive(Debug, Serialize)]
 pub struct MonthlyLine {
     #[serde(flatten)]
     pub figure: FigureLine,
@@ -217,10 +211,7 @@ impl<'a> MonthlyView<'a> {
             let merged = new.map(|n| n.merged.as_slice()).unwrap_or_default();
             MonthlyFigures {
                 welcomed: new.map(|n| n.count),
-                merged: Folded::new(merged.iter(), MAX_LINKS, |l| LinkView {
-                    text: format!("#{} {}", l.number, l.title),
-                    url: l.url.clone(),
-                }),
+                merged: Folded::new(merged.iter(), MAX_LINKS, LinkView::of),
                 releases: pulse.map(|r| r.releases_in_span),
                 last_release: pulse
                     .and_then(|r| r.last_release.as_ref())
@@ -318,6 +309,10 @@ mod tests {
         let p = Period::parse("2026-10", at("2026-11-20T08:00:00Z")).unwrap();
         assert_eq!(p.window(at("2026-11-20T08:00:00Z"), TimeDelta::days(30)), TimeDelta::days(51));
         assert_eq!(p.window(at("2026-11-20T08:00:00Z"), TimeDelta::days(90)), TimeDelta::days(90));
+        // Early in a month, the window is as long as the month before, so that the previous
+        // window, as long and before it, covers that month.
+        let now = at("2026-11-03T08:00:00Z");
+        assert_eq!(Period::current(now).window(now, TimeDelta::zero()), TimeDelta::days(31));
     }
 
     #[test]
