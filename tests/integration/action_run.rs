@@ -287,10 +287,7 @@ fn the_tracking_issue_ends_with_this_month_so_far() {
         .env("INPUT_WINDOW", "7d")
         .env("CM_AUDIT_NOW", "2026-11-20T06:00:00Z"));
     let body = fake.writes().issues[0].body.clone();
-    assert!(
-        body.contains("Not reported: the data's window starts on 2026-11-13, after November 2026 began"),
-        "{body}"
-    );
+    assert!(body.contains("Not reported: the data's window starts on 2026-11-13, after November 2026 began"), "{body}");
 }
 
 #[test]

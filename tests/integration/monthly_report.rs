@@ -110,3 +110,24 @@ fn a_repository_or_a_snapshot_is_needed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line_error(&out).contains("well-kept is a checkout"));
 }
+
+#[test]
+fn through_the_api_the_window_reaches_back_to_the_months_start() {
+    use crate::support::fake_github::{FakeGithub, Kind, Repo, World, routes, user};
+    let mut repo = Repo::new("acme/widgets").file("README.md", "# Widgets\n");
+    // Inside the default 90-day window, outside the month's 51 days.
+    repo.item(Kind::Issue, user("old-timer"), "NONE", crate::support::days_ago(60));
+    repo.item(Kind::Issue, user("newcomer"), "NONE", crate::support::days_ago(20));
+    let fake = FakeGithub::start(World::default().with(repo));
+    // At 2026-11-20 12:00, October began 50.5 days ago: 51 whole days.
+    let out = crate::support::rest_only(&fake)
+        .args(["report", "acme/widgets", "--period", "last-month", "--no-cache"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("community report for October 2026\n"), "{md}");
+    let comments: Vec<String> =
+        fake.served().into_iter().filter(|s| s.route == Some(routes::COMMENTS)).map(|s| s.uri).collect();
+    assert!(!comments.is_empty() && comments.iter().all(|uri| uri.contains("since=2026-09-30T12")), "{comments:?}");
+}
