@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::collect::github::{Client, FilesFrom, GithubCollection, GithubOptions, OwnerFiles};
 use crate::collect::local::{CheckoutCollection, Ownership};
+use crate::dynamics;
 use crate::engine::{CONFIG_PATHS, RuleSet};
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
@@ -102,7 +103,14 @@ pub fn load_snapshot(path: &PathBuf) -> Result<Snapshot> {
     Ok(snap)
 }
 
-/// Evaluates the rules on a snapshot and builds the report.
+/// Evaluates the rules on a snapshot and builds the report, with the dynamics measured over the
+/// audit's window by month.
 pub fn report(snap: &Snapshot, rules: &RuleSet, now: DateTime<Utc>) -> Report {
-    Report::new(snap, rules.evaluate(snap), now)
+    report_with(snap, rules, &dynamics::Settings::default(), now)
+}
+
+/// Evaluates the rules on a snapshot and builds the report, with the dynamics measured as
+/// `settings` says (a monthly report's span, weekly buckets, people named).
+pub fn report_with(snap: &Snapshot, rules: &RuleSet, settings: &dynamics::Settings, now: DateTime<Utc>) -> Report {
+    Report::new(snap, rules.evaluate_with(snap, settings), now)
 }

@@ -4,18 +4,20 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::audit::{self, ExternalConfig};
 use crate::collect::github::{self, GithubOptions};
 use crate::collect::local::Ownership;
+use crate::dynamics::{self, Bucket};
 use crate::engine::RuleSet;
 use crate::error::{Error, Result, exit};
 use crate::explain;
 use crate::fix;
 use crate::logging;
 use crate::org::{self, OrgOptions};
+use crate::report::monthly::{MonthlyView, Period};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::target::{self, Target};
 
@@ -26,7 +28,8 @@ use crate::target::{self, Target};
     about = "Audit a repository's community health and say what a community manager would fix first",
     args_conflicts_with_subcommands = true,
     after_help = "Exit status: 0 audited, 1 below --fail-under, 2 usage or config error, 3 cannot read input, \
-                  4 repository not found, 5 token missing or lacking permission, 6 rate limited, 7 network or API failure."
+                  4 repository not found, 5 token missing or lacking permission, 6 rate limited, 7 network or API failure, \
+                  8 `report --period` malformed, in the future or not covered by the data."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,6 +59,23 @@ impl RenderArgs {
     }
 }
 
+/// How the community dynamics are measured (docs/dynamics.md).
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct DynamicsArgs {
+    /// Keep the logins of who carries the project in the JSON report (markdown and HTML never show them).
+    #[arg(long)]
+    people: bool,
+    /// The trends' buckets.
+    #[arg(long, value_enum, value_name = "BUCKET", default_value_t = Bucket::Month)]
+    by: Bucket,
+}
+
+impl DynamicsArgs {
+    fn settings(self, span: Option<crate::dynamics::Span>) -> dynamics::Settings {
+        dynamics::Settings { span, bucket: self.by, name_people: self.people }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct AuditArgs {
     /// A checkout's folder (default `.`), or OWNER/REPO, or https://github.com/OWNER/REPO.
@@ -65,6 +85,8 @@ struct AuditArgs {
     from: Option<PathBuf>,
     #[command(flatten)]
     render: RenderArgs,
+    #[command(flatten)]
+    dynamics: DynamicsArgs,
     /// Exit with status 1 when the overall score is below this (0-100).
     #[arg(long, value_name = "SCORE", value_parser = clap::value_parser!(u8).range(0..=100))]
     fail_under: Option<u8>,
@@ -224,7 +246,13 @@ enum Command {
         report: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+        /// Keep the logins of who carries the project, when the saved report has them (JSON only).
+        #[arg(long)]
+        people: bool,
     },
+    /// The monthly community report, in markdown ready to post: new contributors welcomed, the
+    /// community's figures, releases, and the gaps fixed and opened since a previous report.
+    Report(MonthlyArgs),
     /// Write the missing community files from templates filled from the tree; a dry run unless --write (docs/fix.md).
     Fix(FixArgs),
     /// Run as the GitHub Action: inputs from `INPUT_*`, the run from `GITHUB_*` (docs/action.md).
@@ -258,6 +286,35 @@ struct FixArgs {
     no_root: bool,
     #[command(flatten)]
     network: Network,
+}
+
+#[derive(Debug, clap::Args)]
+struct MonthlyArgs {
+    /// OWNER/REPO, or https://github.com/OWNER/REPO.
+    target: Option<String>,
+    /// The month: YYYY-MM (UTC), last-month, or this-month (so far).
+    #[arg(long, value_name = "MONTH")]
+    period: String,
+    /// Report on a snapshot saved by `cm-audit snapshot` instead of collecting (offline).
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    from: Option<PathBuf>,
+    /// A previous `--format json` report: its figures beside this month's, and the gaps fixed and opened since.
+    #[arg(long, value_name = "FILE")]
+    compare: Option<PathBuf>,
+    #[arg(short, long, value_enum, default_value_t = MonthlyFormat::Markdown)]
+    format: MonthlyFormat,
+    #[command(flatten)]
+    dynamics: DynamicsArgs,
+    #[command(flatten)]
+    network: Network,
+}
+
+/// The monthly report's forms: to post, or to keep and compare with next month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MonthlyFormat {
+    Markdown,
+    /// The month's whole report, to compare with next month (`--compare`) or render again.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -311,7 +368,7 @@ fn run(cli: Cli) -> Result<u8> {
             print(&format!("{json}\n"))?;
             Ok(exit::SUCCESS)
         }
-        Some(Command::Render { report, render }) => {
+        Some(Command::Render { report, render, people }) => {
             if render.format == Format::Sarif {
                 return Err(Error::Usage(
                     "a saved report keeps no rule descriptions, which SARIF needs: audit again with --format sarif"
@@ -319,11 +376,15 @@ fn run(cli: Cli) -> Result<u8> {
                 ));
             }
             let options = render.options()?;
-            let saved = report::compare::read_saved(&report, "the report to render")?;
+            let mut saved = report::compare::read_saved(&report, "the report to render")?;
+            if !people {
+                saved.forget_people();
+            }
             print(&report::render(&saved, &options)?)?;
             Ok(exit::SUCCESS)
         }
         Some(Command::Fix(args)) => fix_cmd(args, external.as_ref(), now),
+        Some(Command::Report(args)) => monthly_cmd(args, external.as_ref(), now),
         Some(Command::Action { network }) => {
             // A workflow's token changes on every run and ETags are per token: a cache would only
             // write files that are never read again.
@@ -449,10 +510,51 @@ fn audit_cmd(args: AuditArgs, external: Option<&ExternalConfig>, now: DateTime<U
         }
         None => collect(args.target.as_deref(), args.no_root, &args.network, external, now)?,
     };
-    let report = audit::report(&snap, &rules, now);
+    let report = audit::report_with(&snap, &rules, &args.dynamics.settings(None), now);
     let text = report::render(&report, &options)?;
     print(&text)?;
     Ok(policy(&report, args.fail_under))
+}
+
+/// `cm-audit report --period`: the month's report, from a collection reaching back to the
+/// month's start (and the month before it), or from a snapshot that does.
+fn monthly_cmd(args: MonthlyArgs, external: Option<&ExternalConfig>, now: DateTime<Utc>) -> Result<u8> {
+    let asked = Period::parse(&args.period, now)?;
+    let previous = args.compare.as_deref().map(report::compare::read_base).transpose()?;
+    let (snap, rules) = match &args.from {
+        Some(file) => {
+            let snap = audit::load_snapshot(file)?;
+            let rules = audit::rules_for(&snap, external)?;
+            (snap, rules)
+        }
+        None => {
+            let target = args.target.as_deref().ok_or_else(|| {
+                Error::Usage("name the repository (OWNER/REPO), or give a snapshot with --from FILE".into())
+            })?;
+            let cwd =
+                std::env::current_dir().map_err(|e| Error::Runtime(format!("cannot read the current folder: {e}")))?;
+            if let Target::Folder(_) = Target::resolve(target, &cwd)? {
+                return Err(Error::Usage(format!(
+                    "{target} is a checkout, which has no issues or pull requests: name the repository as OWNER/REPO"
+                )));
+            }
+            let at_least = args.network.window.unwrap_or(TimeDelta::zero());
+            let network = Network { window: Some(asked.window(now, at_least)), ..args.network.clone() };
+            collect(Some(target), false, &network, external, now)?
+        }
+    };
+    let period = asked.covered_by(&snap)?;
+    let report = audit::report_with(&snap, &rules, &args.dynamics.settings(Some(period.span())), now);
+    let text = match args.format {
+        MonthlyFormat::Json => report::render(&report, &RenderOptions::read(Format::Json, None, None)?)?,
+        MonthlyFormat::Markdown => {
+            let comparison = previous.as_ref().map(|p| report::compare::Comparison::new(p, &report));
+            let beside = previous.as_ref().zip(comparison.as_ref());
+            MonthlyView::new(&report, &period, beside, false).render()?
+        }
+    };
+    print(&text)?;
+    Ok(exit::SUCCESS)
 }
 
 /// `cm-audit fix`: a checkout's missing files (written with --write), an API repository's as a

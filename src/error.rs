@@ -19,6 +19,8 @@ pub mod exit {
     pub const RATE_LIMIT: u8 = 6;
     /// The network or the API failed (connection, timeout, 5xx, malformed answer).
     pub const NETWORK: u8 = 7;
+    /// A monthly report's period is malformed, in the future, or not covered by the data.
+    pub const PERIOD: u8 = 8;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,8 @@ pub enum Error {
     RateLimit(String),
     #[error("{0}")]
     Network(String),
+    #[error("{0}")]
+    Period(String),
 }
 
 impl Error {
@@ -50,6 +54,7 @@ impl Error {
             Error::Auth(m) => Error::Auth(format!("{context}{m}")),
             Error::RateLimit(m) => Error::RateLimit(format!("{context}{m}")),
             Error::Network(m) => Error::Network(format!("{context}{m}")),
+            Error::Period(m) => Error::Period(format!("{context}{m}")),
         }
     }
 
@@ -61,6 +66,7 @@ impl Error {
             Error::Auth(_) => exit::AUTH,
             Error::RateLimit(_) => exit::RATE_LIMIT,
             Error::Network(_) => exit::NETWORK,
+            Error::Period(_) => exit::PERIOD,
         }
     }
 }

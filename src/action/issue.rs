@@ -4,9 +4,19 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use chrono::{DateTime, Utc};
+
 use super::{Authored, UserJson, Written, find_own_marked};
+use crate::audit;
 use crate::collect::github::{ApiError, Client};
+use crate::dynamics;
+use crate::engine::RuleSet;
+use crate::error::Result;
 use crate::repo_ref::RepoRef;
+use crate::report::markdown::{COMMENT_LIMIT, escape_text};
+use crate::report::monthly::{MonthlyView, Period};
+use crate::report::{self, Report};
+use crate::snapshot::Snapshot;
 
 /// The hidden first line of the tracking issue's body.
 pub const TRACKING_MARKER: &str = "<!-- cm-audit-tracking-issue -->";
@@ -29,6 +39,34 @@ impl Authored for IssueJson {
     fn author(&self) -> Option<&str> {
         self.user.as_ref().map(|u| u.login.as_str())
     }
+}
+
+/// The tracking issue's body below its marker: the report, then "This month", the monthly
+/// report of the current month so far (or why there is none: a window short of the month's
+/// first day). The report folds its lists to leave room for the month within GitHub's limit.
+pub fn report_and_this_month(snap: &Snapshot, rules: &RuleSet, report: &Report, now: DateTime<Utc>) -> Result<String> {
+    let asked = Period::current(now);
+    let month = match asked.covered_by(snap) {
+        Ok(period) => {
+            let settings = dynamics::Settings { span: Some(period.span()), ..dynamics::Settings::default() };
+            let monthly = audit::report_with(snap, rules, &settings, now);
+            MonthlyView::new(&monthly, &period, None, true).render()?
+        }
+        Err(why) => format!(
+            "## This month: {}, so far
+
+Not reported: {}.
+",
+            asked.name(),
+            escape_text(&why.to_string())
+        ),
+    };
+    let room = COMMENT_LIMIT.saturating_sub(TRACKING_MARKER.len() + month.len() + 2);
+    Ok(format!(
+        "{}
+{month}",
+        report::markdown_within(report, room)?
+    ))
 }
 
 /// Creates the tracking issue, or edits the open one found by its marker.

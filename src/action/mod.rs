@@ -160,7 +160,8 @@ async fn act(inputs: &Inputs, runner: &Runner, opts: &GithubOptions, now: DateTi
         settle(written, &format!("comment on pull request #{}", pr.number), Permission::PullRequests);
     }
     if inputs.issue {
-        let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &markdown).await).await;
+        let tracking = issue::report_and_this_month(&snap, &rules, &report, now)?;
+        let written = with_second_try(async || issue::keep_up_to_date(&client, &repo, &tracking).await).await;
         settle(written, "update the tracking issue", Permission::Issues);
     }
     if inputs.fix == FixMode::PullRequest {

@@ -59,6 +59,9 @@ pub fn failure_summary(repository: Option<&str>, e: &Error, workflow_mistake: bo
             "the runner's network, GitHub's status (https://www.githubstatus.com), and `GITHUB_API_URL` on GitHub Enterprise Server"
         }
         Error::Runtime(_) => "that the workspace and the runner's temporary folder can be read and written",
+        Error::Period(_) => {
+            "the `window` input: the tracking issue's month needs a window reaching back to its first day"
+        }
     };
     let passes = match workflow_mistake {
         true => "",

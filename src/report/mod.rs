@@ -1,7 +1,10 @@
 //! The report: findings grouped by responsibility and scored, ready to render.
 
+pub mod chart;
 pub mod compare;
+pub mod dynamics_view;
 pub mod markdown;
+pub mod monthly;
 pub mod org;
 pub mod sarif;
 #[cfg(test)]
@@ -175,6 +178,13 @@ impl Report {
         line
     }
 
+    /// Drops the logins of who carries the project, which only `--people` keeps.
+    pub fn forget_people(&mut self) {
+        if let Some(Dynamics { carriers: crate::dynamics::Figure::Measured(carriers), .. }) = &mut self.dynamics {
+            carriers.named = None;
+        }
+    }
+
     /// The gaps, most important first.
     pub fn gaps(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.status.is_gap())
@@ -253,25 +263,32 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<String> {
             &View::new(report, comparison.as_ref(), Limits::NONE),
             template,
         ),
-        Format::Markdown => fitting_markdown(report, comparison.as_ref(), template),
+        Format::Markdown => fitting_markdown(report, comparison.as_ref(), template, markdown::COMMENT_LIMIT),
     }
 }
 
-/// Markdown that fits in a pull request comment: lists are folded further until it does, and
-/// cut as a last resort (a user's template may print more than the view folds).
+/// The markdown report in at most `limit` bytes, for a body that holds more besides it (the
+/// tracking issue's "This month").
+pub fn markdown_within(report: &Report, limit: usize) -> Result<String> {
+    fitting_markdown(report, None, None, limit)
+}
+
+/// Markdown that fits in `limit` bytes (a pull request comment's): lists are folded further
+/// until it does, and cut as a last resort (a user's template may print more than the view folds).
 fn fitting_markdown(
     report: &Report,
     comparison: Option<&Comparison>,
     template: Option<&UserTemplate>,
+    limit: usize,
 ) -> Result<String> {
     let mut text = String::new();
     for limits in Limits::FOLDING {
         text = template::render(Page::Report, Markup::Markdown, &View::new(report, comparison, limits), template)?;
-        if text.len() <= markdown::COMMENT_LIMIT {
+        if text.len() <= limit {
             return Ok(text);
         }
     }
-    markdown::truncate(&mut text, markdown::COMMENT_LIMIT);
+    markdown::truncate(&mut text, limit);
     Ok(text)
 }
 

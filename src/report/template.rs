@@ -18,11 +18,12 @@ use crate::error::{Error, Result};
 
 /// The built-in templates, by the name a template of a user's may `extends`; the name's
 /// extension sets the escaping.
-const BUILTIN: [(&str, &str); 4] = [
+const BUILTIN: [(&str, &str); 5] = [
     ("report.md", include_str!("../../templates/report.md.j2")),
     ("report.html", include_str!("../../templates/report.html.j2")),
     ("org.md", include_str!("../../templates/org.md.j2")),
     ("org.html", include_str!("../../templates/org.html.j2")),
+    ("monthly.md", include_str!("../../templates/monthly.md.j2")),
 ];
 
 /// The auto-escape mode of markdown templates (minijinja knows HTML and JSON only).
@@ -33,6 +34,8 @@ const MARKDOWN_ESCAPE: AutoEscape = AutoEscape::Custom(Cow::Borrowed("markdown")
 pub enum Page {
     Report,
     Org,
+    /// The monthly community report.
+    Monthly,
 }
 
 /// What a template renders to; it decides the escaping.
@@ -77,6 +80,7 @@ pub fn render(page: Page, markup: Markup, view: &impl Serialize, user: Option<&U
     let page = match page {
         Page::Report => "report",
         Page::Org => "org",
+        Page::Monthly => "monthly",
     };
     let name = format!("{}.{}", if user.is_some() { "custom" } else { page }, markup.extension());
     if let Some(user) = user {

@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use super::compare::Comparison;
+use super::dynamics_view::DynamicsView;
 use crate::engine::finding::{Evidence, Finding, Status};
 use crate::newcomers::{NewcomerSummary, human};
 use crate::plain_text::flatten;
@@ -76,6 +77,9 @@ pub fn render(report: &Report, comparison: Option<&Comparison>) -> String {
     }
     if let Some(n) = &report.newcomers {
         newcomer_lines(&mut out, n);
+    }
+    if let Some(d) = &report.dynamics {
+        dynamics_lines(&mut out, &DynamicsView::new(d));
     }
     if let Some(c) = comparison {
         comparison_lines(&mut out, c);
@@ -169,6 +173,27 @@ fn newcomer_lines(out: &mut String, n: &NewcomerSummary) {
     );
     for item in n.waiting.iter().take(3) {
         let _ = writeln!(out, "      {}", paint(DIM, &flatten(&item.describe())));
+    }
+}
+
+/// A line a figure, its trend at the end; the text may quote a release tag from the repository.
+fn dynamics_lines(out: &mut String, d: &DynamicsView) {
+    let _ = writeln!(
+        out,
+        "\n  {} {}",
+        paint(BOLD, "Community dynamics:"),
+        paint(DIM, &format!("{}, by {}", d.span, d.bucket))
+    );
+    for f in &d.figures {
+        let trend = f.trend.as_ref().map(|t| format!("  {} {} → {}", t.spark, t.first, t.last)).unwrap_or_default();
+        let text = flatten(&f.text);
+        let _ = writeln!(
+            out,
+            "    {}: {}{}",
+            f.name,
+            if f.measured { text } else { paint(DIM, &text) },
+            paint(DIM, &trend)
+        );
     }
 }
 

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::compare::Comparison;
+use super::dynamics_view::DynamicsView;
 use super::markdown::REPORT_MARKER;
 use super::{Report, Tool};
 use crate::engine::finding::{Evidence, Finding, Status};
@@ -84,6 +85,8 @@ pub struct View<'a> {
     pub comparison: Option<&'a Comparison>,
     /// Response times to newcomers against regulars, when the issues were collected.
     pub newcomers: Option<NewcomerView>,
+    /// Community dynamics and their trends, when they were measured: never a login.
+    pub dynamics: Option<DynamicsView>,
     pub report: &'a Report,
 }
 
@@ -194,7 +197,11 @@ pub struct Folded<T> {
 }
 
 impl<T> Folded<T> {
-    fn new<'i, S: 'i>(all: impl ExactSizeIterator<Item = &'i S>, limit: usize, view: impl Fn(&'i S) -> T) -> Folded<T> {
+    pub(crate) fn new<'i, S: 'i>(
+        all: impl ExactSizeIterator<Item = &'i S>,
+        limit: usize,
+        view: impl Fn(&'i S) -> T,
+    ) -> Folded<T> {
         let total = all.len();
         let items: Vec<T> = all.take(limit).map(view).collect();
         Folded { hidden: total - items.len(), total, items }
@@ -247,6 +254,7 @@ impl<'a> View<'a> {
             sources: report.sources_line(),
             comparison,
             newcomers: report.newcomers.as_ref().map(|n| NewcomerView::new(n, limits)),
+            dynamics: report.dynamics.as_ref().map(DynamicsView::new),
             report,
         }
     }

@@ -271,6 +271,26 @@ fn a_scheduled_run_keeps_one_tracking_issue_up_to_date() {
 }
 
 #[test]
+fn the_tracking_issue_ends_with_this_month_so_far() {
+    let fake = FakeGithub::start(world());
+    let job = Job::new("well-kept");
+    ok(job.action(&fake, "schedule").env("INPUT_ISSUE", "true").env("CM_AUDIT_NOW", "2026-11-20T06:00:00Z"));
+    let body = fake.writes().issues[0].body.clone();
+    let month = &body[body.find("\n## This month: November 2026, so far\n").expect(&body)..];
+    assert!(month.contains("_The month is not over: the figures run to 2026-11-20 06:00 UTC._"), "{month}");
+    assert!(body.len() <= cm_audit::report::markdown::COMMENT_LIMIT);
+    // A window short of the month's first day says so instead.
+    let fake = FakeGithub::start(world());
+    ok(job
+        .action(&fake, "schedule")
+        .env("INPUT_ISSUE", "true")
+        .env("INPUT_WINDOW", "7d")
+        .env("CM_AUDIT_NOW", "2026-11-20T06:00:00Z"));
+    let body = fake.writes().issues[0].body.clone();
+    assert!(body.contains("Not reported: the data's window starts on 2026-11-13, after November 2026 began"), "{body}");
+}
+
+#[test]
 fn the_fakes_answers_to_the_action_match_githubs_published_schema() {
     let spec: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/openapi/routes.json")).unwrap(),
