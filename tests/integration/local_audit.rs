@@ -23,13 +23,21 @@ fn well_kept_project_passes_every_rule_a_checkout_can_show() {
 #[test]
 fn rules_needing_the_api_are_skipped_with_the_reason_never_failed() {
     let r = json_report("well-kept", &[]);
-    for rule in ["welcoming-labels", "repo-topics", "repo-description", "issues-enabled"] {
+    for rule in [
+        "welcoming-labels",
+        "repo-topics",
+        "repo-description",
+        "issues-enabled",
+        "absence-factor",
+        "questions-answered",
+        "release-pulse",
+    ] {
         assert_eq!(status(&r, rule), "skipped", "{rule}");
         assert!(message(&r, rule).contains("needs the GitHub API"), "{rule}: {}", message(&r, rule));
     }
     let unavailable: Vec<&str> =
         r["unavailable"].as_array().unwrap().iter().map(|u| u["data"].as_str().unwrap()).collect();
-    assert_eq!(unavailable, ["settings", "labels", "issues", "inherited"]);
+    assert_eq!(unavailable, ["settings", "labels", "issues", "inherited", "discussions", "releases"]);
     assert_eq!(r["sources"]["local_tree"], "well-kept");
     assert_eq!(r["sources"]["local_listing"], "walk");
 }
