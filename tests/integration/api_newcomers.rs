@@ -162,7 +162,7 @@ fn without_its_ready_event_a_draft_is_timed_from_its_creation_and_a_note_says_so
     }
     let busy = FakeGithub::start(busy);
     for (fake, note) in
-        [(&unreadable, "issue events (when drafts were marked ready)"), (&busy, "issue events were read back to")]
+        [(&unreadable, "issue events (drafts marked ready, merges)"), (&busy, "issue events were read back to")]
     {
         let out = rest_only(fake).args(["acme/stars", "--format", "json"]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

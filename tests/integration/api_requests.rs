@@ -75,6 +75,9 @@ fn graphql_request_plan_for_a_few_hundred_items() {
     assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), IN_WINDOW);
     assert_eq!(snap["welcoming_issues"].as_array().unwrap().len(), OPEN_GOOD_FIRST_ISSUES);
     assert_eq!(snap["activity"]["authors_with_earlier_items"], serde_json::json!([]), "all 300 authors looked up");
+    let previous = &snap["activity"]["previous"];
+    assert_eq!(previous["items"].as_array().unwrap().len(), BEFORE_WINDOW, "old-timer's items of 91 to 130 days ago");
+    assert_eq!(previous["authors_with_earlier_items"], serde_json::json!([]), "old-timer looked up: nothing before");
     assert_eq!(snap["labels"].as_array().unwrap().len(), LABELS + 2, "the labels past the first hundred too");
     assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
 
@@ -91,8 +94,9 @@ fn graphql_request_plan_for_a_few_hundred_items() {
         // open welcoming issues: 200 issues fill two pages and the third reaches past the
         // window; the 100 pull requests fit in one.
         ("Activity", pages(issues_in_window) + 1),
-        // 300 possible newcomers (association NONE), 50 searches a query.
-        ("History", IN_WINDOW.div_ceil(50)),
+        // 300 possible newcomers (association NONE) and the previous window's one (old-timer, a
+        // CONTRIBUTOR), 50 searches a query.
+        ("History", (IN_WINDOW + 1).div_ceil(50)),
     ]
     .into_iter()
     .map(|(name, n)| (name.to_string(), n))
@@ -101,7 +105,7 @@ fn graphql_request_plan_for_a_few_hundred_items() {
     let counts = fake.counts();
     assert_eq!(counts.get(routes::TREE), Some(&2), "the trees of acme/busy and acme/.github: {counts:?}");
     assert_eq!(fake.total(), 2 + expected.values().sum::<usize>(), "{counts:?}");
-    assert_eq!(fake.total(), 15, "the figure in docs/github.md");
+    assert_eq!(fake.total(), 16, "the figure in docs/github.md");
 }
 
 #[test]
@@ -113,6 +117,9 @@ fn rest_request_plan_for_a_few_hundred_items() {
     let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(snap["activity"]["items"].as_array().unwrap().len(), IN_WINDOW);
     assert_eq!(snap["welcoming_issues"].as_array().unwrap().len(), OPEN_GOOD_FIRST_ISSUES);
+    let previous = &snap["activity"]["previous"];
+    assert_eq!(previous["items"].as_array().unwrap().len(), BEFORE_WINDOW);
+    assert_eq!(previous["authors_with_earlier_items"], serde_json::json!([]));
 
     let pages = |n: usize| n.div_ceil(100);
     let unanswered_pull_requests = (0..IN_WINDOW).filter(|i| i % 30 == 0).count();
@@ -122,17 +129,22 @@ fn rest_request_plan_for_a_few_hundred_items() {
         (routes::TREE, 2),
         // README, CONTRIBUTING, LICENSE, the workflow; the inherited code of conduct.
         (routes::BLOB, 5),
+        // The newest ten releases (which also count them when there are fewer), and the default
+        // branch's last commit.
         (routes::RELEASES, 1),
+        (routes::BRANCH, 1),
         (routes::LABELS, pages(LABELS + 2)),
         // One listing per welcoming label present, then the window, newest first: three full
-        // pages are all in the window, the fourth reaches past its start and ends the listing.
-        (routes::ISSUES, 2 + pages(IN_WINDOW) + 1),
+        // pages are all in the window, the fourth holds the previous window's 40 and reaches
+        // past its start. Then old-timer's first item: the previous window's one possible
+        // newcomer (the window's 300 are more than REST looks up).
+        (routes::ISSUES, 2 + pages(IN_WINDOW) + 1 + 1),
         // Every comment since the window's start, on any item, in bulk.
         (routes::COMMENTS, pages(comments)),
         (routes::REVIEW_COMMENTS, 1),
         (routes::REVIEWS, unanswered_pull_requests),
-        // The repository's issue events since the window's start (when drafts were marked ready):
-        // one page holds them all.
+        // The repository's issue events since the window's start (when drafts were marked ready,
+        // who merged): one page holds them all.
         (routes::ISSUE_EVENTS, 1),
     ];
     let counts = fake.counts();
@@ -140,5 +152,5 @@ fn rest_request_plan_for_a_few_hundred_items() {
         assert_eq!(counts.get(route).copied().unwrap_or(0), n, "{route}: {counts:?}");
     }
     assert_eq!(fake.total(), expected.iter().map(|(_, n)| n).sum::<usize>(), "{counts:?}");
-    assert_eq!(fake.total(), 35, "the figure in docs/github.md");
+    assert_eq!(fake.total(), 37, "the figure in docs/github.md");
 }

@@ -64,6 +64,7 @@ fn every_answer_matches_githubs_published_schema() {
         routes::REVIEWS,
         routes::ISSUE_EVENTS,
         routes::CONTENTS,
+        routes::BRANCH,
     ] {
         assert!(ok(route), "{route} was not exercised: {checked:?}");
     }

@@ -30,7 +30,7 @@ fn world() -> World {
         .label("good first issue");
     r.description = Some("Small widgets for dashboards".into());
     r.topics = vec!["science".into(), "python".into()];
-    r.releases = 3;
+    r.releases = support::fake_github::model::monthly_releases(3);
     r.item(Kind::Issue, user("alice"), "FIRST_TIMER", days_ago(10));
     r.comment(1, bot("greeter"), "NONE", days_ago(10) + Duration::minutes(1));
     r.comment(1, user("maint"), "MEMBER", days_ago(10) + Duration::hours(6));

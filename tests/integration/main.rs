@@ -9,6 +9,7 @@ mod support;
 mod action_files;
 mod action_run;
 mod api_audit;
+mod api_dynamics;
 mod api_faults;
 mod api_newcomers;
 mod api_requests;

@@ -9,6 +9,7 @@ use crate::snapshot::{Actor, Item, ItemKind, Response, ResponseKind};
 
 pub fn item(issue: IssueJson) -> Item {
     let kind = if issue.pull_request.is_some() { ItemKind::PullRequest } else { ItemKind::Issue };
+    let merged_at = issue.pull_request.as_ref().and_then(|p| p.merged_at);
     let draft = issue.draft.unwrap_or(false);
     Item {
         kind,
@@ -28,8 +29,24 @@ pub fn item(issue: IssueJson) -> Item {
         labels: issue.labels.iter().filter_map(|l| l.name().map(str::to_string)).collect(),
         assignees: issue.assignees.unwrap_or_default().into_iter().map(|u| u.login).collect(),
         responses: Vec::new(),
-        merged_at: None,
+        merged_at,
+        // The issue events say who (`merged_by`).
         merged_by: None,
+    }
+}
+
+/// An item as the previous window keeps it: who opened it and when, its closing and merge,
+/// without responses, labels, assignees or draft history (neither API reads those past the
+/// window).
+pub fn earlier_selection(item: Item) -> Item {
+    Item {
+        updated_at: None,
+        ready_for_review_at: None,
+        opened_as_draft: false,
+        labels: Vec::new(),
+        assignees: Vec::new(),
+        responses: Vec::new(),
+        ..item
     }
 }
 
@@ -55,7 +72,7 @@ pub fn draft_history(draft: bool, mut moves: Vec<(DateTime<Utc>, DraftMove)>) ->
 
 /// Dates the drafts among `items` from the repository's issue events, REST's only record of when a
 /// pull request was marked ready for review.
-pub fn date_drafts(items: &mut [Item], events: Vec<IssueEventJson>) {
+pub fn date_drafts(items: &mut [Item], events: &[IssueEventJson]) {
     let mut moves: BTreeMap<u64, Vec<(DateTime<Utc>, DraftMove)>> = BTreeMap::new();
     for event in events {
         let what = match event.event.as_str() {
@@ -63,13 +80,25 @@ pub fn date_drafts(items: &mut [Item], events: Vec<IssueEventJson>) {
             "convert_to_draft" => DraftMove::ConvertToDraft,
             _ => continue,
         };
-        if let Some(issue) = event.issue {
+        if let Some(issue) = &event.issue {
             moves.entry(issue.number).or_default().push((event.created_at, what));
         }
     }
     for item in items.iter_mut().filter(|i| i.kind == ItemKind::PullRequest) {
         if let Some(moves) = moves.remove(&item.number) {
             (item.opened_as_draft, item.ready_for_review_at) = draft_history(item.draft, moves);
+        }
+    }
+}
+
+/// Who merged the merged pull requests among `items`: the actor of their `merged` event, when the
+/// events read reach it.
+pub fn merged_by(items: &mut [Item], events: &[IssueEventJson]) {
+    let mergers: BTreeMap<u64, &IssueEventJson> =
+        events.iter().filter(|e| e.event == "merged").filter_map(|e| Some((e.issue.as_ref()?.number, e))).collect();
+    for item in items.iter_mut().filter(|i| i.merged_at.is_some()) {
+        if let Some(event) = mergers.get(&item.number) {
+            item.merged_by = actor(&event.actor);
         }
     }
 }
@@ -221,12 +250,33 @@ mod tests {
             event(42, "ready_for_review", "2026-11-02T00:00:00Z"),
             deleted_issue,
         ];
-        date_drafts(&mut items, events);
+        date_drafts(&mut items, &events);
         let drafts: Vec<_> = items.iter().map(|i| (i.number, i.opened_as_draft, i.ready_for_review_at)).collect();
         assert_eq!(
             drafts,
             [(7, true, Some(at("2026-11-03T12:00:00Z"))), (8, false, None), (9, true, None), (10, false, None)]
         );
+    }
+
+    #[test]
+    fn the_merged_event_names_who_merged() {
+        let event = |number: u64, what: &str, by: Option<&str>| -> IssueEventJson {
+            serde_json::from_value(serde_json::json!({
+                "event": what, "created_at": "2026-11-03T00:00:00Z",
+                "actor": by.map(|login| serde_json::json!({"login": login, "type": "User"})),
+                "issue": {"number": number}
+            }))
+            .unwrap()
+        };
+        let mut items = vec![pr(7, "a"), pr(8, "b"), pr(9, "c")];
+        items[0].merged_at = Some(at("2026-11-03T00:00:00Z"));
+        items[1].merged_at = Some(at("2026-11-03T00:00:00Z"));
+        let events =
+            [event(7, "closed", Some("x")), event(7, "merged", Some("maint")), event(8, "merged", Some("ghost"))];
+        merged_by(&mut items, &events);
+        assert_eq!(items[0].merged_by, Some(Actor { login: "maint".into(), is_bot: false }));
+        assert_eq!(items[1].merged_by, None, "a deleted user");
+        assert_eq!(items[2].merged_by, None, "not merged");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub enum Permission {
     Contents,
     Issues,
     PullRequests,
+    Discussions,
 }
 
 impl Permission {
@@ -23,6 +24,7 @@ impl Permission {
             Permission::Contents => "Contents",
             Permission::Issues => "Issues",
             Permission::PullRequests => "Pull requests",
+            Permission::Discussions => "Discussions",
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::documents::locate;
 use crate::engine::needs::DataNeeds;
 use crate::error::{Error, Result};
 use crate::repo_ref::RepoRef;
-use crate::snapshot::{DataKind, FileBody, InheritedFiles, Label, RepoSettings, Snapshot};
+use crate::snapshot::{DataKind, FileBody, InheritedFiles, Label, Releases, RepoSettings, Snapshot};
 
 /// Open issues read at most a welcoming label (REST).
 const MAX_WELCOMING_PAGES: usize = 5;
@@ -186,8 +186,14 @@ impl<'c> GithubCollection<'c> {
             // First, as the most important thing a reader should know.
             snap.sources.notes.insert(0, format!("{repo} is archived: it is audited as it was left"));
         }
+        let wants_issues = needs.wants(DataKind::Issues);
+        let mut release_count = overview.as_ref().map(|o| o.releases);
+        if wants_issues || needs.wants(DataKind::Releases) {
+            let latest = overview.as_ref().map(|o| o.latest_releases.clone());
+            release_count = release_count.or(collect_releases(client, &repo, &meta, latest, &mut snap).await?);
+        }
         if needs.wants(DataKind::Settings) {
-            collect_settings(client, &repo, &meta, overview.as_ref().map(|o| o.releases), &mut snap).await?;
+            collect_settings(client, &repo, &meta, release_count, &mut snap).await?;
         }
         let welcoming = match needs.wants(DataKind::Labels) {
             true => {
@@ -199,14 +205,18 @@ impl<'c> GithubCollection<'c> {
             }
             false => Vec::new(),
         };
-        if needs.wants(DataKind::Issues) {
-            let window_start = snap.collected_at.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let before = |t: DateTime<Utc>| t.checked_sub_signed(opts.window).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let window_start = before(snap.collected_at);
+        if wants_issues {
+            // The window before, as long, ending where the audited one starts.
+            let previous_start = before(window_start);
             let graphql_done = match overview.as_ref() {
                 Some(found) if client.uses_graphql() => {
                     window::collect_activity_graphql(
                         client,
                         &repo,
                         window_start,
+                        previous_start,
                         &welcoming,
                         found.latest_update,
                         &mut snap,
@@ -217,8 +227,11 @@ impl<'c> GithubCollection<'c> {
             };
             if !graphql_done {
                 collect_welcoming(client, &repo, &welcoming, &mut snap).await?;
-                window::collect_activity(client, &repo, window_start, &mut snap).await?;
+                window::collect_activity(client, &repo, window_start, previous_start, &mut snap).await?;
             }
+        }
+        if (wants_issues || needs.wants(DataKind::Discussions)) && meta.has_discussions {
+            collect_discussions(client, &repo, window_start, &mut snap).await?;
         }
         if needs.wants(DataKind::Inherited) {
             let dot_github = overview.map(|o| o.dot_github_branch);
@@ -259,6 +272,82 @@ pub async fn with_files_at(
     }
     Ok(base)
 }
+
+/// The newest releases and the default branch's last commit: GraphQL's overview read them
+/// (`latest`), else two REST requests. Returns the number of releases when the page read holds
+/// them all (it counts drafts, as the settings' count does).
+async fn collect_releases(
+    client: &Client,
+    repo: &RepoRef,
+    meta: &RepoJson,
+    latest: Option<Releases>,
+    snap: &mut Snapshot,
+) -> Result<Option<u64>> {
+    if let Some(latest) = latest {
+        snap.releases = Some(latest);
+        return Ok(None);
+    }
+    let (listed, more) =
+        match optional(rest::newest_releases(client, repo).await, client, "releases", Permission::Contents)? {
+            Ok(listed) => listed,
+            Err(reason) => {
+                snap.unavailable.insert(DataKind::Releases, reason);
+                return Ok(None);
+            }
+        };
+    let count = (!more).then_some(listed.len() as u64);
+    // A repository without a commit has no branch to ask about.
+    let last_commit_at = match meta.default_branch.is_empty() {
+        true => None,
+        false => match optional(
+            rest::last_commit_at(client, repo, &meta.default_branch).await,
+            client,
+            "the default branch's last commit",
+            Permission::Contents,
+        )? {
+            Ok(at) => at,
+            Err(reason) => {
+                snap.sources.notes.push(reason);
+                None
+            }
+        },
+    };
+    let latest = listed.into_iter().filter_map(rest::ReleaseJson::published).collect();
+    snap.releases = Some(Releases { latest, last_commit_at });
+    Ok(count)
+}
+
+/// The discussions of the window, through GraphQL only: REST has no listing of them.
+async fn collect_discussions(
+    client: &Client,
+    repo: &RepoRef,
+    window_start: DateTime<Utc>,
+    snap: &mut Snapshot,
+) -> Result<()> {
+    let why_not = match graphql::discussions::collect(client, repo, window_start).await {
+        Ok(found) => {
+            if !found.complete {
+                snap.sources
+                    .notes
+                    .push(format!("only the newest {} discussions of the window were read", found.items.len()));
+            }
+            snap.discussions = Some(found);
+            return Ok(());
+        }
+        Err(QueryFailure::Unavailable) => NO_REST_DISCUSSIONS.to_string(),
+        Err(QueryFailure::Api(e)) if graphql::is_unexpected(&e) => {
+            client.give_up_graphql(&format!("GraphQL could not list the discussions ({})", e.failure.short()));
+            NO_REST_DISCUSSIONS.to_string()
+        }
+        Err(QueryFailure::Api(e)) => unavailable(e, client, "discussions", Permission::Discussions)?,
+    };
+    snap.unavailable.insert(DataKind::Discussions, why_not);
+    Ok(())
+}
+
+/// Why discussions are missing without GraphQL.
+const NO_REST_DISCUSSIONS: &str =
+    "REST has no listing of a repository's discussions: they need GraphQL, which needs a token (and no --rest-only)";
 
 /// The settings, with the release count when already known.
 async fn collect_settings(

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::client::{Client, Page, page_number};
 use super::errors::ApiError;
 use crate::repo_ref::RepoRef;
-use crate::snapshot::Actor;
+use crate::snapshot::{Actor, Release};
 
 /// GitHub's largest page.
 pub const PER_PAGE: u32 = 100;
@@ -118,10 +118,18 @@ pub struct IssueJson {
     pub labels: Vec<IssueLabel>,
     #[serde(default)]
     pub assignees: Option<Vec<UserJson>>,
+    /// Present on pull requests.
     #[serde(default)]
-    pub pull_request: Option<serde::de::IgnoredAny>,
+    pub pull_request: Option<PullLinkJson>,
     #[serde(default)]
     pub draft: Option<bool>,
+}
+
+/// What the issues listing says of a pull request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PullLinkJson {
+    #[serde(default)]
+    pub merged_at: Option<DateTime<Utc>>,
 }
 
 /// An event of an issue or pull request, as the repository's issue-events listing shows it.
@@ -130,6 +138,9 @@ pub struct IssueEventJson {
     /// `ready_for_review`, `convert_to_draft`, `closed`, `labeled`, ...
     pub event: String,
     pub created_at: DateTime<Utc>,
+    /// Who did it (who merged, for `merged`); `None` for a deleted user.
+    #[serde(default)]
+    pub actor: Option<UserJson>,
     /// The issue or pull request it happened to (GitHub gives the whole issue; its number is enough).
     #[serde(default)]
     pub issue: Option<EventIssueJson>,
@@ -248,6 +259,63 @@ pub async fn blob(client: &Client, repo: &RepoRef, sha: &str, cap: usize) -> Res
 pub async fn release_count(client: &Client, repo: &RepoRef) -> Result<u64, ApiError> {
     let page: Page<serde::de::IgnoredAny> = client.get_page(&format!("{}/releases?per_page=1", base(repo))).await?;
     Ok(page.last.as_deref().and_then(page_number).unwrap_or(page.items.len() as u64))
+}
+
+/// A release as the releases listing shows it (GraphQL's overview asks for its fields under these
+/// names).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReleaseJson {
+    pub tag_name: String,
+    pub html_url: String,
+    /// `null` for a draft.
+    pub published_at: Option<DateTime<Utc>>,
+    pub draft: bool,
+    pub prerelease: bool,
+}
+
+impl ReleaseJson {
+    /// The release as the snapshot has it; `None` for a draft, which GitHub shows only to those
+    /// who may push.
+    pub fn published(self) -> Option<Release> {
+        let published_at = self.published_at.filter(|_| !self.draft)?;
+        Some(Release { tag: self.tag_name, url: self.html_url, published_at, prerelease: self.prerelease })
+    }
+}
+
+/// Releases a page when the newest are read: the release pulse's ten.
+pub const NEWEST_RELEASES: u32 = 10;
+
+/// The newest releases (drafts too, for a token that may push), and whether there are more.
+pub async fn newest_releases(client: &Client, repo: &RepoRef) -> Result<(Vec<ReleaseJson>, bool), ApiError> {
+    let page: Page<ReleaseJson> =
+        client.get_page(&format!("{}/releases?per_page={NEWEST_RELEASES}", base(repo))).await?;
+    Ok((page.items, page.next.is_some()))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BranchJson {
+    pub commit: BranchCommitJson,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BranchCommitJson {
+    pub commit: CommitJson,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitJson {
+    pub committer: Option<GitActorJson>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GitActorJson {
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// When the branch's last commit was committed, from the branch (one request, the date inside).
+pub async fn last_commit_at(client: &Client, repo: &RepoRef, branch: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let found: BranchJson = client.get_json(&format!("{}/branches/{}", base(repo), encode(branch))).await?;
+    Ok(found.commit.commit.committer.and_then(|c| c.date))
 }
 
 pub async fn labels(client: &Client, repo: &RepoRef) -> Result<Vec<LabelJson>, ApiError> {

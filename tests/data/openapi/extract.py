@@ -26,6 +26,7 @@ ROUTES = [
     "/repos/{owner}/{repo}/issues/events",
     "/repos/{owner}/{repo}/pulls/comments",
     "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+    "/repos/{owner}/{repo}/branches/{branch}",
 ]
 
 # The Action's requests: its pull request comment and tracking issue (method, path).

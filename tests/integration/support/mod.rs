@@ -107,7 +107,7 @@ pub fn community() -> World {
     widgets.homepage = Some("https://widgets.acme.example".into());
     widgets.topics = vec!["science".into(), "dashboards".into(), "python".into()];
     widgets.has_discussions = true;
-    widgets.releases = 4;
+    widgets.releases = fake_github::model::monthly_releases(4);
 
     // 1: a newcomer's issue, greeted by a bot, then answered by a maintainer.
     widgets.item(Kind::Issue, user("newcomer-ana"), "NONE", days_ago(10));

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Answer, Client, Connection, QueryFailure, literal};
-use crate::collect::github::activity::{DraftMove, answered_by_another, draft_history};
+use crate::collect::github::activity::{DraftMove, answered_by_another, draft_history, earlier_selection};
 use crate::collect::github::errors::{ApiError, Failure, Permission};
 use crate::collect::github::rest::actor_named;
 use crate::repo_ref::RepoRef;
@@ -47,7 +47,15 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ),
     (
         "PullFields",
-        "fragment PullFields on PullRequest { number title url isDraft createdAt updatedAt closedAt authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { ...Reviews } timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } } } }",
+        "fragment PullFields on PullRequest { number title url isDraft createdAt updatedAt closedAt mergedAt mergedBy { ...Who } authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { ...Reviews } timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } } } }",
+    ),
+    (
+        "EarlierIssue",
+        "fragment EarlierIssue on Issue { number title url createdAt closedAt authorAssociation author { ...Who } }",
+    ),
+    (
+        "EarlierPull",
+        "fragment EarlierPull on PullRequest { number title url isDraft createdAt closedAt mergedAt mergedBy { ...Who } authorAssociation author { ...Who } }",
     ),
 ];
 
@@ -60,6 +68,17 @@ const ACTIVITY: &str = r#"query Activity($owner: String!, $name: String!, $pageS
   }
   pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
     pullRequests(first: $pageSize, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...PullFields } }
+  }
+}"#;
+
+/// The previous window's items past the pages of the audited window: the light selection, without
+/// responses, labels or events.
+const EARLIER: &str = r#"query Earlier($owner: String!, $name: String!, $pageSize: Int!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
+  issueSide: repository(owner: $owner, name: $name) @include(if: $withIssues) {
+    issues(first: $pageSize, after: $issuesAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...EarlierIssue } }
+  }
+  pullSide: repository(owner: $owner, name: $name) @include(if: $withPulls) {
+    pullRequests(first: $pageSize, after: $pullsAfter, orderBy: {field: CREATED_AT, direction: DESC}) { pageInfo { hasNextPage endCursor } nodes { ...EarlierPull } }
   }
 }"#;
 
@@ -84,7 +103,7 @@ fn with_fragments(query: &str) -> String {
 }
 
 /// The items of the window and the open welcoming issues.
-pub struct Collected {
+pub struct Activity {
     /// Newest first.
     pub items: Vec<Item>,
     /// Whether every item of the window was read (no page cap reached).
@@ -95,6 +114,15 @@ pub struct Collected {
     pub welcoming: Option<Vec<Item>>,
     /// Why pull requests could not be read (a token without the Pull requests permission).
     pub pulls_refused: Option<String>,
+    /// The previous window's items (created at or after its start and before the window's), in
+    /// the light selection, newest first; `None` when not asked for.
+    pub previous: Option<Collected<Vec<Item>>>,
+}
+
+/// What was read, and whether all of it was (no page cap reached).
+pub struct Collected<T> {
+    pub items: T,
+    pub complete: bool,
 }
 
 /// A connection's listing, page by page, until it is done or reaches past the window.
@@ -102,11 +130,13 @@ struct Listing {
     after: Option<String>,
     read: usize,
     done: bool,
+    /// When the last node read was created.
+    reached: Option<DateTime<Utc>>,
 }
 
 impl Listing {
     fn new(wanted: bool) -> Listing {
-        Listing { after: None, read: 0, done: !wanted }
+        Listing { after: None, read: 0, done: !wanted, reached: None }
     }
 
     /// Takes a page and says whether to go on: while there are more pages, its last node is
@@ -120,6 +150,7 @@ impl Listing {
         self.after = connection.next();
         let nodes: Vec<ItemNode> = connection.items().collect();
         self.read += nodes.len();
+        self.reached = nodes.last().map(|n| n.created_at).or(self.reached);
         self.done = self.after.is_none() || !nodes.last().is_some_and(inside) || self.read >= cap;
         nodes
     }
@@ -133,16 +164,26 @@ impl Listing {
         vars[want] = json!(!self.done);
         vars[after] = json!(self.after);
     }
+
+    /// The listing carried on past the window down to `start`, from where it stopped: when it
+    /// stopped inside `[start, window start)` with more pages.
+    fn onward(&self, start: DateTime<Utc>, cap: usize) -> Listing {
+        let more = self.after.is_some() && self.reached.is_some_and(|at| at >= start) && self.read < cap;
+        Listing { after: self.after.clone(), read: self.read, done: !more, reached: self.reached }
+    }
 }
 
 /// Reads the window's items (created at or after `since`) and, when `welcoming_labels` is not
-/// empty, the open issues carrying any of them.
+/// empty, the open issues carrying any of them; with `previous_start`, the previous window's
+/// items too: those of the last pages read that fall in it, and the listings carried on in the
+/// light selection down to its start.
 pub async fn collect(
     client: &Client,
     repo: &RepoRef,
     since: DateTime<Utc>,
+    previous_start: Option<DateTime<Utc>>,
     welcoming_labels: Option<&[String]>,
-) -> Result<Collected, QueryFailure> {
+) -> Result<Activity, QueryFailure> {
     let query = with_fragments(ACTIVITY);
     let mut issues = Listing::new(true);
     let mut pulls = Listing::new(true);
@@ -178,7 +219,11 @@ pub async fn collect(
             open_welcoming.extend(welcoming.advance(c, |_| true, MAX_WELCOMING));
         }
     }
-    items.retain(|i| i.created_at >= since);
+    let (items, older): (Vec<ItemNode>, Vec<ItemNode>) = items.into_iter().partition(|i| i.created_at >= since);
+    let previous = match previous_start {
+        Some(start) => Some(earlier(client, repo, since, start, older, [&issues, &pulls]).await?),
+        None => None,
+    };
     let mut nodes: BTreeMap<u64, ItemNode> = items.into_iter().map(|n| (n.number, n)).collect();
     let responses_cut = follow_up(client, repo, &mut nodes).await?;
     let mut items: Vec<Item> = nodes.into_values().map(ItemNode::into_item).collect();
@@ -189,13 +234,43 @@ pub async fn collect(
         open.dedup_by_key(|i| i.number);
         open
     });
-    Ok(Collected {
+    Ok(Activity {
         items,
         complete: !issues.capped(MAX_ITEMS) && !pulls.capped(MAX_ITEMS) && pulls_refused.is_none(),
         responses_cut,
         welcoming,
         pulls_refused,
+        previous,
     })
+}
+
+/// The previous window's items, `[start, before)`: those already read (`read`, the last pages'
+/// older nodes), and the rest through the issue and pull-request listings carried on from where
+/// they stopped, in the light selection.
+async fn earlier(
+    client: &Client,
+    repo: &RepoRef,
+    before: DateTime<Utc>,
+    start: DateTime<Utc>,
+    read: Vec<ItemNode>,
+    [issues, pulls]: [&Listing; 2],
+) -> Result<Collected<Vec<Item>>, QueryFailure> {
+    let mut issues = issues.onward(start, MAX_ITEMS);
+    let mut pulls = pulls.onward(start, MAX_ITEMS);
+    let in_previous = |n: &ItemNode| n.created_at >= start;
+    let vars = json!({ "owner": repo.owner(), "name": repo.name() });
+    let mut nodes = read;
+    nodes.extend(
+        side_by_side(client, "Earlier", EARLIER, vars, [&mut issues, &mut pulls], [&in_previous, &in_previous]).await?,
+    );
+    let mut items: Vec<Item> = nodes
+        .into_iter()
+        .filter(|n| n.created_at >= start && n.created_at < before)
+        .map(|n| earlier_selection(n.into_item()))
+        .collect();
+    newest_first(&mut items);
+    items.dedup_by_key(|i| i.number);
+    Ok(Collected { items, complete: !issues.capped(MAX_ITEMS) && !pulls.capped(MAX_ITEMS) })
 }
 
 const UPDATED: &str = r#"query Updated($owner: String!, $name: String!, $pageSize: Int!, $since: DateTime!, $withIssues: Boolean!, $issuesAfter: String, $withPulls: Boolean!, $pullsAfter: String) {
@@ -214,30 +289,13 @@ pub async fn updated_since(
     repo: &RepoRef,
     since: DateTime<Utc>,
 ) -> Result<Option<Vec<Item>>, QueryFailure> {
-    let query = with_fragments(UPDATED);
     let mut issues = Listing::new(true);
     let mut pulls = Listing::new(true);
-    let mut nodes = Vec::new();
-    while !(issues.done && pulls.done) {
-        let mut vars = json!({ "owner": repo.owner(), "name": repo.name(), "since": since });
-        issues.variables("withIssues", "issuesAfter", &mut vars);
-        pulls.variables("withPulls", "pullsAfter", &mut vars);
-        let mut answer = query_shrinking("Updated", client, &query, vars).await?;
-        for side in ["issueSide", "pullSide"] {
-            if let Some(e) = answer.failed("Updated", side) {
-                return Err(e.into());
-            }
-        }
-        let issue_side: IssueSide = answer.take("Updated", "issueSide")?.unwrap_or_default();
-        let pull_side: PullSide = answer.take("Updated", "pullSide")?.unwrap_or_default();
-        if let Some(c) = issue_side.issues {
-            nodes.extend(issues.advance(c, |_| true, MAX_ITEMS));
-        }
-        if let Some(c) = pull_side.pull_requests {
-            // Pull requests have no `since` filter: newest updates first, down to `since`.
-            nodes.extend(pulls.advance(c, |n| n.updated_at.is_some_and(|u| u >= since), MAX_ITEMS));
-        }
-    }
+    let vars = json!({ "owner": repo.owner(), "name": repo.name(), "since": since });
+    // Pull requests have no `since` filter: newest updates first, down to `since`.
+    let pull_updated = |n: &ItemNode| n.updated_at.is_some_and(|u| u >= since);
+    let nodes =
+        side_by_side(client, "Updated", UPDATED, vars, [&mut issues, &mut pulls], [&|_| true, &pull_updated]).await?;
     if issues.capped(MAX_ITEMS) || pulls.capped(MAX_ITEMS) {
         return Ok(None);
     }
@@ -245,6 +303,41 @@ pub async fn updated_since(
         nodes.into_iter().filter(|n| n.updated_at.is_none_or(|u| u >= since)).map(|n| (n.number, n)).collect();
     follow_up(client, repo, &mut nodes).await?;
     Ok(Some(nodes.into_values().map(ItemNode::into_item).collect()))
+}
+
+/// Pages through issues and pull requests side by side, under the `issueSide` and `pullSide`
+/// aliases of the query `name` (`vars` holding all but the paging), each listing while its last
+/// node is `inside` what is wanted.
+async fn side_by_side(
+    client: &Client,
+    name: &str,
+    query: &str,
+    vars: Value,
+    [issues, pulls]: [&mut Listing; 2],
+    [issue_inside, pull_inside]: [&(dyn Fn(&ItemNode) -> bool + Sync); 2],
+) -> Result<Vec<ItemNode>, QueryFailure> {
+    let query = with_fragments(query);
+    let mut nodes = Vec::new();
+    while !(issues.done && pulls.done) {
+        let mut vars = vars.clone();
+        issues.variables("withIssues", "issuesAfter", &mut vars);
+        pulls.variables("withPulls", "pullsAfter", &mut vars);
+        let mut answer = query_shrinking(name, client, &query, vars).await?;
+        for side in ["issueSide", "pullSide"] {
+            if let Some(e) = answer.failed(name, side) {
+                return Err(e.into());
+            }
+        }
+        let issue_side: IssueSide = answer.take(name, "issueSide")?.unwrap_or_default();
+        let pull_side: PullSide = answer.take(name, "pullSide")?.unwrap_or_default();
+        if let Some(c) = issue_side.issues {
+            nodes.extend(issues.advance(c, issue_inside, MAX_ITEMS));
+        }
+        if let Some(c) = pull_side.pull_requests {
+            nodes.extend(pulls.advance(c, pull_inside, MAX_ITEMS));
+        }
+    }
+    Ok(nodes)
 }
 
 /// Runs a page query at GitHub's largest page size, and again at half the size while GitHub
@@ -335,9 +428,13 @@ struct ItemNode {
     author: Option<ActorNode>,
     labels: Option<Connection<NameNode>>,
     assignees: Option<Connection<LoginNode>>,
+    /// Absent from the light selection of the previous window.
+    #[serde(default)]
     comments: Connection<ResponseNode>,
     /// Present on pull requests only.
     is_draft: Option<bool>,
+    merged_at: Option<DateTime<Utc>>,
+    merged_by: Option<ActorNode>,
     reviews: Option<Connection<ResponseNode>>,
     timeline_items: Option<Connection<EventNode>>,
 }
@@ -482,8 +579,8 @@ impl ItemNode {
             labels: self.labels.map(|l| l.items().map(|n| n.name).collect()).unwrap_or_default(),
             assignees: self.assignees.map(|a| a.items().map(|n| n.login).collect()).unwrap_or_default(),
             responses,
-            merged_at: None,
-            merged_by: None,
+            merged_at: self.merged_at,
+            merged_by: self.merged_by.as_ref().and_then(ActorNode::actor),
         }
     }
 }

@@ -1,6 +1,6 @@
-//! Whether possible newcomers opened anything before the window, many authors a query: one
-//! aliased issue search each (`repo:OWNER/NAME author:LOGIN created:<START`), of which only the
-//! count is read. REST needs a request per author.
+//! Whether possible newcomers opened anything before a window (the audited one or the previous
+//! one), many authors a query: one aliased issue search each (`repo:OWNER/NAME author:LOGIN
+//! created:<START`), of which only the count is read. REST needs a request per author.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -25,61 +25,64 @@ fn search(repo: &RepoRef, login: &str, before: DateTime<Utc>) -> String {
     format!("repo:{repo} author:{login} created:<{}", before.format("%Y-%m-%dT%H:%M:%SZ"))
 }
 
-/// What the searches found.
-#[derive(Debug, Default, PartialEq)]
-pub struct History {
-    /// Those who opened an issue or pull request before the window.
-    pub with_earlier_items: Vec<String>,
-    /// Those GitHub would not search for (a suspended or hidden account, say), with its reason.
-    pub not_searched: Vec<(String, String)>,
+/// What the searches found, in the order they were asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// The author opened an issue or pull request before the time asked about.
+    Earlier,
+    Nothing,
+    /// GitHub would not search for them (a suspended or hidden account, say), with its reason.
+    NotSearched(String),
 }
 
-/// Searches whether each of `logins` opened an issue or pull request in `repo` before `before`.
-/// One author's search refused leaves that author unknown, not the others: `search` cannot be
-/// null, so GitHub nulls the whole answer's data for one refused search, and the others are
-/// asked again without it.
-pub async fn authors_with_earlier_items(
+/// Searches, for each `(login, before)`, whether `login` opened an issue or pull request in
+/// `repo` before `before`: both windows' authors mixed in the same queries. One author's search
+/// refused leaves that author unknown, not the others: `search` cannot be null, so GitHub nulls
+/// the whole answer's data for one refused search, and the others are asked again without it.
+pub async fn earlier_items(
     client: &Client,
     repo: &RepoRef,
-    logins: &[String],
-    before: DateTime<Utc>,
-) -> Result<History, QueryFailure> {
-    let mut history = History::default();
-    for chunk in logins.chunks(SEARCHES_PER_QUERY) {
+    searches: &[(String, DateTime<Utc>)],
+) -> Result<Vec<Found>, QueryFailure> {
+    let mut found = vec![Found::Nothing; searches.len()];
+    let indexed: Vec<usize> = (0..searches.len()).collect();
+    for chunk in indexed.chunks(SEARCHES_PER_QUERY) {
         let mut pending = chunk.to_vec();
         while !pending.is_empty() {
             let fields: String = pending
                 .iter()
                 .enumerate()
-                .map(|(i, login)| {
-                    let query = literal(&search(repo, login, before));
+                .map(|(i, &k)| {
+                    let (login, before) = &searches[k];
+                    let query = literal(&search(repo, login, *before));
                     format!("  h{i}: search(type: ISSUE, first: 1, query: {query}) {{ issueCount }}\n")
                 })
                 .collect();
             let mut answer = client.query("History", &format!("query History {{\n{fields}}}"), json!({})).await?;
             let mut unanswered = Vec::new();
-            for (i, login) in pending.iter().enumerate() {
+            for (i, &k) in pending.iter().enumerate() {
                 let alias = format!("h{i}");
                 if let Some(e) = answer.error_at(&alias) {
-                    history.not_searched.push((login.clone(), e.message.clone()));
+                    found[k] = Found::NotSearched(e.message.clone());
                     continue;
                 }
                 match answer.take::<Count>("History", &alias)? {
-                    Some(count) if count.issue_count > 0 => history.with_earlier_items.push(login.clone()),
+                    Some(count) if count.issue_count > 0 => found[k] = Found::Earlier,
                     Some(_) => {}
-                    None => unanswered.push(login.clone()),
+                    None => unanswered.push(k),
                 }
             }
             if unanswered.len() == pending.len() {
                 // No answer and no reason: asking again would not help.
-                let why = "GitHub answered nothing for it".to_string();
-                history.not_searched.extend(unanswered.into_iter().map(|login| (login, why.clone())));
+                for k in unanswered {
+                    found[k] = Found::NotSearched("GitHub answered nothing for it".to_string());
+                }
                 break;
             }
             pending = unanswered;
         }
     }
-    Ok(history)
+    Ok(found)
 }
 
 #[cfg(test)]

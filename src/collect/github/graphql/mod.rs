@@ -11,6 +11,7 @@
 
 pub mod activity;
 pub mod blobs;
+pub mod discussions;
 pub mod history;
 pub mod kept;
 pub mod overview;
@@ -265,6 +266,12 @@ pub struct Connection<T> {
     #[serde(default = "Vec::new")]
     pub nodes: Vec<Option<T>>,
     pub page_info: Option<PageInfo>,
+}
+
+impl<T> Default for Connection<T> {
+    fn default() -> Self {
+        Connection { nodes: Vec::new(), page_info: None }
+    }
 }
 
 impl<T> Connection<T> {

@@ -1,6 +1,6 @@
 //! One query for what REST asks in five or more requests: the repository's settings, its
-//! topics, release count and labels, and whether its owner has a public `.github` repository to
-//! fall back on.
+//! topics, labels, release count and newest releases, the default branch's last commit, and
+//! whether its owner has a public `.github` repository to fall back on.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -8,15 +8,16 @@ use serde_json::json;
 
 use super::{Client, Connection, QueryFailure};
 use crate::collect::github::errors::{ApiError, Failure};
-use crate::collect::github::rest::{LabelJson, RepoJson};
+use crate::collect::github::rest::{LabelJson, ReleaseJson, RepoJson};
 use crate::repo_ref::RepoRef;
+use crate::snapshot::Releases;
 
 const QUERY: &str = r#"query Overview($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
     nameWithOwner description homepageUrl isArchived isFork isPrivate hasIssuesEnabled hasDiscussionsEnabled
-    defaultBranchRef { name }
+    defaultBranchRef { name target { ... on Commit { committedDate } } }
     repositoryTopics(first: 100) { nodes { topic { name } } }
-    releases { totalCount }
+    releases(first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { totalCount nodes { tag_name: tagName html_url: url published_at: publishedAt prerelease: isPrerelease draft: isDraft } }
     labels(first: 100) { pageInfo { hasNextPage endCursor } nodes { name description } }
   }
   updates: repository(owner: $owner, name: $name) {
@@ -41,6 +42,9 @@ pub struct Overview {
     /// repository without any commit.
     pub meta: RepoJson,
     pub releases: u64,
+    /// The newest published releases (of the newest ten, drafts dropped) and the default
+    /// branch's last commit.
+    pub latest_releases: Releases,
     pub labels: Vec<LabelJson>,
     /// The default branch of the owner's public `.github` repository, when there is one.
     pub dot_github_branch: Option<String>,
@@ -63,7 +67,7 @@ struct RepositoryData {
     has_discussions_enabled: bool,
     default_branch_ref: Option<BranchRef>,
     repository_topics: Connection<TopicNode>,
-    releases: Count,
+    releases: ReleaseNodes,
     labels: Connection<LabelJson>,
 }
 
@@ -85,6 +89,23 @@ struct Updated {
 #[derive(Deserialize)]
 struct BranchRef {
     name: String,
+    #[serde(default)]
+    target: Option<Target>,
+}
+
+/// A branch's target: a commit, with its date (the overview asks only that of a commit).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Target {
+    committed_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReleaseNodes {
+    total_count: u64,
+    #[serde(default)]
+    nodes: Vec<Option<ReleaseJson>>,
 }
 
 #[derive(Deserialize)]
@@ -95,12 +116,6 @@ struct TopicNode {
 #[derive(Deserialize)]
 struct Topic {
     name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Count {
-    total_count: u64,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +157,11 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
         next = more.labels.next();
         labels.extend(more.labels.items());
     }
+    let last_commit_at = data.default_branch_ref.as_ref().and_then(|b| b.target.as_ref()?.committed_date);
+    let latest_releases = Releases {
+        latest: data.releases.nodes.into_iter().flatten().filter_map(ReleaseJson::published).collect(),
+        last_commit_at,
+    };
     Ok(Overview {
         meta: RepoJson {
             full_name: data.name_with_owner,
@@ -156,6 +176,7 @@ pub async fn overview(client: &Client, repo: &RepoRef) -> Result<Overview, Query
             default_branch: data.default_branch_ref.map(|b| b.name).unwrap_or_default(),
         },
         releases: data.releases.total_count,
+        latest_releases,
         labels,
         dot_github_branch: dot_github.filter(|d| !d.is_private).and_then(|d| d.default_branch_ref).map(|b| b.name),
         latest_update,

@@ -209,17 +209,33 @@ fn head_tree(repo: &Repo) -> String {
     sha_of(format!("tree of {}", render::head_commit(repo)).as_bytes())
 }
 
+/// A branch as `GET /repos/{owner}/{repo}/branches/{branch}` answers: its head commit in full
+/// (dated by the model), unprotected.
 fn branch(base: &str, repo: &Repo, sha: &str, tree: &str) -> Value {
+    let web = format!("{}/{}", render::GITHUB_WEB, repo.full_name());
+    let signature =
+        json!({"name": "Fixture", "email": "fixture@example.com", "date": render::stamp(repo.last_commit_at)});
     json!({
         "name": repo.default_branch,
         "commit": {
             "sha": sha,
+            "node_id": format!("C_{sha}"),
             "url": format!("{base}/commits/{sha}"),
-            "commit": {"message": "The fixture", "tree": {"sha": tree, "url": format!("{base}/git/trees/{tree}")}},
+            "html_url": format!("{web}/commit/{sha}"),
+            "comments_url": format!("{base}/commits/{sha}/comments"),
+            "commit": {
+                "url": format!("{base}/git/commits/{sha}"),
+                "message": "The fixture", "comment_count": 0,
+                "tree": {"sha": tree, "url": format!("{base}/git/trees/{tree}")},
+                "author": signature, "committer": signature,
+            },
+            "author": null, "committer": null,
             "parents": [],
         },
         "protected": false,
-        "_links": {"self": format!("{base}/branches/{}", repo.default_branch)},
+        "protection": {"enabled": false, "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []}},
+        "protection_url": format!("{base}/branches/{}/protection", repo.default_branch),
+        "_links": {"self": format!("{base}/branches/{}", repo.default_branch), "html": format!("{web}/tree/{}", repo.default_branch)},
     })
 }
 

@@ -24,7 +24,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use super::model::{Comment, Issue, Repo, Review, User, World};
+use super::model::{Comment, Discussion, Issue, Release, Repo, Review, User, World};
 use super::render::{self, GITHUB_WEB, stamp};
 use super::{Answer, FORBIDDEN_MESSAGE, Shared, not_found};
 
@@ -305,7 +305,8 @@ fn implemented_arguments(ty: &str, field: &str) -> &'static [&'static str] {
         ("Repository", "pullRequests") => &["first", "after", "orderBy", "states", "labels"],
         ("Repository", "issue" | "pullRequest" | "issueOrPullRequest") => &["number"],
         ("Repository", "object") => &["oid", "expression"],
-        ("Repository", "repositoryTopics" | "releases") | (_, "assignees") => &["first", "after"],
+        ("Repository", "repositoryTopics") | (_, "assignees") => &["first", "after"],
+        ("Repository", "releases" | "discussions") => &["first", "after", "orderBy"],
         (_, "labels" | "comments") => &["first", "after", "orderBy"],
         ("PullRequest", "reviews") => &["first", "after", "states", "author"],
         ("PullRequest", "timelineItems") => &["first", "after", "itemTypes", "since"],
@@ -313,9 +314,13 @@ fn implemented_arguments(ty: &str, field: &str) -> &'static [&'static str] {
     }
 }
 
-/// An argument or input field given as `null` or `false` asks for nothing the fake ignores.
+/// An argument or input field given as `null`, `false` or `[]` (the schema's default for
+/// `Repository.discussions(states:)`) asks for nothing the fake ignores.
 fn changes_nothing(value: &JsonValue) -> bool {
-    matches!(value, JsonValue::Null | JsonValue::Bool(false))
+    match value {
+        JsonValue::Array(items) => items.is_empty(),
+        value => matches!(value, JsonValue::Null | JsonValue::Bool(false)),
+    }
 }
 
 fn leaf<'a>(value: impl Into<JsonValue>) -> ResolvedValue<'a> {
@@ -445,7 +450,7 @@ fn git_object<'a>(api: &str, repo: &Repo, args: &JsonMap) -> Option<Node<'a>> {
     let head = render::head_commit(repo);
     if let Some(oid) = text(args, "oid") {
         if oid == head || repo.commits.contains_key(oid) {
-            return Some(Node::Commit(oid.to_string()));
+            return Some(Node::Commit(oid.to_string(), repo.last_commit_at));
         }
         let mut snapshots = std::iter::once(repo.clone()).chain(repo.commits.keys().filter_map(|c| repo.at_commit(c)));
         return snapshots
@@ -460,7 +465,7 @@ fn git_object<'a>(api: &str, repo: &Repo, args: &JsonMap) -> Option<Node<'a>> {
         _ => (rev.to_string(), repo.at_commit(rev)?),
     };
     let Some(path) = path.map(|p| p.trim_matches('/')) else {
-        return Some(Node::Commit(commit));
+        return Some(Node::Commit(commit, repo.last_commit_at));
     };
     let link = at.symlinks.get(path).map(|target| target.as_bytes().to_vec());
     if let Some(bytes) = at.files.get(path).cloned().or(link) {
@@ -492,10 +497,14 @@ enum Node<'a> {
     Label(&'a Repo, &'a str),
     RepositoryTopic(&'a str),
     Topic(&'a str),
-    /// A release: only counted.
-    Release,
+    Release(&'a Repo, &'a Release),
+    Discussion(&'a Repo, &'a Discussion),
+    /// A discussion's category: its name, and whether it takes answers.
+    Category(&'a str, bool),
+    DiscussionComment(&'a Comment),
     Ref(&'a Repo),
-    Commit(String),
+    /// A commit, and when it was committed.
+    Commit(String, DateTime<Utc>),
     Tree(String),
     Blob(String, Vec<u8>),
     /// One page of a connection of this type: all its items, and the page's bounds.
@@ -538,9 +547,12 @@ impl<'c> ObjectValue for Obj<'c> {
             Node::Label(..) => "Label",
             Node::RepositoryTopic(_) => "RepositoryTopic",
             Node::Topic(_) => "Topic",
-            Node::Release => "Release",
+            Node::Release(..) => "Release",
+            Node::Discussion(..) => "Discussion",
+            Node::Category(..) => "DiscussionCategory",
+            Node::DiscussionComment(_) => "DiscussionComment",
             Node::Ref(_) => "Ref",
-            Node::Commit(_) => "Commit",
+            Node::Commit(..) => "Commit",
             Node::Tree(_) => "Tree",
             Node::Blob(..) => "Blob",
             Node::Connection { ty, .. } | Node::Edge { ty, .. } => ty,
@@ -610,7 +622,35 @@ impl<'c> ObjectValue for Obj<'c> {
                 "defaultBranchRef" if repo.empty => ResolvedValue::null(),
                 "defaultBranchRef" => object(Node::Ref(repo)),
                 "repositoryTopics" => page(repo.topics.iter().map(|t| Node::RepositoryTopic(t)).collect())?,
-                "releases" => page((0..repo.releases).map(|_| Node::Release).collect())?,
+                "releases" => {
+                    // Newest first as the model keeps them; `NAME` order is not implemented.
+                    let mut releases: Vec<&Release> = repo.releases.iter().collect();
+                    match order(args) {
+                        (Some("CREATED_AT") | None, descending) => {
+                            releases.sort_by_key(|r| std::cmp::Reverse(r.published_at));
+                            if !descending {
+                                releases.reverse();
+                            }
+                        }
+                        (Some(other), _) => return Err(unsupported(format_args!("releases(orderBy: {other})"))),
+                    }
+                    page(releases.into_iter().map(|r| Node::Release(repo, r)).collect())?
+                }
+                "discussions" => {
+                    let mut discussions: Vec<&Discussion> = repo.discussions.iter().collect();
+                    match order(args) {
+                        (Some("CREATED_AT"), descending) => {
+                            discussions.sort_by_key(|d| (d.created_at, d.number));
+                            if descending {
+                                discussions.reverse();
+                            }
+                        }
+                        (other, _) => {
+                            return Err(unsupported(format_args!("discussions(orderBy: {})", other.unwrap_or("none"))));
+                        }
+                    }
+                    page(discussions.into_iter().map(|d| Node::Discussion(repo, d)).collect())?
+                }
                 "labels" => page(labels(repo, repo.labels.iter().map(|(name, _)| name.as_str()), args))?,
                 "issues" | "issue" | "issueOrPullRequest" if repo.forbids("issues") => {
                     return Err(fail("FORBIDDEN", FORBIDDEN_MESSAGE));
@@ -670,8 +710,12 @@ impl<'c> ObjectValue for Obj<'c> {
                     page(comments.into_iter().map(|(c, body)| Node::Comment(c, body)).collect())?
                 }
                 "isDraft" => leaf(item.draft),
-                "merged" => leaf(false),
-                "mergedAt" => ResolvedValue::null(),
+                "merged" => leaf(item.merged.is_some()),
+                "mergedAt" => leaf(item.merged_at().map(stamp)),
+                "mergedBy" => match &item.merged {
+                    Some((_, by)) => actor(by.as_ref()),
+                    None => ResolvedValue::null(),
+                },
                 "reviews" => {
                     let states = strings(args, "states");
                     let author = text(args, "author");
@@ -734,9 +778,50 @@ impl<'c> ObjectValue for Obj<'c> {
             (Node::Topic(name), "name") => leaf(*name),
             (Node::Ref(repo), "name") => leaf(repo.default_branch.as_str()),
             (Node::Ref(_), "prefix") => leaf("refs/heads/"),
-            (Node::Ref(repo), "target") => object(Node::Commit(render::head_commit(repo))),
-            (Node::Commit(oid) | Node::Tree(oid) | Node::Blob(oid, _), "oid") => leaf(oid.as_str()),
-            (Node::Commit(oid) | Node::Tree(oid) | Node::Blob(oid, _), "abbreviatedOid") => leaf(&oid[..7]),
+            (Node::Ref(repo), "target") => object(Node::Commit(render::head_commit(repo), repo.last_commit_at)),
+            (Node::Commit(_, at), "committedDate") => leaf(stamp(*at)),
+            (Node::Commit(oid, _) | Node::Tree(oid) | Node::Blob(oid, _), "oid") => leaf(oid.as_str()),
+            (Node::Commit(oid, _) | Node::Tree(oid) | Node::Blob(oid, _), "abbreviatedOid") => leaf(&oid[..7]),
+            (Node::Release(repo, release), _) => match field {
+                "tagName" => leaf(release.tag.as_str()),
+                "name" => leaf(format!("Release {}", release.tag)),
+                "url" => leaf(render::release_url(repo, release)),
+                "createdAt" => leaf(stamp(release.published_at)),
+                "publishedAt" => leaf((!release.draft).then(|| stamp(release.published_at))),
+                "isPrerelease" => leaf(release.prerelease),
+                "isDraft" => leaf(release.draft),
+                _ => return Err(self.unknown_field_error(info)),
+            },
+            (Node::Discussion(repo, discussion), _) => match field {
+                "number" => leaf(discussion.number),
+                "title" => leaf(discussion.title.as_str()),
+                "url" => leaf(format!("{GITHUB_WEB}/{}/discussions/{}", repo.full_name(), discussion.number)),
+                "createdAt" => leaf(stamp(discussion.created_at)),
+                "updatedAt" => {
+                    let last = discussion.comments.iter().map(|c| c.created_at).chain(discussion.closed_at);
+                    leaf(stamp(last.chain([discussion.created_at]).max().unwrap_or(discussion.created_at)))
+                }
+                "closedAt" => leaf(discussion.closed_at.map(stamp)),
+                "closed" => leaf(discussion.closed_at.is_some()),
+                "author" => actor(discussion.user.as_ref()),
+                "authorAssociation" => leaf(discussion.association),
+                "category" => object(Node::Category(discussion.category.0, discussion.category.1)),
+                "answerChosenAt" => leaf(discussion.answer.map(|(_, at)| stamp(at))),
+                "answer" => match discussion.answer.and_then(|(i, _)| discussion.comments.get(i)) {
+                    Some(comment) => object(Node::DiscussionComment(comment)),
+                    None => ResolvedValue::null(),
+                },
+                "comments" => page(discussion.comments.iter().map(Node::DiscussionComment).collect())?,
+                _ => return Err(self.unknown_field_error(info)),
+            },
+            (Node::Category(name, _), "name") => leaf(*name),
+            (Node::Category(_, answerable), "isAnswerable") => leaf(*answerable),
+            (Node::DiscussionComment(comment), _) => match field {
+                "author" => actor(comment.user.as_ref()),
+                "authorAssociation" => leaf(comment.association),
+                "createdAt" | "publishedAt" => leaf(stamp(comment.created_at)),
+                _ => return Err(self.unknown_field_error(info)),
+            },
             (Node::Blob(_, bytes), "byteSize") => leaf(bytes.len()),
             (Node::Blob(_, bytes), "isBinary") => leaf(bytes.contains(&0)),
             (Node::Blob(_, bytes), "isTruncated") => leaf(bytes.len() > TEXT_LIMIT),

@@ -837,7 +837,7 @@ fn serve(
             }
         }
         routes::LABELS => list(repo.labels.iter().map(|(n, d)| render::label(api, repo, n, d)).collect()),
-        routes::RELEASES => list((1..=repo.releases).rev().map(|n| render::release(api, repo, n)).collect()),
+        routes::RELEASES => list(repo.releases.iter().map(|r| render::release(api, repo, r)).collect()),
         routes::ISSUES => {
             let state = param("state").unwrap_or("open");
             let wanted: Vec<&str> = param("labels").map(|l| l.split(',').collect()).unwrap_or_default();
@@ -879,20 +879,30 @@ fn serve(
             // Newest first, as GitHub lists them; no `since` (GitHub takes none). Labels are put on
             // when an item is opened, so that the listing holds events of no interest too.
             // When, on which item, what (and which label).
-            type Event<'a> = (DateTime<Utc>, u64, &'a str, Option<&'a str>, &'a model::Issue);
+            // When, on which item, what (and which label), by whom.
+            type Event<'a> = (DateTime<Utc>, u64, &'a str, Option<&'a str>, &'a Option<model::User>, &'a model::Issue);
             let mut events: Vec<Event> = repo
                 .issues
                 .iter()
                 .flat_map(|i| {
-                    let labelled = i.labels.iter().map(move |l| (i.created_at, "labeled", Some(l.as_str())));
-                    let ready = i.ready_at.map(|at| (at, "ready_for_review", None));
-                    let closed = i.closed_at.map(|at| (at, "closed", None));
-                    labelled.chain(ready).chain(closed).map(move |(at, what, label)| (at, i.number, what, label, i))
+                    let by = &i.user;
+                    let labelled = i.labels.iter().map(move |l| (i.created_at, "labeled", Some(l.as_str()), by));
+                    let ready = i.ready_at.map(|at| (at, "ready_for_review", None, by));
+                    // Whoever merges a pull request closes it too, in the same second.
+                    let merged = i.merged.as_ref().map(|(at, who)| (*at, "merged", None, who));
+                    let closer = i.merged.as_ref().map_or(by, |(_, who)| who);
+                    let closed = i.closed_at.map(|at| (at, "closed", None, closer));
+                    labelled
+                        .chain(ready)
+                        .chain(merged)
+                        .chain(closed)
+                        .map(move |(at, what, label, who)| (at, i.number, what, label, who, i))
                 })
                 .collect();
-            events.sort_by_key(|&(at, number, what, label, _)| std::cmp::Reverse((at, number, what, label)));
-            let rendered =
-                events.into_iter().map(|(at, _, what, label, i)| render::issue_event(api, repo, i, what, label, at));
+            events.sort_by_key(|&(at, number, what, label, _, _)| std::cmp::Reverse((at, number, what, label)));
+            let rendered = events
+                .into_iter()
+                .map(|(at, _, what, label, who, i)| render::issue_event(api, repo, i, (what, label, who), at));
             list(rendered.collect())
         }
         routes::REVIEWS => {

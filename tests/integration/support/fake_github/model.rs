@@ -35,6 +35,62 @@ pub struct Issue {
     pub ready_at: Option<DateTime<Utc>>,
     pub labels: Vec<String>,
     pub assignees: Vec<String>,
+    /// A merged pull request: when, and by whom (`None` inside: a deleted user). Merging closes
+    /// it: `closed_at` is then the same time.
+    pub merged: Option<(DateTime<Utc>, Option<User>)>,
+}
+
+impl Issue {
+    /// Merges this pull request at `at`, by `by`: it is closed then too, as on GitHub.
+    pub fn merge(&mut self, at: DateTime<Utc>, by: Option<User>) {
+        self.closed_at = Some(at);
+        self.merged = Some((at, by));
+    }
+
+    pub fn merged_at(&self) -> Option<DateTime<Utc>> {
+        self.merged.as_ref().map(|(at, _)| *at)
+    }
+}
+
+/// A published release (or a draft, which only those who may push see).
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub tag: String,
+    /// For a draft, when it was created (GitHub's `published_at` is then `null`).
+    pub published_at: DateTime<Utc>,
+    pub prerelease: bool,
+    pub draft: bool,
+}
+
+/// `n` published releases `v1.1.0`… a month apart, the newest (`v1.n.0`) on 2026-01-01, newest
+/// first.
+pub fn monthly_releases(n: u64) -> Vec<Release> {
+    let newest: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().expect("a time");
+    (1..=n)
+        .rev()
+        .map(|k| Release {
+            tag: format!("v1.{k}.0"),
+            published_at: newest - Duration::days(30 * (n - k) as i64),
+            prerelease: false,
+            draft: false,
+        })
+        .collect()
+}
+
+/// A discussion, with its comments (top-level replies) oldest first.
+#[derive(Debug, Clone)]
+pub struct Discussion {
+    pub number: u64,
+    pub title: String,
+    pub user: Option<User>,
+    pub association: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The category's name and whether it takes answers (`Q&A`).
+    pub category: (&'static str, bool),
+    pub comments: Vec<Comment>,
+    /// The accepted answer: which of `comments`, and when it was chosen.
+    pub answer: Option<(usize, DateTime<Utc>)>,
 }
 
 /// A conversation comment, or (in `review_comments`) a comment on a pull request's diff.
@@ -80,7 +136,12 @@ pub struct Repo {
     /// The tree listing stops half-way and says `truncated: true`.
     pub truncated_tree: bool,
     pub labels: Vec<(String, String)>,
-    pub releases: u64,
+    /// Newest first, drafts included (REST and GraphQL list them to those who may push).
+    pub releases: Vec<Release>,
+    /// When the default branch's last commit was committed.
+    pub last_commit_at: DateTime<Utc>,
+    /// Discussions, numbered with the issues (GitHub shares the numbers), oldest first.
+    pub discussions: Vec<Discussion>,
     pub issues: Vec<Issue>,
     pub comments: Vec<Comment>,
     pub review_comments: Vec<Comment>,
@@ -113,7 +174,9 @@ impl Repo {
             symlinks: BTreeMap::new(),
             truncated_tree: false,
             labels: Vec::new(),
-            releases: 0,
+            releases: Vec::new(),
+            last_commit_at: "2026-10-01T00:00:00Z".parse().expect("a time"),
+            discussions: Vec::new(),
             issues: Vec::new(),
             comments: Vec::new(),
             review_comments: Vec::new(),
@@ -162,7 +225,7 @@ impl Repo {
         association: &'static str,
         created_at: DateTime<Utc>,
     ) -> &mut Issue {
-        let number = self.issues.len() as u64 + 1;
+        let number = (self.issues.len() + self.discussions.len()) as u64 + 1;
         self.issues.push(Issue {
             number,
             title: format!("{} {number}", if kind == Kind::PullRequest { "Change" } else { "Problem" }),
@@ -175,8 +238,33 @@ impl Repo {
             ready_at: None,
             labels: Vec::new(),
             assignees: Vec::new(),
+            merged: None,
         });
         self.issues.last_mut().expect("just pushed")
+    }
+
+    /// Adds a discussion created at `created_at` in `category` (name, answerable), numbered
+    /// after every issue and discussion so far.
+    pub fn discussion(
+        &mut self,
+        by: Option<User>,
+        association: &'static str,
+        created_at: DateTime<Utc>,
+        category: (&'static str, bool),
+    ) -> &mut Discussion {
+        let number = (self.issues.len() + self.discussions.len()) as u64 + 1;
+        self.discussions.push(Discussion {
+            number,
+            title: format!("Question {number}"),
+            user: by,
+            association,
+            created_at,
+            closed_at: None,
+            category,
+            comments: Vec::new(),
+            answer: None,
+        });
+        self.discussions.last_mut().expect("just pushed")
     }
 
     pub fn comment(&mut self, number: u64, by: Option<User>, association: &'static str, created_at: DateTime<Utc>) {
@@ -323,6 +411,7 @@ impl WrittenIssue {
             ready_at: None,
             labels: Vec::new(),
             assignees: Vec::new(),
+            merged: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::model::{Comment, Issue, Repo, Review, User};
+use super::model::{Comment, Issue, Release, Repo, Review, User};
 
 fn recorded(text: &str) -> Value {
     serde_json::from_str::<Value>(text).expect("vendored fixture")["response"].take()
@@ -237,7 +237,7 @@ pub fn issue(api: &str, r: &Repo, i: &Issue) -> Value {
             "html_url": format!("{GITHUB_WEB}/{}/pull/{n}", r.full_name()),
             "diff_url": format!("{GITHUB_WEB}/{}/pull/{n}.diff", r.full_name()),
             "patch_url": format!("{GITHUB_WEB}/{}/pull/{n}.patch", r.full_name()),
-            "merged_at": null
+            "merged_at": i.merged_at().map(stamp)
         });
     }
     v
@@ -294,12 +294,18 @@ pub fn review(api: &str, r: &Repo, rv: &Review, index: usize) -> Value {
 }
 
 /// An entry of the repository's issue events (`labeled` with its label, `ready_for_review`,
-/// `closed`), by the item's author, with the whole issue as GitHub gives it.
-pub fn issue_event(api: &str, r: &Repo, i: &Issue, what: &str, label: Option<&str>, at: DateTime<Utc>) -> Value {
+/// `closed`, `merged`), by `actor`, with the whole issue as GitHub gives it.
+pub fn issue_event(
+    api: &str,
+    r: &Repo,
+    i: &Issue,
+    (what, label, actor): (&str, Option<&str>, &Option<User>),
+    at: DateTime<Utc>,
+) -> Value {
     let id = id_of((r.id, "event", i.number, what, label, at));
     let mut v = json!({
         "id": id, "node_id": format!("IE_{id}"), "url": format!("{api}/repos/{}/issues/events/{id}", r.full_name()),
-        "actor": maybe_user(api, &i.user), "event": what, "commit_id": null, "commit_url": null,
+        "actor": maybe_user(api, actor), "event": what, "commit_id": null, "commit_url": null,
         "created_at": stamp(at), "issue": issue(api, r, i), "performed_via_github_app": null
     });
     if let Some(name) = label {
@@ -308,20 +314,29 @@ pub fn issue_event(api: &str, r: &Repo, i: &Issue, what: &str, label: Option<&st
     v
 }
 
-pub fn release(api: &str, r: &Repo, n: u64) -> Value {
+pub fn release(api: &str, r: &Repo, release: &Release) -> Value {
     let repo_api = format!("{api}/repos/{}", r.full_name());
-    let id = id_of((r.id, "release", n));
-    let tag = format!("v1.{n}.0");
+    let tag = release.tag.as_str();
+    let id = id_of((r.id, "release", tag));
     json!({
-        "url": format!("{repo_api}/releases/{id}"), "html_url": format!("{GITHUB_WEB}/{}/releases/tag/{tag}", r.full_name()),
+        "url": format!("{repo_api}/releases/{id}"), "html_url": release_url(r, release),
         "assets_url": format!("{repo_api}/releases/{id}/assets"),
         "upload_url": format!("https://uploads.github.com/repos/{}/releases/{id}/assets{{?name,label}}", r.full_name()),
         "tarball_url": format!("{repo_api}/tarball/{tag}"), "zipball_url": format!("{repo_api}/zipball/{tag}"),
         "id": id, "node_id": format!("RE_{id}"), "tag_name": tag, "target_commitish": r.default_branch,
-        "name": format!("Release {tag}"), "body": null, "draft": false, "prerelease": false,
-        "created_at": "2026-01-01T00:00:00Z", "published_at": "2026-01-01T00:00:00Z",
+        "name": format!("Release {tag}"), "body": null, "draft": release.draft, "prerelease": release.prerelease,
+        "created_at": stamp(release.published_at),
+        "published_at": if release.draft { Value::Null } else { json!(stamp(release.published_at)) },
         "author": user(api, &User { login: r.owner.clone(), bot: false }), "assets": []
     })
+}
+
+/// A release's page: a draft's is under `untagged-…`, as GitHub names it until it is published.
+pub fn release_url(r: &Repo, release: &Release) -> String {
+    match release.draft {
+        true => format!("{GITHUB_WEB}/{}/releases/tag/untagged-{}", r.full_name(), id_of(&release.tag)),
+        false => format!("{GITHUB_WEB}/{}/releases/tag/{}", r.full_name(), release.tag),
+    }
 }
 
 /// GitHub's error body.
