@@ -10,6 +10,7 @@ mod action_files;
 mod action_run;
 mod api_audit;
 mod api_dynamics;
+mod api_dynamics_figures;
 mod api_faults;
 mod api_newcomers;
 mod api_requests;
