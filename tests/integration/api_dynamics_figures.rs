@@ -184,3 +184,26 @@ fn people_are_named_in_the_json_only_when_asked() {
         .collect();
     assert_eq!(named, [("mia".to_string(), 7), ("max".to_string(), 5), ("gus".to_string(), 1)]);
 }
+
+/// October 2026 (the fake's now is 20 November): fay's #8 (31 October) is the month's only first
+/// item; ann, bob and cat, new in September, did not come back in October (ann's #11 is from
+/// November); v1.4.0 (11 October) is its release; #20 its question, answered; five actions (max's
+/// first response on #4, mia's on #5 and gus's on #8, mia's review and merge of #6) are too few to
+/// say who carries it.
+#[test]
+fn the_monthly_report_of_october_is_worked_out_by_hand() {
+    let fake = FakeGithub::start(world());
+    let out = cm_audit(&fake).args(["report", "acme/pulse", "--period", "2026-10"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "# acme/pulse: community report for October 2026",
+        "**1 new contributor** opened a first issue or pull request; none of their pull requests was merged yet.",
+        "1 release published, the last: [v1.4.0](<https://github.com/acme/pulse/releases/tag/v1.4.0>).",
+        "0 of 3 newcomers of the span before came back",
+        "1 of 1 Q&amp;A discussions \\(100%\\); median first reply 12 h",
+        "too few reviews, merges and first responses to judge who carries the project: 5 from 2026-10-01 to 2026-11-01",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}
