@@ -302,6 +302,10 @@ pub struct Item {
     /// Who merged it; `None` when not merged, unknown, or a deleted user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_by: Option<Actor>,
+    /// For a closed pull request: who closed it last (its closing event); `None` when open,
+    /// unknown, or a deleted user. A newcomer who closed their own was not turned away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -371,6 +375,7 @@ impl Item {
             responses: Vec::new(),
             merged_at: None,
             merged_by: None,
+            closed_by: None,
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn pull(number: u64, login: &str, created: &str) -> Item {
     }
 }
 
-fn actor(login: &str) -> Actor {
+pub fn actor(login: &str) -> Actor {
     Actor { login: login.to_string(), is_bot: login.ends_with("[bot]") }
 }
 

@@ -135,8 +135,12 @@ pub struct ItemLink {
 pub struct SilentCloses {
     /// Newcomers' pull requests created in the span and closed by now.
     pub closed: usize,
-    /// Closed without being merged, and without a comment or review by a person other than the author.
+    /// Closed without being merged, and without a comment or review by a person other than the author,
+    /// by someone else (or by someone unknown).
     pub rejected_silently: usize,
+    /// Closed unmerged by their own author, without a word from anyone else: withdrawn, not rejected.
+    #[serde(default)]
+    pub withdrawn: usize,
     /// Merged without a comment or review by a person other than the author.
     pub merged_silently: usize,
     /// `(rejected_silently + merged_silently) / closed`; `None` when none was closed.

@@ -5,7 +5,8 @@ use crate::newcomers::{AuthorClass, first_response, share};
 use crate::snapshot::{Item, ItemKind};
 
 /// Newcomers' pull requests created in the span and closed by now: those closed with no comment
-/// or review by a person other than the author (bots say nothing), merged or not.
+/// or review by a person other than the author (bots say nothing), merged or not; those their own
+/// author closed are withdrawn, not rejected.
 pub(super) fn measure(known: &Known<'_>, span: &Span) -> Figure<SilentCloses> {
     if span.start < known.responses_since {
         return Figure::unavailable(format!(
@@ -22,13 +23,19 @@ pub(super) fn measure(known: &Known<'_>, span: &Span) -> Figure<SilentCloses> {
         .filter(|i| i.closed_at.is_some() || i.merged_at.is_some())
         .collect();
     let silent = |i: &&Item| first_response(&i.responses, i.author.as_ref(), known.policy).is_none();
-    let (merged, rejected): (Vec<&Item>, Vec<&Item>) =
+    let (merged, unmerged): (Vec<&Item>, Vec<&Item>) =
         closed.iter().copied().filter(silent).partition(|i| i.merged_at.is_some());
+    let by_author = |i: &&Item| match (&i.closed_by, &i.author) {
+        (Some(closer), Some(author)) => closer.login.eq_ignore_ascii_case(&author.login),
+        _ => false,
+    };
+    let (withdrawn, rejected): (Vec<&Item>, Vec<&Item>) = unmerged.into_iter().partition(by_author);
     let mut rejected: Vec<ItemLink> = rejected.into_iter().map(ItemLink::of).collect();
     rejected.sort_by_key(|l| std::cmp::Reverse((l.created_at, l.number)));
     Figure::Measured(SilentCloses {
         closed: closed.len(),
         rejected_silently: rejected.len(),
+        withdrawn: withdrawn.len(),
         merged_silently: merged.len(),
         silent_share: share(rejected.len() + merged.len(), closed.len()),
         rejected,
@@ -48,6 +55,11 @@ mod tests {
                 .comment("ana", "2026-09-02T00:00:00Z")
                 .comment("stale[bot]", "2026-09-04T00:00:00Z"),
             closed(pull(2, "bea", "2026-10-01T00:00:00Z"), "2026-10-02T00:00:00Z"),
+            // Withdrawn: closed by its own author, in silence; not a rejection.
+            Item {
+                closed_by: Some(actor("hal")),
+                ..closed(pull(10, "hal", "2026-09-20T00:00:00Z"), "2026-09-21T00:00:00Z")
+            },
             // Rejected with a word, by a deleted account: a person spoke.
             closed(pull(3, "cy", "2026-09-01T00:00:00Z"), "2026-09-05T00:00:00Z")
                 .deleted_comment("2026-09-02T00:00:00Z"),
@@ -63,8 +75,10 @@ mod tests {
         ];
         let snap = snapshot(items, None);
         let Figure::Measured(s) = with_known(&snap, |k| measure(k, &span())) else { panic!() };
-        // Closed newcomer pull requests: #1, #2, #3, #4, #5; silent: #1, #2 rejected, #4 merged.
-        assert_eq!((s.closed, s.rejected_silently, s.merged_silently, s.silent_share), (5, 2, 1, Some(0.6)));
+        // Closed newcomer pull requests: #1, #2, #3, #4, #5, #10; silent: #1, #2 rejected, #4
+        // merged, #10 withdrawn by its author.
+        assert_eq!((s.closed, s.rejected_silently, s.merged_silently, s.withdrawn), (6, 2, 1, 1));
+        assert_eq!(s.silent_share, Some(0.5));
         // Newest first.
         assert_eq!(s.rejected.iter().map(|l| l.number).collect::<Vec<_>>(), [2, 1]);
     }

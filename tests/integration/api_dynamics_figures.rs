@@ -20,7 +20,8 @@ fn world() -> World {
     // The window.
     r.item(Kind::PullRequest, user("ann"), "NONE", days_ago(80)).merge(days_ago(78), mia()); // #1
     r.review(1, mia(), "OWNER", "APPROVED", Some(days_ago(79)));
-    r.item(Kind::PullRequest, user("bob"), "NONE", days_ago(70)).closed_at = Some(days_ago(60)); // #2
+    let turned_away = r.item(Kind::PullRequest, user("bob"), "NONE", days_ago(70)); // #2
+    (turned_away.closed_at, turned_away.closed_by) = (Some(days_ago(60)), mia());
     r.item(Kind::PullRequest, user("cat"), "NONE", days_ago(65)).merge(days_ago(64), max()); // #3
     r.item(Kind::Issue, user("dan"), "NONE", days_ago(50)); // #4
     r.comment(4, max(), "MEMBER", days_ago(49));
@@ -55,6 +56,8 @@ fn world() -> World {
     r.discussion(user("ned"), "NONE", days_ago(10), ("Q&A", true)); // #21
     r.discussion(user("ola"), "NONE", days_ago(20), ("General", false)); // #22
     r.discussion(user("pat"), "NONE", days_ago(120), ("Q&A", true)); // #23
+    // quin closes their own pull request: withdrawn, not rejected.
+    r.item(Kind::PullRequest, user("quin"), "NONE", days_ago(5)).closed_at = Some(days_ago(4)); // #24
     r.releases = [(200, "v1.0.0"), (130, "v1.1.0"), (100, "v1.2.0"), (70, "v1.3.0"), (40, "v1.4.0"), (10, "v1.5.0")]
         .into_iter()
         .rev()
@@ -119,23 +122,23 @@ fn the_figures_through_graphql_are_those_worked_out_by_hand() {
     );
     assert!(close(&r["newcomer_rate"], 2.0 / 3.0) && close(&r["regular_rate"], 0.5), "{r}");
 
-    // New contributors: ann (#1), bob (#2), cat (#3), fay (#8), hal (#10) opened their first item in
-    // the window; dan and eve had items before it, gus opened nothing, mia and max maintain, and
+    // New contributors: ann (#1), bob (#2), cat (#3), fay (#8), hal (#10), quin (#24) opened their
+    // first item in the window; dan and eve had items before it, gus opened nothing, mia and max maintain, and
     // dependabot is a bot. Their pull requests merged in the window, oldest first: #1, #3, #11.
     let n = &d["new_contributors"];
-    assert_eq!(n["count"], 5, "{n}");
+    assert_eq!(n["count"], 6, "{n}");
     assert_eq!(numbers(&n["merged"]), [1, 3, 11], "{n}");
 
     // Silent closes. Newcomers' pull requests of the window closed by now: #1 (reviewed by mia),
-    // #2 (closed, no word: rejected silently), #3 (merged by max without a word). #11 is ann's
-    // second, not a newcomer's.
+    // #2 (closed by mia, no word: rejected silently), #3 (merged by max without a word), #24
+    // (closed by quin, its author: withdrawn). #11 is ann's second, not a newcomer's.
     let s = &d["silent_closes"];
     assert_eq!(
-        (&s["closed"], &s["rejected_silently"], &s["merged_silently"]),
-        (&3.into(), &1.into(), &1.into()),
+        (&s["closed"], &s["rejected_silently"], &s["merged_silently"], &s["withdrawn"]),
+        (&4.into(), &1.into(), &1.into(), &1.into()),
         "{s}"
     );
-    assert!(close(&s["silent_share"], 2.0 / 3.0), "{s}");
+    assert!(close(&s["silent_share"], 2.0 / 4.0), "{s}");
     assert_eq!(numbers(&s["rejected"]), [2], "{s}");
 
     // Questions: the Q&A discussions of the window, #19 (max, a maintainer, replied), #20 (an
@@ -156,7 +159,7 @@ fn the_figures_through_graphql_are_those_worked_out_by_hand() {
     // The trends' buckets add up to the window's new contributors and releases.
     let buckets = d["trends"]["buckets"].as_array().unwrap();
     let sum = |field: &str| buckets.iter().map(|b| b[field].as_u64().unwrap()).sum::<u64>();
-    assert_eq!((sum("new_contributors"), sum("releases")), (5, 3), "{}", d["trends"]);
+    assert_eq!((sum("new_contributors"), sum("releases")), (6, 3), "{}", d["trends"]);
 }
 
 #[test]

@@ -17,7 +17,7 @@
 //! - `[settings]`: only the settings that matter (issues on, nothing else set, by default);
 //! - `labels`: the labels' names;
 //! - items (`welcoming_issues`, `[[activity.items]]`): `author` is a login (a bot's ends in
-//!   `[bot]`), and so are a response's `author` and `merged_by`; `url` comes from the number; the
+//!   `[bot]`), and so are a response's `author`, `merged_by` and `closed_by`; `url` comes from the number; the
 //!   activity's window starts 90 days before the audit unless `window_start` says otherwise;
 //! - `[activity.previous]`: the window before it (`start` 90 days earlier unless given), its
 //!   `[[activity.previous.items]]` written the same way;
@@ -301,8 +301,10 @@ fn items(listed: Value, repo: &str) -> Result<Value, String> {
             item["kind"] = json!(kind);
             item["url"] = json!(format!("https://github.com/{repo}/{path}/{number}"));
             item["author"] = user(&item["author"]);
-            if let Some(by) = item.get("merged_by") {
-                item["merged_by"] = user(by);
+            for field in ["merged_by", "closed_by"] {
+                if let Some(by) = item.get(field) {
+                    item[field] = user(by);
+                }
             }
             responses_of(&mut item);
             Ok(item)

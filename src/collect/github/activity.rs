@@ -30,8 +30,9 @@ pub fn item(issue: IssueJson) -> Item {
         assignees: issue.assignees.unwrap_or_default().into_iter().map(|u| u.login).collect(),
         responses: Vec::new(),
         merged_at,
-        // The issue events say who (`merged_by`).
+        // The issue events say who (`merged_and_closed_by`).
         merged_by: None,
+        closed_by: None,
     }
 }
 
@@ -91,14 +92,33 @@ pub fn date_drafts(items: &mut [Item], events: &[IssueEventJson]) {
     }
 }
 
-/// Who merged the merged pull requests among `items`: the actor of their `merged` event, when the
-/// events read reach it.
-pub fn merged_by(items: &mut [Item], events: &[IssueEventJson]) {
-    let mergers: BTreeMap<u64, &IssueEventJson> =
-        events.iter().filter(|e| e.event == "merged").filter_map(|e| Some((e.issue.as_ref()?.number, e))).collect();
-    for item in items.iter_mut().filter(|i| i.merged_at.is_some()) {
-        if let Some(event) = mergers.get(&item.number) {
+/// Who merged the merged pull requests among `items`, and who closed the closed ones: the actors
+/// of their `merged` and last `closed` events, when the events read reach them.
+pub fn merged_and_closed_by(items: &mut [Item], events: &[IssueEventJson]) {
+    // Newest first, as GitHub lists them: the first event seen of an item is its last.
+    let last = |kind: &str| -> BTreeMap<u64, &IssueEventJson> {
+        let mut found = BTreeMap::new();
+        for e in events.iter().filter(|e| e.event == kind) {
+            if let Some(issue) = &e.issue {
+                found
+                    .entry(issue.number)
+                    .and_modify(|seen: &mut &IssueEventJson| {
+                        if e.created_at > seen.created_at {
+                            *seen = e;
+                        }
+                    })
+                    .or_insert(e);
+            }
+        }
+        found
+    };
+    let (mergers, closers) = (last("merged"), last("closed"));
+    for item in items.iter_mut().filter(|i| i.kind == ItemKind::PullRequest) {
+        if let Some(event) = mergers.get(&item.number).filter(|_| item.merged_at.is_some()) {
             item.merged_by = actor(&event.actor);
+        }
+        if let Some(event) = closers.get(&item.number).filter(|_| item.closed_at.is_some()) {
+            item.closed_by = actor(&event.actor);
         }
     }
 }
@@ -273,7 +293,7 @@ mod tests {
         items[1].merged_at = Some(at("2026-11-03T00:00:00Z"));
         let events =
             [event(7, "closed", Some("x")), event(7, "merged", Some("maint")), event(8, "merged", Some("ghost"))];
-        merged_by(&mut items, &events);
+        merged_and_closed_by(&mut items, &events);
         assert_eq!(items[0].merged_by, Some(Actor { login: "maint".into(), is_bot: false }));
         assert_eq!(items[1].merged_by, None, "a deleted user");
         assert_eq!(items[2].merged_by, None, "not merged");

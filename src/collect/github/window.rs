@@ -140,8 +140,8 @@ async fn read_issue_events(
                 ));
             }
             activity::date_drafts(items, &events);
-            activity::merged_by(items, &events);
-            activity::merged_by(earlier, &events);
+            activity::merged_and_closed_by(items, &events);
+            activity::merged_and_closed_by(earlier, &events);
             let unknown = |list: &[Item]| {
                 list.iter().filter(|i| i.merged_at.is_some_and(|at| oldest.is_some_and(|o| at < o))).count()
             };

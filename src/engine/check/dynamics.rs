@@ -252,11 +252,15 @@ pub fn silent_closes(c: &SilentClosesCheck, ctx: &Ctx<'_>) -> Outcome {
             } else {
                 Status::Pass
             };
+            let withdrawn = match s.withdrawn {
+                0 => String::new(),
+                n => format!("; {n} closed by their own author"),
+            };
             let mut out = Outcome::new(
                 status,
                 format!(
                     "{rejected} of {} newcomers' pull requests opened since {since} and closed were rejected without a word \
-                 from anyone but their author; {} merged without one",
+                 from anyone but their author; {} merged without one{withdrawn}",
                     s.closed, s.merged_silently
                 ),
             );

@@ -47,7 +47,7 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ),
     (
         "PullFields",
-        "fragment PullFields on PullRequest { number title url isDraft createdAt updatedAt closedAt mergedAt mergedBy { ...Who } authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { ...Reviews } timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } } } }",
+        "fragment PullFields on PullRequest { number title url isDraft createdAt updatedAt closedAt mergedAt mergedBy { ...Who } authorAssociation author { ...Who } labels(first: 20) { nodes { name } } assignees(first: 10) { nodes { login } } comments(first: 10) { ...Comments } reviews(first: 10, states: [APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED]) { ...Reviews } timelineItems(first: 10, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, CLOSED_EVENT]) { nodes { __typename ... on ReadyForReviewEvent { createdAt } ... on ConvertToDraftEvent { createdAt } ... on ClosedEvent { createdAt actor { ...Who } } } } }",
     ),
     (
         "EarlierIssue",
@@ -478,10 +478,13 @@ struct EventNode {
     #[serde(rename = "__typename")]
     typename: String,
     created_at: Option<DateTime<Utc>>,
+    /// Who closed it, on a `ClosedEvent`.
+    #[serde(default)]
+    actor: Option<ActorNode>,
 }
 
 impl EventNode {
-    fn draft_move(self) -> Option<(DateTime<Utc>, DraftMove)> {
+    fn draft_move(&self) -> Option<(DateTime<Utc>, DraftMove)> {
         let what = match self.typename.as_str() {
             "ReadyForReviewEvent" => DraftMove::ReadyForReview,
             "ConvertToDraftEvent" => DraftMove::ConvertToDraft,
@@ -561,8 +564,15 @@ impl ItemNode {
         let responses = self.responses();
         let kind = if self.is_draft.is_some() { ItemKind::PullRequest } else { ItemKind::Issue };
         let draft = self.is_draft.unwrap_or(false);
-        let moves = self.timeline_items.map(|e| e.items().filter_map(EventNode::draft_move).collect());
-        let (opened_as_draft, ready_for_review_at) = draft_history(draft, moves.unwrap_or_default());
+        let events: Vec<EventNode> = self.timeline_items.map(|e| e.items().collect()).unwrap_or_default();
+        let moves = events.iter().filter_map(EventNode::draft_move).collect();
+        let (opened_as_draft, ready_for_review_at) = draft_history(draft, moves);
+        // The last closing counts: a pull request may be closed, reopened and closed again.
+        let closed_by = events
+            .iter()
+            .filter(|e| e.typename == "ClosedEvent")
+            .max_by_key(|e| e.created_at)
+            .and_then(|e| e.actor.as_ref().and_then(ActorNode::actor));
         Item {
             kind,
             number: self.number,
@@ -581,6 +591,7 @@ impl ItemNode {
             responses,
             merged_at: self.merged_at,
             merged_by: self.merged_by.as_ref().and_then(ActorNode::actor),
+            closed_by: self.closed_at.and(closed_by),
         }
     }
 }
@@ -598,6 +609,7 @@ mod tests {
         let node = |typename: &str, created_at: Option<&str>| EventNode {
             typename: typename.to_string(),
             created_at: created_at.map(at),
+            actor: None,
         };
         let when = "2026-11-02T00:00:00Z";
         assert_eq!(node("ReadyForReviewEvent", Some(when)).draft_move(), Some((at(when), DraftMove::ReadyForReview)));

@@ -489,6 +489,7 @@ enum Node<'a> {
     Comment(&'a Comment, &'a str),
     Review(Review, DateTime<Utc>),
     ReadyForReview(&'a Issue, DateTime<Utc>),
+    Closed(&'a Issue, DateTime<Utc>),
     /// A `User` or a `Bot`, by its REST login.
     Actor {
         login: &'a str,
@@ -542,6 +543,7 @@ impl<'c> ObjectValue for Obj<'c> {
             Node::Comment(..) => "IssueComment",
             Node::Review(..) => "PullRequestReview",
             Node::ReadyForReview(..) => "ReadyForReviewEvent",
+            Node::Closed(..) => "ClosedEvent",
             Node::Actor { bot: true, .. } => "Bot",
             Node::Actor { .. } => "User",
             Node::Label(..) => "Label",
@@ -726,7 +728,7 @@ impl<'c> ObjectValue for Obj<'c> {
                     page(picked.map(|(r, at)| Node::Review(r, at)).collect())?
                 }
                 "timelineItems" => {
-                    let known = ["READY_FOR_REVIEW_EVENT", "CONVERT_TO_DRAFT_EVENT"];
+                    let known = ["READY_FOR_REVIEW_EVENT", "CONVERT_TO_DRAFT_EVENT", "CLOSED_EVENT"];
                     let types = strings(args, "itemTypes").unwrap_or_default();
                     // The model has only these events: other kinds would be missing, not absent.
                     if types.is_empty() || types.iter().any(|t| !known.contains(t)) {
@@ -734,7 +736,13 @@ impl<'c> ObjectValue for Obj<'c> {
                     }
                     let since = time(args, "since");
                     let ready = item.ready_at.filter(|at| types.contains(&known[0]) && since.is_none_or(|s| *at >= s));
-                    page(ready.map(|at| Node::ReadyForReview(item, at)).into_iter().collect())?
+                    let closed =
+                        item.closed_at.filter(|at| types.contains(&known[2]) && since.is_none_or(|s| *at >= s));
+                    let mut events: Vec<(DateTime<Utc>, Node)> =
+                        ready.map(|at| (at, Node::ReadyForReview(item, at))).into_iter().collect();
+                    events.extend(closed.map(|at| (at, Node::Closed(item, at))));
+                    events.sort_by_key(|(at, _)| *at);
+                    page(events.into_iter().map(|(_, node)| node).collect())?
                 }
                 _ => return Err(self.unknown_field_error(info)),
             },
@@ -759,6 +767,11 @@ impl<'c> ObjectValue for Obj<'c> {
                 "createdAt" => leaf(stamp(*at)),
                 // The author marks their own draft ready.
                 "actor" => actor(pull.user.as_ref()),
+                _ => return Err(self.unknown_field_error(info)),
+            },
+            (Node::Closed(item, at), _) => match field {
+                "createdAt" => leaf(stamp(*at)),
+                "actor" => actor(item.closer().as_ref()),
                 _ => return Err(self.unknown_field_error(info)),
             },
             (Node::Actor { login: rest_login, .. }, "login") => leaf(login(rest_login)),

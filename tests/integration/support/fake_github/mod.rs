@@ -890,8 +890,7 @@ fn serve(
                     let ready = i.ready_at.map(|at| (at, "ready_for_review", None, by));
                     // Whoever merges a pull request closes it too, in the same second.
                     let merged = i.merged.as_ref().map(|(at, who)| (*at, "merged", None, who));
-                    let closer = i.merged.as_ref().map_or(by, |(_, who)| who);
-                    let closed = i.closed_at.map(|at| (at, "closed", None, closer));
+                    let closed = i.closed_at.map(|at| (at, "closed", None, i.closer()));
                     labelled
                         .chain(ready)
                         .chain(merged)

@@ -38,6 +38,8 @@ pub struct Issue {
     /// A merged pull request: when, and by whom (`None` inside: a deleted user). Merging closes
     /// it: `closed_at` is then the same time.
     pub merged: Option<(DateTime<Utc>, Option<User>)>,
+    /// Who closed it, when not whoever merged it or, unmerged, its author (as the fake assumes).
+    pub closed_by: Option<User>,
 }
 
 impl Issue {
@@ -49,6 +51,15 @@ impl Issue {
 
     pub fn merged_at(&self) -> Option<DateTime<Utc>> {
         self.merged.as_ref().map(|(at, _)| *at)
+    }
+
+    /// Who closed it: as set, else whoever merged it, else its author.
+    pub fn closer(&self) -> &Option<User> {
+        match (&self.closed_by, &self.merged) {
+            (Some(_), _) => &self.closed_by,
+            (None, Some((_, who))) => who,
+            (None, None) => &self.user,
+        }
     }
 }
 
@@ -239,6 +250,7 @@ impl Repo {
             labels: Vec::new(),
             assignees: Vec::new(),
             merged: None,
+            closed_by: None,
         });
         self.issues.last_mut().expect("just pushed")
     }
@@ -412,6 +424,7 @@ impl WrittenIssue {
             labels: Vec::new(),
             assignees: Vec::new(),
             merged: None,
+            closed_by: None,
         }
     }
 }
