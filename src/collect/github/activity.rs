@@ -95,7 +95,7 @@ pub fn date_drafts(items: &mut [Item], events: &[IssueEventJson]) {
 /// Who merged the merged pull requests among `items`, and who closed the closed ones: the actors
 /// of their `merged` and last `closed` events, when the events read reach them.
 pub fn merged_and_closed_by(items: &mut [Item], events: &[IssueEventJson]) {
-    // Newest first, as GitHub lists them: the first event seen of an item is its last.
+    // An item closed, reopened and closed again has two closings: the later one counts.
     let last = |kind: &str| -> BTreeMap<u64, &IssueEventJson> {
         let mut found = BTreeMap::new();
         for e in events.iter().filter(|e| e.event == kind) {
@@ -279,10 +279,11 @@ mod tests {
     }
 
     #[test]
-    fn the_merged_event_names_who_merged() {
+    fn the_merged_and_last_closed_events_name_who_merged_and_who_closed() {
         let event = |number: u64, what: &str, by: Option<&str>| -> IssueEventJson {
+            let when = if by == Some("author-again") { "2026-11-05T00:00:00Z" } else { "2026-11-03T00:00:00Z" };
             serde_json::from_value(serde_json::json!({
-                "event": what, "created_at": "2026-11-03T00:00:00Z",
+                "event": what, "created_at": when,
                 "actor": by.map(|login| serde_json::json!({"login": login, "type": "User"})),
                 "issue": {"number": number}
             }))
@@ -291,12 +292,21 @@ mod tests {
         let mut items = vec![pr(7, "a"), pr(8, "b"), pr(9, "c")];
         items[0].merged_at = Some(at("2026-11-03T00:00:00Z"));
         items[1].merged_at = Some(at("2026-11-03T00:00:00Z"));
-        let events =
-            [event(7, "closed", Some("x")), event(7, "merged", Some("maint")), event(8, "merged", Some("ghost"))];
+        items[2].closed_at = Some(at("2026-11-05T00:00:00Z"));
+        let events = [
+            event(9, "closed", Some("author-again")),
+            event(7, "closed", Some("maint")),
+            event(7, "merged", Some("maint")),
+            event(8, "merged", Some("ghost")),
+            event(9, "closed", Some("maint")),
+        ];
         merged_and_closed_by(&mut items, &events);
-        assert_eq!(items[0].merged_by, Some(Actor { login: "maint".into(), is_bot: false }));
+        let person = |login: &str| Some(Actor { login: login.into(), is_bot: false });
+        assert_eq!(items[0].merged_by, person("maint"));
         assert_eq!(items[1].merged_by, None, "a deleted user");
         assert_eq!(items[2].merged_by, None, "not merged");
+        assert_eq!(items[2].closed_by, person("author-again"), "closed, reopened, closed again: the later closing");
+        assert_eq!(items[1].closed_by, None, "not closed");
     }
 
     #[test]
