@@ -211,7 +211,8 @@ pub struct SilentClosesCheck {
 
 impl Default for SilentClosesCheck {
     fn default() -> Self {
-        SilentClosesCheck { warn_at: 1, fail_at: 3, fail_share: 0.5 }
+        // One silent close in a window may be spam or a duplicate; two begin a habit.
+        SilentClosesCheck { warn_at: 2, fail_at: 3, fail_share: 0.5 }
     }
 }
 
