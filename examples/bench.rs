@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use fake_github::model::{Comment, monthly_releases};
 use fake_github::{FakeGithub, Kind, Repo, World, user};
 
 /// The audit time, so that windows are fixed.
@@ -56,6 +57,41 @@ fn busy_repo(name: &str, items: usize, comments: usize) -> Repo {
         let by = if c % 2 == 0 { "maint" } else { "helper" };
         repo.comment(*number, user(by), "MEMBER", *created + chrono::Duration::minutes(30 + c as i64));
     }
+    repo
+}
+
+/// The busy repository of scenario 1 as issue 13's dynamics see it: `previous` issues and pull
+/// requests in the 90 days before the window (every third by an author also active in the window,
+/// every third a pull request, half of those merged), 20 discussions in a Q&A category (half with
+/// an accepted answer) and 8 releases.
+fn with_dynamics(mut repo: Repo, previous: usize) -> Repo {
+    repo.has_discussions = true;
+    for i in 0..previous {
+        let kind = if i % 3 == 1 { Kind::PullRequest } else { Kind::Issue };
+        let by = if i % 3 == 0 { format!("user-{i}") } else { format!("earlier-{i}") };
+        let created = now() - chrono::Duration::days(91) - chrono::Duration::days(88) * i as i32 / previous as i32;
+        let item = repo.item(kind, user(&by), "NONE", created);
+        if kind == Kind::PullRequest && i % 2 == 1 {
+            item.merge(created + chrono::Duration::days(1), user("maint"));
+        }
+    }
+    for d in 0..20 {
+        let created = now() - chrono::Duration::days(4 * d + 1);
+        let discussion = repo.discussion(user(&format!("asker-{d}")), "NONE", created, ("Q&A", true));
+        let number = discussion.number;
+        for (k, by) in ["helper", "maint"].iter().enumerate() {
+            discussion.comments.push(Comment {
+                number,
+                user: user(by),
+                association: "MEMBER",
+                created_at: created + chrono::Duration::hours(k as i64 + 1),
+            });
+        }
+        if d % 2 == 0 {
+            discussion.answer = Some((1, created + chrono::Duration::hours(3)));
+        }
+    }
+    repo.releases = monthly_releases(8);
     repo
 }
 
@@ -123,7 +159,7 @@ fn main() {
         "scenario", "requests", "counted", "points", "wall", "peak RSS"
     );
 
-    let one = FakeGithub::start(World::default().with(busy_repo("acme/busy", 300, 2_000)));
+    let one = FakeGithub::start(World::default().with(with_dynamics(busy_repo("acme/busy", 300, 2_000), 100)));
     one.set_latency(latency);
     let cache = tempfile::tempdir().expect("a temporary folder");
     let cold = run(binary, &one, cache.path(), &["acme/busy", "--format", "json"]);

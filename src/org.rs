@@ -18,10 +18,10 @@ use crate::error::{Error, Result};
 use crate::report::org::{OrgReport, Row, RowStatus, Skipped};
 
 /// What a repository of few open issues costs (docs/github.md, the request plans). Through REST:
-/// the repository and its tree, some eight file bodies, releases, labels, two welcoming-label
-/// listings, a page each of items, comments, review comments and issue events, and the owner's
-/// `.github`.
-const REST_PLAN: Cost = Cost { rest: 19, graphql: 0 };
+/// the repository and its tree, some eight file bodies, releases and the default branch (its last
+/// commit), labels, two welcoming-label listings, a page each of items, comments, review comments
+/// and issue events, and the owner's `.github`.
+const REST_PLAN: Cost = Cost { rest: 20, graphql: 0 };
 /// Through GraphQL: REST lists the trees (the repository's and the owner's `.github`). GraphQL
 /// charges a query by its nested connections (a hundred a point, one point at least): the
 /// overview, the file bodies, the authors' history and the `.github` bodies a point each, and the

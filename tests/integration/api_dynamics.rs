@@ -169,3 +169,28 @@ fn discussions_disabled_cost_no_request() {
     let rest = snapshot(rest_only(&fake));
     assert!(rest["unavailable"].get("discussions").is_none(), "disabled is not unavailable: {}", rest["unavailable"]);
 }
+
+/// A window of one issue after a previous window of 150: the first activity page holds the
+/// window's issue and the previous window's newest 99, and the `Earlier` query carries the
+/// listing on, in the light selection, down to the previous window's start. REST's
+/// creation-ordered listing reads the same items.
+#[test]
+fn a_long_previous_window_is_carried_on_past_the_activity_pages() {
+    let mut r = Repo::new("acme/dyn").file("README.md", "# Dyn\n");
+    for i in 0..150 {
+        r.item(Kind::Issue, user(&format!("old-{i}")), "MEMBER", days_ago(175) + Duration::hours(i));
+    }
+    r.item(Kind::Issue, user("old-149"), "MEMBER", days_ago(185));
+    r.item(Kind::Issue, user("now"), "MEMBER", days_ago(1));
+    let fake = FakeGithub::start(World::default().with(r));
+    let graphql = snapshot(cm_audit(&fake));
+    assert!(fake.graphql_rejections().is_empty(), "{:?}", fake.graphql_rejections());
+    let names = fake.graphql_query_names();
+    assert_eq!(names.iter().filter(|n| *n == "Activity").count(), 1, "{names:?}");
+    assert_eq!(names.iter().filter(|n| *n == "Earlier").count(), 1, "{names:?}");
+    let previous = &graphql["activity"]["previous"];
+    assert_eq!(previous["items"].as_array().unwrap().len(), 150, "the one of 185 days ago left out");
+    assert_eq!(previous["complete"], true);
+    let rest = snapshot(rest_only(&fake));
+    assert_eq!(graphql["activity"]["previous"], rest["activity"]["previous"]);
+}

@@ -236,3 +236,29 @@ fn a_warm_graphql_run_asks_only_for_what_changed() {
     assert_eq!(open, [2]);
     assert_eq!(warm, run(cm_audit(&fake), cache.path(), &["--no-cache"]), "as a run without the cache sees it");
 }
+
+/// The previous window is kept with the activity: after a run, prev-1's pull request of 100 days
+/// ago (the previous window's) is merged. The next run asks for the items changed since, and
+/// no history (prev-1 was looked up then); the merge reaches the kept previous window as a run
+/// without the cache sees it.
+#[test]
+fn a_merge_in_the_previous_window_updates_the_kept_one() {
+    let mut world = world();
+    world.repo_mut("acme/app").item(Kind::PullRequest, user("prev-1"), "NONE", days_ago(100));
+    let fake = FakeGithub::start(world);
+    let cache = tempfile::tempdir().unwrap();
+    let cold = run(cm_audit(&fake), cache.path(), &[]);
+    let snap: serde_json::Value = serde_json::from_str(&cold).unwrap();
+    assert_eq!(snap["activity"]["previous"]["items"][0]["number"], 6);
+    assert!(snap["activity"]["previous"]["items"][0].get("merged_at").is_none());
+    fake.update(|w| {
+        let app = w.repo_mut("acme/app");
+        app.issues.iter_mut().find(|i| i.number == 6).unwrap().merge(days_ago(1), user("maint"));
+    });
+    let before = fake.total();
+    let warm = run(cm_audit(&fake), cache.path(), &[]);
+    assert_eq!(queries_since(&fake, before), ["Overview", "Updated"]);
+    let snap: serde_json::Value = serde_json::from_str(&warm).unwrap();
+    assert_eq!(snap["activity"]["previous"]["items"][0]["merged_by"]["login"], "maint");
+    assert_eq!(warm, run(cm_audit(&fake), cache.path(), &["--no-cache"]), "as a run without the cache sees it");
+}

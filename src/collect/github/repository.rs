@@ -30,9 +30,9 @@ use crate::snapshot::{DataKind, FileBody, InheritedFiles, Label, Releases, RepoS
 
 /// Open issues read at most a welcoming label (REST).
 const MAX_WELCOMING_PAGES: usize = 5;
-/// The fewest requests an audit makes after reading the files: releases, labels, two welcoming
-/// labels, one page each of issues, comments and review comments.
-const LEAST_REQUESTS_AFTER_FILES: usize = 7;
+/// The fewest requests an audit makes after reading the files: releases, the default branch,
+/// labels, two welcoming labels, one page each of issues, comments and review comments.
+const LEAST_REQUESTS_AFTER_FILES: usize = 8;
 /// The organisation's (or user's) repository GitHub falls back to for community files.
 const DOT_GITHUB: &str = ".github";
 
