@@ -12,6 +12,7 @@ use regex::{Regex, RegexBuilder};
 use serde::{Serialize, Serializer};
 
 use crate::engine::finding::Status;
+use crate::plain_text::percent;
 use crate::snapshot::{Activity, Actor, Item, ItemKind, PreviousWindow, Response};
 
 /// Who counts as a maintainer or a bot, which items are measured, and the response target.
@@ -792,10 +793,6 @@ pub fn human(d: TimeDelta) -> String {
         0 => format!("{} {unit}", tenths / 10),
         rest => format!("{}.{rest} {unit}", tenths / 10),
     }
-}
-
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
 }
 
 fn whole_seconds<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {

@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::newcomers::{Assessment, AuthorClass, Policy};
+use crate::plain_text::day;
 use crate::snapshot::{Item, ItemKind, Snapshot};
 
 pub use carriers::MIN_ACTIONS as MIN_CARRIER_ACTIONS;
@@ -381,11 +382,6 @@ impl<'a> Known<'a> {
 /// A login as the key of a person: GitHub's logins are case-insensitive.
 fn person_key(item: &Item) -> Option<String> {
     item.author.as_ref().map(|a| a.login.to_ascii_lowercase())
-}
-
-/// A day's date, for reasons given to readers.
-fn day(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
 }
 
 #[cfg(test)]

@@ -13,12 +13,12 @@ const LAST_RELEASES: usize = 5;
 /// the last five, the releases in the span, and the default branch's last commit.
 pub(super) fn measure(snap: &Snapshot, span: &Span) -> Figure<ReleasePulse> {
     let Some(releases) = &snap.releases else { return Figure::unavailable(snap.missing_reason(DataKind::Releases)) };
-    let mut before_end: Vec<&Release> = releases.latest.iter().filter(|r| r.published_at <= span.end).collect();
-    before_end.sort_by_key(|r| std::cmp::Reverse(r.published_at));
-    let last = before_end.first();
-    // Releases of one day (a monorepo's packages, two maintained lines) are one release day.
-    let mut days: Vec<&Release> = before_end.clone();
+    let mut days: Vec<&Release> = releases.latest.iter().filter(|r| r.published_at <= span.end).collect();
+    days.sort_by_key(|r| std::cmp::Reverse(r.published_at));
+    // Releases of one day (a monorepo's packages, two maintained lines) are one release day; the
+    // newest of each is kept, so the first is still the last release.
     days.dedup_by_key(|r| r.published_at.date_naive());
+    let last = days.first();
     let mut intervals: Vec<TimeDelta> = days
         .iter()
         .take(LAST_RELEASES)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::chart::{self, Bar, FRAME, Frame, Point};
 use crate::dynamics::{Bucket, BucketFigures, Dynamics, Figure, ItemLink, QuestionSource};
 use crate::newcomers::human;
+use crate::plain_text::{day, percent};
 
 #[derive(Debug, Serialize)]
 pub struct DynamicsView {
@@ -389,15 +390,8 @@ fn short_label(start: DateTime<Utc>, bucket: Bucket) -> String {
     }
 }
 
-fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
-
-pub fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
-}
-
-fn share_or_na(share: Option<f64>) -> String {
+/// A share as a percentage, or "n/a" when there is none.
+pub(super) fn share_or_na(share: Option<f64>) -> String {
     share.map_or_else(|| "n/a".to_string(), percent)
 }
 

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::compare::Comparison;
-use super::dynamics_view::DynamicsView;
+use super::dynamics_view::{DynamicsView, share_or_na};
 use super::markdown::REPORT_MARKER;
 use super::{Report, Tool};
 use crate::engine::finding::{Evidence, Finding, Status};
@@ -159,15 +159,14 @@ impl NewcomerView {
 
 impl GroupView {
     fn new(f: &Figures) -> GroupView {
-        let percent = |share: Option<f64>| share.map_or_else(|| "n/a".to_string(), |s| format!("{:.0}%", s * 100.0));
         let duration = |d: Option<chrono::TimeDelta>| d.map_or_else(|| "n/a".to_string(), newcomers::human);
         GroupView {
             count: f.count,
             judged: f.judged,
-            response_rate: percent(f.response_rate),
+            response_rate: share_or_na(f.response_rate),
             median: duration(f.median),
             p90: duration(f.p90),
-            within_target: percent(f.share_within_target),
+            within_target: share_or_na(f.share_within_target),
             waiting: f.waiting,
             closed_unanswered: f.closed_unanswered,
         }

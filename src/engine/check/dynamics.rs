@@ -1,7 +1,7 @@
 //! `absence-factor`, `newcomer-retention`, `silent-closes`, `questions-answered`, `release-pulse`:
 //! verdicts on the community dynamics measured before the rules (see docs/dynamics.md).
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::{Ctx, Kind};
@@ -11,6 +11,7 @@ use crate::dynamics::{
 use crate::engine::finding::{Evidence, Outcome, Status};
 use crate::engine::needs::DataNeeds;
 use crate::newcomers::human;
+use crate::plain_text::{day, percent};
 use crate::snapshot::DataKind;
 
 /// Most items a finding lists; the JSON report's `dynamics` section has them all.
@@ -30,17 +31,9 @@ fn judge<T>(
     }
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
-}
-
 /// `52` or `52.5`.
 fn one_decimal(x: f64) -> String {
     if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
-}
-
-fn day(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
 }
 
 fn listed(links: &[ItemLink]) -> Vec<Evidence> {
